@@ -1,0 +1,77 @@
+# Health & Care Mutuals Registry. `make help` lists the targets.
+# Every set-up step is idempotent: it runs only when its inputs changed, so `make run` twice does no repeated work.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app registry
+PORT ?= 5000
+HOST ?= 127.0.0.1
+VENDOR := registry/static/vendor
+PYTEST_ARGS ?=
+
+.PHONY: help install vendor db run serve test test-unit lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# NHS.UK frontend's CSS asks for Frutiger from an NHS host: we drop those @font-face rules (the font is
+# licensed to NHS bodies, and nothing may load from the network), and the CSS falls back to Arial.
+$(VENDOR)/.copied: node_modules/.installed
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/nhsuk $(VENDOR)/leaflet
+	sed -E 's/@font-face\{[^}]*\}//g' node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(VENDOR)/nhsuk/
+	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets $(VENDOR)/nhsuk/assets
+	cp -r node_modules/leaflet/dist/leaflet-src.esm.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	@touch $@
+
+install: $(VENV)/.installed $(VENDOR)/.copied ## Create .venv, install the package and the front-end files
+
+vendor: $(VENDOR)/.copied ## Copy the npm front-end packages into registry/static/vendor
+
+db: install ## Migrate the database, load reference data and seed listings, build the gazetteer if missing
+	$(FLASK) init
+
+run: db ## Set everything up and serve the app on http://$(HOST):$(PORT) (PORT to change it)
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: install ## Production serving with gunicorn (REGISTRY_ENV=production; needs REGISTRY_SECRET_KEY and REGISTRY_DATABASE_URL)
+	REGISTRY_ENV=production $(FLASK) init
+	REGISTRY_ENV=production HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+test: db ## Set everything up and run the whole suite (REGISTRY_TEST_DATABASE_URL for PostgreSQL)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit: install ## Run the fast unit tests only
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
+lint: install ## ruff (lint and format check), mypy, import-linter
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install ## Run the benchmarks in bench/ and print their figures
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean: ## Remove the virtualenv, node_modules, vendored files and caches (keeps instance/ data)
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,155 @@
+"""Configuration classes, one per environment, chosen by ``REGISTRY_ENV``.
+
+Every setting can be overridden by an environment variable named ``REGISTRY_<SETTING>``; the table in
+README.md lists them. Development keeps its data and a generated secret key under ``instance/``; production
+refuses to start without a secret key and a database URL of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with the configuration it was given."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"REGISTRY_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+    SITE_NAME = "Health & Care Mutuals Registry"
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tokens last for the session; forms left open overnight still submit
+    PER_PAGE = 20
+    MAX_PER_PAGE = 100
+    JSON_SORT_KEYS = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    PROXY_FIX_HOPS = 0
+    MAP_TILES: str | None = None
+    MAP_TILES_ATTRIBUTION: str | None = None
+    GEOCODER: str | None = None
+    GEOCODER_URL: str | None = None
+    GEOCODER_USER_AGENT = "health-care-mutuals-registry"
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = True
+    SMTP_FROM = "Health & Care Mutuals Registry <noreply@localhost>"
+    # Email domains whose confirmed accounts become commissioners when they sign in, e.g. "nhs.net,gov.uk".
+    COMMISSIONER_DOMAINS = ""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def _sqlite_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'registry.db'}"
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Generate a secret key once and keep it, so sessions survive restarts in development."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: Path, env_name: str | None = None) -> dict[str, Any]:
+    """Return the settings for ``env_name`` (default ``REGISTRY_ENV``, else development)."""
+    name = env_name or _env("ENV") or "development"
+    if name not in CONFIGS:
+        raise ConfigurationError(f"REGISTRY_ENV is {name!r}; set it to one of: {', '.join(sorted(CONFIGS))}.")
+    cls = CONFIGS[name]
+    settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    database_url = _env("DATABASE_URL")
+    secret_key = _env("SECRET_KEY")
+    if name == "production":
+        missing = [
+            var
+            for var, value in (("REGISTRY_SECRET_KEY", secret_key), ("REGISTRY_DATABASE_URL", database_url))
+            if not value
+        ]
+        if missing:
+            raise ConfigurationError(
+                "The registry is running in production (REGISTRY_ENV=production) but "
+                + " and ".join(missing)
+                + (" is" if len(missing) == 1 else " are")
+                + " not set. Set REGISTRY_SECRET_KEY to a long random string (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`) and REGISTRY_DATABASE_URL to "
+                "the PostgreSQL URL, like postgresql+psycopg://user@host:5432/registry."
+            )
+    settings["SQLALCHEMY_DATABASE_URI"] = database_url or _sqlite_url(instance_path)
+    settings["SECRET_KEY"] = secret_key or _development_secret_key(instance_path)
+
+    settings["RATELIMIT_STORAGE_URI"] = (
+        _env("RATELIMIT_STORAGE_URL") or _env("REDIS_URL") or settings["RATELIMIT_STORAGE_URI"]
+    )
+    redis_url = _env("REDIS_URL")
+    settings["CACHE_TYPE"] = "RedisCache" if redis_url else "SimpleCache"
+    settings["CACHE_KEY_PREFIX"] = "registry:"
+    if redis_url:
+        settings["CACHE_REDIS_URL"] = redis_url
+    settings["PROXY_FIX_HOPS"] = int(_env("PROXY_FIX_HOPS", "0") or 0)
+    settings["MAP_TILES"] = _env("MAP_TILES")
+    settings["MAP_TILES_ATTRIBUTION"] = _env("MAP_TILES_ATTRIBUTION")
+    settings["GEOCODER"] = _env("GEOCODER")
+    settings["GEOCODER_URL"] = _env("GEOCODER_URL")
+    settings["GEOCODER_USER_AGENT"] = _env("GEOCODER_USER_AGENT", settings["GEOCODER_USER_AGENT"])
+    settings["LOG_SQL"] = _env_bool("LOG_SQL", False)
+    settings["SMTP_HOST"] = _env("SMTP_HOST")
+    settings["SMTP_PORT"] = int(_env("SMTP_PORT", str(settings["SMTP_PORT"])) or settings["SMTP_PORT"])
+    settings["SMTP_USERNAME"] = _env("SMTP_USERNAME")
+    settings["SMTP_PASSWORD"] = _env("SMTP_PASSWORD")
+    settings["SMTP_STARTTLS"] = _env_bool("SMTP_STARTTLS", settings["SMTP_STARTTLS"])
+    settings["SMTP_FROM"] = _env("SMTP_FROM", settings["SMTP_FROM"])
+    settings["COMMISSIONER_DOMAINS"] = _env("COMMISSIONER_DOMAINS", settings["COMMISSIONER_DOMAINS"])
+    return settings

@@ -1,0 +1,244 @@
+"""Load and check the reference vocabularies in ``data/reference/``.
+
+Each file is a mapping ``{source: [...], items: [...]}``. ``load_vocabulary`` reads one and refuses it, with a
+message naming the file and the item, when it would put bad codes into the database: a missing field, a repeated
+code, a parent that does not exist, a pattern that does not compile, or a code list that has drifted from the
+closed enums in ``registry.domain.vocabulary``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from registry.domain.vocabulary import LegalForm, MemberClassKind
+
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+
+# Fields every item of each vocabulary must have (None is allowed where the value is optional).
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "legal_forms": (
+        "code",
+        "label",
+        "description",
+        "registrar",
+        "identifier_schemes",
+        "has_share_capital",
+        "statutory_asset_lock",
+        "charitable",
+        "coops_uk_legal_form",
+        "companies_house_types",
+    ),
+    "identifier_schemes": (
+        "code",
+        "label",
+        "description",
+        "registrar",
+        "pattern",
+        "normalise",
+        "format_message",
+        "example",
+        "url_template",
+    ),
+    "member_class_kinds": ("code", "label", "description", "stakeholder", "user_member"),
+    "governance_models": ("code", "label", "description", "coops_uk_ownership", "essglobal"),
+    "services": ("code", "label", "description", "parent", "cqc_service_types", "sic_codes"),
+    "regions": ("code", "name", "nation"),
+}
+
+# Fields that must hold a value (not null, not an empty string).
+NON_EMPTY_FIELDS = ("code", "label", "description", "name", "nation", "pattern", "example", "format_message")
+
+BOOLEAN_FIELDS = ("stakeholder", "user_member")
+OPTIONAL_BOOLEAN_FIELDS = ("has_share_capital", "statutory_asset_lock", "charitable")
+LIST_FIELDS = ("identifier_schemes", "companies_house_types", "cqc_service_types", "sic_codes")
+
+# Vocabularies whose codes are also closed enums in code: the two must not drift apart.
+ENUM_CODES: dict[str, frozenset[str]] = {
+    "legal_forms": frozenset(form.value for form in LegalForm),
+    "member_class_kinds": frozenset(kind.value for kind in MemberClassKind),
+}
+
+REGION_COUNT = 12
+NATIONS = frozenset({"England", "Wales", "Scotland", "Northern Ireland"})
+REGION_CODE = re.compile(r"[ENSW]\d{8}")
+SIC_CODE = re.compile(r"\d{5}")
+SERVICE_CODE = re.compile(r"hsc-[a-z0-9]+(-[a-z0-9]+)*")
+
+
+class VocabularyError(ValueError):
+    """A reference vocabulary file is missing, malformed or inconsistent."""
+
+
+def load_vocabulary(name: str, directory: Path | None = None) -> list[dict[str, Any]]:
+    """Read ``<directory>/<name>.yaml`` (default ``data/reference/``), check it, and return its items in order."""
+    if name not in REQUIRED_FIELDS:
+        known = ", ".join(sorted(REQUIRED_FIELDS))
+        raise VocabularyError(f"There is no reference vocabulary called {name!r}. The vocabularies are: {known}.")
+    directory = directory or REFERENCE_DIR
+    document = read_vocabulary_file(directory / f"{name}.yaml")
+    return validate_vocabulary(name, document, directory)
+
+
+def read_vocabulary_file(path: Path) -> Any:
+    """Parse one YAML file, turning a missing file or a syntax error into a ``VocabularyError``."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return yaml.safe_load(stream)
+    except FileNotFoundError as error:
+        raise VocabularyError(f"{path}: the file does not exist.") from error
+    except yaml.YAMLError as error:
+        raise VocabularyError(f"{path}: this is not valid YAML ({error}).") from error
+
+
+def validate_vocabulary(name: str, document: Any, directory: Path | None = None) -> list[dict[str, Any]]:
+    """Check a parsed vocabulary document and return its items.
+
+    ``directory`` is where sibling vocabularies are read from for cross-file checks (a legal form's identifier
+    schemes must exist); without it those checks use ``data/reference/``.
+    """
+    where = f"{name}.yaml"
+    if not isinstance(document, Mapping):
+        raise VocabularyError(f"{where}: the file must be a mapping with 'source' and 'items'.")
+    source = document.get("source")
+    if not isinstance(source, list) or not source:
+        raise VocabularyError(f"{where}: 'source' must be a non-empty list of citations.")
+    items = document.get("items")
+    if not isinstance(items, list) or not items:
+        raise VocabularyError(f"{where}: 'items' must be a non-empty list.")
+
+    seen: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        if not isinstance(item, Mapping):
+            raise VocabularyError(f"{where}: item {position} must be a mapping of fields.")
+        code = item.get("code")
+        label = f"{where}: item {position} ({code!r})" if code is not None else f"{where}: item {position}"
+        _check_fields(label, item, REQUIRED_FIELDS[name])
+        if not isinstance(code, str):
+            raise VocabularyError(f"{label}: 'code' must be text.")
+        if code in seen:
+            raise VocabularyError(f"{where}: the code {code!r} is used more than once.")
+        seen.add(code)
+        CHECKS.get(name, _no_check)(label, item)
+
+    if name in ENUM_CODES:
+        _check_matches_enum(where, seen, ENUM_CODES[name])
+    CROSS_CHECKS.get(name, _no_cross_check)(where, items, directory)
+    return [dict(item) for item in items]
+
+
+def _check_fields(label: str, item: Mapping[str, Any], required: tuple[str, ...]) -> None:
+    missing = [field for field in required if field not in item]
+    if missing:
+        raise VocabularyError(f"{label}: missing {', '.join(missing)}.")
+    for field in required:
+        value = item[field]
+        if field in NON_EMPTY_FIELDS and (value is None or (isinstance(value, str) and not value.strip())):
+            raise VocabularyError(f"{label}: '{field}' must not be empty.")
+        if field in BOOLEAN_FIELDS and not isinstance(value, bool):
+            raise VocabularyError(f"{label}: '{field}' must be true or false.")
+        if field in OPTIONAL_BOOLEAN_FIELDS and value is not None and not isinstance(value, bool):
+            raise VocabularyError(f"{label}: '{field}' must be true, false or null.")
+        if field in LIST_FIELDS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise VocabularyError(f"{label}: '{field}' must be a list of text values ([] when there are none).")
+
+
+def _check_identifier_scheme(label: str, item: Mapping[str, Any]) -> None:
+    pattern = item["pattern"]
+    if not (isinstance(pattern, str) and pattern.startswith("^") and pattern.endswith("$")):
+        raise VocabularyError(f"{label}: 'pattern' must be anchored with ^ at the start and $ at the end.")
+    try:
+        compiled = re.compile(pattern)
+    except re.error as error:
+        raise VocabularyError(f"{label}: 'pattern' is not a valid regular expression ({error}).") from error
+    example = str(item["example"])
+    if not compiled.fullmatch(example):
+        raise VocabularyError(f"{label}: the example {example!r} does not match the pattern.")
+    for field in ("url_template", "api_url_template"):
+        template = item.get(field)
+        if template is not None and (not isinstance(template, str) or "{value}" not in template):
+            raise VocabularyError(f"{label}: '{field}' must contain {{value}}, or be null.")
+
+
+def _check_service(label: str, item: Mapping[str, Any]) -> None:
+    if not SERVICE_CODE.fullmatch(item["code"]):
+        raise VocabularyError(f"{label}: service codes look like hsc-homecare (hsc- and lower-case words).")
+    bad = [code for code in item["sic_codes"] if not SIC_CODE.fullmatch(code)]
+    if bad:
+        raise VocabularyError(f"{label}: SIC codes must be 5 digits in quotes, not {', '.join(map(repr, bad))}.")
+
+
+def _check_region(label: str, item: Mapping[str, Any]) -> None:
+    if not REGION_CODE.fullmatch(str(item["code"])):
+        raise VocabularyError(f"{label}: region codes are ONS codes like E12000001.")
+    if item["nation"] not in NATIONS:
+        raise VocabularyError(f"{label}: 'nation' must be one of {', '.join(sorted(NATIONS))}.")
+
+
+def _no_check(label: str, item: Mapping[str, Any]) -> None:
+    """Vocabularies with nothing beyond the required fields to check."""
+
+
+CHECKS: dict[str, Callable[[str, Mapping[str, Any]], None]] = {
+    "identifier_schemes": _check_identifier_scheme,
+    "services": _check_service,
+    "regions": _check_region,
+}
+
+
+def _check_matches_enum(where: str, codes: set[str], expected: frozenset[str]) -> None:
+    missing, extra = sorted(expected - codes), sorted(codes - expected)
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join(missing)}")
+        if extra:
+            parts.append(f"not in registry.domain.vocabulary: {', '.join(extra)}")
+        raise VocabularyError(f"{where}: the codes must match the closed vocabulary in code ({'; '.join(parts)}).")
+
+
+def _check_parents(where: str, items: list[Any], directory: Path | None) -> None:
+    parents = {item["code"]: item["parent"] for item in items}
+    for code, parent in parents.items():
+        if parent is not None and parent not in parents:
+            raise VocabularyError(f"{where}: {code!r} has the parent {parent!r}, which is not a code in the file.")
+    for code in parents:
+        chain = [code]
+        while (parent := parents[chain[-1]]) is not None:
+            if parent in chain:
+                raise VocabularyError(f"{where}: parents go round in a circle: {' → '.join([*chain, parent])}.")
+            chain.append(parent)
+
+
+def _check_regions(where: str, items: list[Any], directory: Path | None) -> None:
+    if len(items) != REGION_COUNT:
+        raise VocabularyError(
+            f"{where}: there must be exactly {REGION_COUNT} regions "
+            f"(9 English regions, Wales, Scotland, Northern Ireland), not {len(items)}."
+        )
+
+
+def _check_legal_form_schemes(where: str, items: list[Any], directory: Path | None) -> None:
+    schemes = {item["code"] for item in load_vocabulary("identifier_schemes", directory)}
+    for item in items:
+        unknown = [code for code in item["identifier_schemes"] if code not in schemes]
+        if unknown:
+            raise VocabularyError(
+                f"{where}: {item['code']!r} lists identifier schemes not in identifier_schemes.yaml: "
+                f"{', '.join(unknown)}."
+            )
+
+
+def _no_cross_check(where: str, items: list[Any], directory: Path | None) -> None:
+    """Vocabularies with no checks across items or files."""
+
+
+CROSS_CHECKS: dict[str, Callable[[str, list[Any], Path | None], None]] = {
+    "services": _check_parents,
+    "regions": _check_regions,
+    "legal_forms": _check_legal_form_schemes,
+}

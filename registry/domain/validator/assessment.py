@@ -1,0 +1,159 @@
+"""Assessing facts against rule sets: a finding per rule, and a verdict per rule set.
+
+The verdict: any failed rule of severity fail or fail_policy means the structure does not meet the rule
+set; otherwise any such rule that needs information means it needs information; otherwise it meets it.
+Warnings and self-declarations never decide the verdict (a warning rule that lacks facts still says so in
+its finding). A rule set for other legal forms is not applicable; when the legal form is unknown the rules
+run anyway and a finding asks for the legal form, so the verdict is at best "needs information".
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from registry.domain.structure import StructureFacts
+from registry.domain.validator import wording as w
+from registry.domain.validator.checks import CHECKS, DECLARATION, CheckFunction
+from registry.domain.validator.loading import load_rulesets
+from registry.domain.validator.model import (
+    Assessment,
+    Confidence,
+    Finding,
+    Rule,
+    RuleSet,
+    Severity,
+)
+from registry.domain.vocabulary import LegalForm, Outcome, Verdict
+
+LEGAL_FORM_RULE = "LEGAL-FORM"
+UNVERIFIED_NOTE = " This rule is unverified: it was recorded from memory and not yet checked against its source."
+
+
+# Bound once: enum member lookups in the per-rule loop are measurable over a whole register.
+_PASS, _FAIL, _WARNING = Outcome.PASS, Outcome.FAIL, Outcome.WARNING
+_NEEDS, _DECLARED = Outcome.NEEDS_INFORMATION, Outcome.SELF_DECLARED
+_DECLARED_YES = "The organisation declares that it meets this; it cannot be checked from the structure."
+_DECLARED_NO = "This cannot be checked from the structure, and the organisation has not declared that it meets it."
+
+
+class _Step(NamedTuple):
+    """A rule with what the loop needs already looked up."""
+
+    rule: Rule
+    function: CheckFunction | None  # None for declarations
+    warn_only: bool
+    blocking: bool
+    note: str
+
+
+_PLANS: dict[int, tuple[RuleSet, tuple[_Step, ...]]] = {}
+
+
+def _plan(ruleset: RuleSet) -> tuple[_Step, ...]:
+    cached = _PLANS.get(id(ruleset))
+    if cached is not None and cached[0] is ruleset:
+        return cached[1]
+    steps = tuple(
+        _Step(
+            rule,
+            None if rule.check == DECLARATION else CHECKS[rule.check].function,
+            rule.severity is Severity.WARN,
+            rule.severity in (Severity.FAIL, Severity.FAIL_POLICY),
+            UNVERIFIED_NOTE if rule.confidence is Confidence.M else "",
+        )
+        for rule in ruleset.rules
+    )
+    _PLANS[id(ruleset)] = (ruleset, steps)
+    return steps
+
+
+def assess(facts: StructureFacts, ruleset: RuleSet) -> Assessment:
+    """Assess one structure against one rule set."""
+    form = facts.legal_form
+    if form is not None and not ruleset.applies(form):
+        return _not_applicable(ruleset, _why_not_applicable(ruleset, form))
+    if ruleset.requires is not None and getattr(facts, ruleset.requires) is None:
+        reason = ruleset.requires_reason or f"No {ruleset.requires.replace('_', ' ')} facts are recorded."
+        return _not_applicable(ruleset, reason)
+
+    findings: list[Finding] = []
+    failing: list[str] = []
+    missing: list[str] = []
+    passing = warnings = 0
+    if form is None and ruleset.applies_to is not None:
+        findings.append(_legal_form_finding(ruleset))
+        missing.append(LEGAL_FORM_RULE)
+    declared = facts.declarations or frozenset()
+    for rule, function, warn_only, blocking, note in _plan(ruleset):
+        if function is None:
+            outcome, reason = _DECLARED, _DECLARED_YES if rule.id in declared else _DECLARED_NO
+        else:
+            outcome, reason = function(facts, rule.parameters)
+            if outcome is _FAIL and warn_only:
+                outcome = _WARNING
+        if note:
+            reason += note
+        findings.append(
+            Finding(rule.id, rule.title, outcome, reason, rule.severity, rule.source, rule.confidence, rule.explanation)
+        )
+        if outcome is _WARNING:
+            warnings += 1
+        elif blocking:
+            if outcome is _FAIL:
+                failing.append(rule.title)
+            elif outcome is _NEEDS:
+                missing.append(rule.title)
+            elif outcome is _PASS:
+                passing += 1
+
+    if failing:
+        verdict, summary = Verdict.DOES_NOT_MEET, f"Does not meet {_rules(failing)}."
+    elif missing:
+        verdict, summary = Verdict.NEEDS_INFORMATION, f"More information is needed for {_rules(missing)}."
+    else:
+        verdict = Verdict.MEETS
+        summary = f"Meets every rule that decides the verdict ({passing} checked"
+        summary += f"; {warnings} warning{'s' if warnings != 1 else ''})." if warnings else ")."
+    return Assessment(ruleset.id, ruleset.title, ruleset.version, verdict, summary, tuple(findings))
+
+
+def assess_all(facts: StructureFacts, rulesets: Iterable[RuleSet] | None = None) -> tuple[Assessment, ...]:
+    """Assess one structure against every rule set (by default, all those in ``data/rulesets``)."""
+    return tuple(assess(facts, ruleset) for ruleset in (load_rulesets() if rulesets is None else rulesets))
+
+
+def _legal_form_finding(ruleset: RuleSet) -> Finding:
+    return Finding(
+        rule_id=LEGAL_FORM_RULE,
+        title="Legal form",
+        outcome=Outcome.NEEDS_INFORMATION,
+        reason=f"The legal form is not known; this rule set is for {_forms_wording(ruleset.applies_to)}.",
+        severity=Severity.FAIL,
+        source=ruleset.sources[0],
+        confidence=Confidence.V1,
+        explanation=ruleset.summary,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _forms_wording(forms: frozenset[LegalForm] | None) -> str:
+    if forms is None:
+        return "every legal form"
+    return w.listing((w.form_name(f) for f in LegalForm if f in forms), "or")
+
+
+def _why_not_applicable(ruleset: RuleSet, form: LegalForm) -> str:
+    if form in ruleset.excludes and ruleset.excludes_reason:
+        return ruleset.excludes_reason
+    return f"This rule set is for {_forms_wording(ruleset.applies_to)}; the organisation is {w.form_name(form)}."
+
+
+def _not_applicable(ruleset: RuleSet, reason: str) -> Assessment:
+    return Assessment(ruleset.id, ruleset.title, ruleset.version, Verdict.NOT_APPLICABLE, reason, ())
+
+
+def _rules(titles: list[str]) -> str:
+    """Rules named by their titles, as people read them: "the rule “Asset lock”" or "3 rules: A; B; C"."""
+    return f"the rule “{titles[0]}”" if len(titles) == 1 else f"{len(titles)} rules: " + "; ".join(titles)

@@ -1,0 +1,284 @@
+"""Reading rule sets from ``data/rulesets/*.yaml`` and refusing any that could not be applied.
+
+Everything a rule needs is checked when the files load, so a typo in a check name, a missing parameter or a
+rule without a source stops the app at start-up with a message naming the file and rule, rather than
+surfacing as a wrong verdict later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from registry.domain.structure import StructureFacts
+from registry.domain.validator.checks import CHECKS, DECLARATION, ParamKind
+from registry.domain.validator.model import Confidence, Parameters, Rule, RuleSet, RuleSetError, Severity, Source
+from registry.domain.vocabulary import AssetLock, DistributionBasis, LegalForm, MemberClassKind, Origin
+
+# registry/domain/validator/loading.py -> parents[3] is the repository root.
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "rulesets"
+
+_RULE_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
+_SET_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_FACT_GROUPS = frozenset(f.name for f in dataclasses.fields(StructureFacts))
+_LISTS: dict[ParamKind, type[Any]] = {
+    ParamKind.KINDS: MemberClassKind,
+    ParamKind.FORMS: LegalForm,
+    ParamKind.LOCKS: AssetLock,
+    ParamKind.BASES: DistributionBasis,
+    ParamKind.ORIGINS: Origin,
+}
+
+
+def load_rulesets(path: Path | str | None = None) -> tuple[RuleSet, ...]:
+    """The rule sets in ``path`` (default ``data/rulesets``), checked, in display order. Cached per path."""
+    directory = Path(path) if path is not None else DEFAULT_PATH
+    return _load(str(directory.resolve()))
+
+
+def clear_cache() -> None:
+    """Forget loaded rule sets (for tests that write rule set files)."""
+    _load.cache_clear()
+
+
+@functools.cache
+def _load(directory: str) -> tuple[RuleSet, ...]:
+    files = sorted(Path(directory).glob("*.yaml"))
+    if not files:
+        raise RuleSetError(f"No rule set files (*.yaml) were found in {directory}")
+    loaded: list[tuple[int, RuleSet]] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        order, ruleset = parse_ruleset(file.read_text(encoding="utf-8"), file.name)
+        if ruleset.id in seen:
+            raise RuleSetError(f"{file.name}: rule set id {ruleset.id!r} is already used by {seen[ruleset.id]}")
+        seen[ruleset.id] = file.name
+        loaded.append((order, ruleset))
+    return tuple(ruleset for _, ruleset in sorted(loaded, key=lambda pair: (pair[0], pair[1].id)))
+
+
+def parse_ruleset(text: str, where: str = "rule set") -> tuple[int, RuleSet]:
+    """Parse and check one rule set document; returns its display order and the rule set."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise RuleSetError(f"{where}: not valid YAML: {error}") from error
+    if not isinstance(data, Mapping):
+        raise RuleSetError(f"{where}: a rule set file must be a mapping of fields")
+    _only(
+        data,
+        where,
+        {
+            "id",
+            "title",
+            "summary",
+            "version",
+            "order",
+            "applies_to",
+            "excludes",
+            "excludes_reason",
+            "requires",
+            "requires_reason",
+            "sources",
+            "rules",
+        },
+    )
+    ruleset_id = _text(data, "id", where)
+    if not _SET_ID.match(ruleset_id):
+        raise RuleSetError(f"{where}: id {ruleset_id!r} must be lower case words joined by hyphens")
+    where = f"{where} ({ruleset_id})"
+    sources = _sources(data.get("sources"), where)
+
+    applies = data.get("applies_to", "all")
+    applies_to = None if applies == "all" else _codes(applies, LegalForm, f"{where}: applies_to")
+    excludes = _codes(data.get("excludes", []), LegalForm, f"{where}: excludes")
+    requires = data.get("requires")
+    if requires is not None and requires not in _FACT_GROUPS:
+        raise RuleSetError(f"{where}: requires {requires!r} is not a field of the structure facts")
+
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise RuleSetError(f"{where}: a rule set needs a list of rules")
+    rules: list[Rule] = []
+    ids: set[str] = set()
+    for position, raw in enumerate(raw_rules, start=1):
+        rule = _rule(raw, sources, f"{where}: rule {position}")
+        if rule.id in ids:
+            raise RuleSetError(f"{where}: rule id {rule.id} appears twice")
+        ids.add(rule.id)
+        rules.append(rule)
+
+    order = data.get("order", 100)
+    if not isinstance(order, int) or isinstance(order, bool):
+        raise RuleSetError(f"{where}: order must be a whole number")
+    return order, RuleSet(
+        id=ruleset_id,
+        title=_text(data, "title", where),
+        summary=_text(data, "summary", where),
+        version=str(data.get("version") or ""),
+        applies_to=applies_to,
+        excludes=excludes,
+        excludes_reason=_optional_text(data, "excludes_reason", where),
+        requires=requires,
+        requires_reason=_optional_text(data, "requires_reason", where),
+        sources=tuple(sources.values()),
+        rules=tuple(rules),
+    )
+
+
+def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
+    if not isinstance(raw, Mapping):
+        raise RuleSetError(f"{where}: each rule must be a mapping of fields")
+    rule_id = _text(raw, "id", where)
+    if not _RULE_ID.match(rule_id):
+        raise RuleSetError(f"{where}: rule id {rule_id!r} must be upper case letters, digits and hyphens")
+    where = f"{where.rsplit(': ', 1)[0]}: rule {rule_id}"
+    _only(raw, where, {"id", "title", "check", "parameters", "severity", "source", "confidence", "explanation"})
+
+    check_name = _text(raw, "check", where)
+    if check_name not in CHECKS:
+        known = ", ".join(sorted(CHECKS))
+        raise RuleSetError(f"{where}: unknown check {check_name!r}; the checks are: {known}")
+    severity = _choice(raw, "severity", Severity, where)
+    if (severity is Severity.ATTEST) != (check_name == DECLARATION):
+        raise RuleSetError(f"{where}: rules with severity 'attest' (and only they) use the {DECLARATION!r} check")
+    return Rule(
+        id=rule_id,
+        title=_text(raw, "title", where),
+        check=check_name,
+        parameters=_parameters(raw.get("parameters") or {}, CHECKS[check_name].parameters, where),
+        severity=severity,
+        source=_rule_source(raw.get("source"), sources, where),
+        confidence=_choice(raw, "confidence", Confidence, where),
+        explanation=_text(raw, "explanation", where),
+    )
+
+
+def _parameters(raw: Any, wanted: Mapping[str, ParamKind], where: str) -> Parameters:
+    if not isinstance(raw, Mapping):
+        raise RuleSetError(f"{where}: parameters must be a mapping of names to values")
+    unexpected = sorted(set(raw) - set(wanted))
+    if unexpected:
+        raise RuleSetError(f"{where}: unexpected parameters {', '.join(map(str, unexpected))}")
+    values: dict[str, object] = {}
+    for name, kind in wanted.items():
+        if name not in raw:
+            raise RuleSetError(f"{where}: the parameter {name!r} ({kind.value}) is missing")
+        values[name] = _parameter(raw[name], kind, f"{where}: parameter {name!r}")
+    return Parameters(values)
+
+
+def _parameter(value: Any, kind: ParamKind, where: str) -> object:
+    if kind is ParamKind.NUMBER:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        raise RuleSetError(f"{where} must be a number")
+    if kind is ParamKind.INTEGER:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise RuleSetError(f"{where} must be a whole number")
+    if kind is ParamKind.FLAG:
+        if isinstance(value, bool):
+            return value
+        raise RuleSetError(f"{where} must be true or false")
+    if kind is ParamKind.DATE:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise RuleSetError(f"{where} must be a date like 2024-10-30") from None
+    if kind is ParamKind.LOCK_CAPS:
+        if not isinstance(value, Mapping):
+            raise RuleSetError(f"{where} must map asset lock codes to percentages")
+        caps: dict[AssetLock, float] = {}
+        for code, pct in value.items():
+            lock = _codes([code], AssetLock, where)
+            if not isinstance(pct, int | float) or isinstance(pct, bool) or not 0 <= pct <= 100:
+                raise RuleSetError(f"{where}: the cap for {code} must be a percentage between 0 and 100")
+            caps[next(iter(lock))] = float(pct)
+        return caps
+    return _codes(value, _LISTS[kind], where)
+
+
+def _codes(value: Any, vocabulary: type[Any], where: str) -> frozenset[Any]:
+    if not isinstance(value, list):
+        raise RuleSetError(f"{where} must be a list of codes")
+    codes: set[Any] = set()
+    for code in value:
+        try:
+            codes.add(vocabulary(code))
+        except ValueError:
+            allowed = ", ".join(member.value for member in vocabulary)
+            raise RuleSetError(f"{where}: {code!r} is not one of: {allowed}") from None
+    return frozenset(codes)
+
+
+def _sources(raw: Any, where: str) -> dict[str, Source]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise RuleSetError(f"{where}: a rule set needs its sources, keyed by a short name")
+    return {str(key): _source(value, f"{where}: source {key!r}") for key, value in raw.items()}
+
+
+def _source(raw: Any, where: str) -> Source:
+    if not isinstance(raw, Mapping):
+        raise RuleSetError(f"{where} must be a mapping with a title")
+    _only(raw, where, {"title", "section", "url", "date"})
+    url = _optional_text(raw, "url", where)
+    if url is not None and not url.startswith("https://"):
+        raise RuleSetError(f"{where}: the url must start with https://")
+    return Source(
+        title=_text(raw, "title", where),
+        section=_optional_text(raw, "section", where),
+        url=url,
+        date=None if raw.get("date") is None else str(raw.get("date")),
+    )
+
+
+def _rule_source(raw: Any, sources: Mapping[str, Source], where: str) -> Source:
+    """A rule cites one of its set's sources by ``ref`` (adding a section), or gives its own."""
+    if raw is None:
+        raise RuleSetError(f"{where}: every rule needs a source")
+    if not isinstance(raw, Mapping):
+        raise RuleSetError(f"{where}: the source must be a mapping")
+    if "ref" not in raw:
+        return _source(raw, f"{where}: source")
+    ref = str(raw["ref"])
+    if ref not in sources:
+        raise RuleSetError(f"{where}: the source ref {ref!r} is not one of the rule set's sources")
+    _only(raw, f"{where}: source", {"ref", "section"})
+    base = sources[ref]
+    section = _optional_text(raw, "section", where)
+    return Source(base.title, section or base.section, base.url, base.date)
+
+
+def _only(data: Mapping[str, Any], where: str, allowed: set[str]) -> None:
+    unexpected = sorted(str(k) for k in data if k not in allowed)
+    if unexpected:
+        raise RuleSetError(f"{where}: unexpected fields {', '.join(unexpected)}")
+
+
+def _text(data: Mapping[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RuleSetError(f"{where}: {key} is missing or empty")
+    return " ".join(value.split())
+
+
+def _optional_text(data: Mapping[str, Any], key: str, where: str) -> str | None:
+    return None if data.get(key) is None else _text(data, key, where)
+
+
+def _choice(data: Mapping[str, Any], key: str, vocabulary: type[Any], where: str) -> Any:
+    try:
+        return vocabulary(data.get(key))
+    except ValueError:
+        allowed = ", ".join(member.value for member in vocabulary)
+        raise RuleSetError(f"{where}: {key} must be one of: {allowed}") from None

@@ -1,0 +1,246 @@
+"""Rule sets, rules, their sources, and what an assessment says about them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, NamedTuple, cast
+
+from registry.domain.vocabulary import (
+    AssetLock,
+    DistributionBasis,
+    LegalForm,
+    MemberClassKind,
+    Origin,
+    Outcome,
+    Verdict,
+)
+
+
+class Severity(StrEnum):
+    """What a rule's failure means (see governance-rules.md section 0)."""
+
+    FAIL = "fail"  # breaks a statutory or registration condition for the legal form
+    FAIL_POLICY = "fail_policy"  # lawful, but misses a label or policy criterion
+    WARN = "warn"  # a risk indicator: never decides the verdict
+    ATTEST = "attest"  # cannot be checked from facts: the organisation's own statement is recorded
+
+
+class Confidence(StrEnum):
+    """How sure the research is of a rule (governance-rules.md section 0)."""
+
+    V1 = "V1"  # checked against the primary source
+    V2 = "V2"  # checked against a reputable secondary source
+    M = "M"  # from memory, not checked: shown as unverified
+    D = "D"  # derived or policy rule, not law
+
+
+CONFIDENCE_WORDING = {
+    Confidence.V1: "Checked against the source's own text.",
+    Confidence.V2: "Checked against a reputable secondary source; the primary text was not seen.",
+    Confidence.M: "Unverified: recorded from memory and not yet checked against a source.",
+    Confidence.D: "A policy rule derived from the sources cited; it is not law.",
+}
+
+
+class RuleSetError(ValueError):
+    """A rule set file that cannot be used, with what is wrong and where."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A citation: the document, the part of it, where to read it, and its date or version."""
+
+    title: str
+    section: str | None = None
+    url: str | None = None
+    date: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"title": self.title, "section": self.section, "url": self.url, "date": self.date}
+
+    def cite(self) -> str:
+        """The citation as one line of text: "Title, section (date)"."""
+        text = f"{self.title}, {self.section}" if self.section else self.title
+        return f"{text} ({self.date})" if self.date else text
+
+
+class Parameters:
+    """A rule's parameters, already checked and converted when the rule set was loaded."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, object]) -> None:
+        self._values = dict(values)
+
+    def number(self, name: str) -> float:
+        return cast(float, self._values[name])
+
+    def integer(self, name: str) -> int:
+        return cast(int, self._values[name])
+
+    def flag(self, name: str) -> bool:
+        return cast(bool, self._values[name])
+
+    def day(self, name: str) -> date:
+        return cast(date, self._values[name])
+
+    def kinds(self, name: str) -> frozenset[MemberClassKind]:
+        return cast(frozenset[MemberClassKind], self._values[name])
+
+    def forms(self, name: str) -> frozenset[LegalForm]:
+        return cast(frozenset[LegalForm], self._values[name])
+
+    def locks(self, name: str) -> frozenset[AssetLock]:
+        return cast(frozenset[AssetLock], self._values[name])
+
+    def bases(self, name: str) -> frozenset[DistributionBasis]:
+        return cast(frozenset[DistributionBasis], self._values[name])
+
+    def origins(self, name: str) -> frozenset[Origin]:
+        return cast(frozenset[Origin], self._values[name])
+
+    def lock_caps(self, name: str) -> Mapping[AssetLock, float]:
+        return cast(Mapping[AssetLock, float], self._values[name])
+
+    def to_dict(self) -> dict[str, Any]:
+        def plain(value: object) -> Any:
+            if isinstance(value, frozenset):
+                return sorted(str(v) for v in value)
+            if isinstance(value, Mapping):
+                return {str(k): v for k, v in value.items()}
+            if isinstance(value, date):
+                return value.isoformat()
+            return value
+
+        return {name: plain(value) for name, value in self._values.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: str
+    check: str
+    parameters: Parameters
+    severity: Severity
+    source: Source
+    confidence: Confidence
+    explanation: str
+
+    @property
+    def unverified(self) -> bool:
+        return self.confidence is Confidence.M
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "check": self.check,
+            "parameters": self.parameters.to_dict(),
+            "severity": self.severity.value,
+            "source": self.source.to_dict(),
+            "confidence": self.confidence.value,
+            "unverified": self.unverified,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A named set of rules (a legal form's conditions, a label's criteria, or a policy profile).
+
+    ``applies_to`` is the legal forms the set is for, or ``None`` for every form; ``excludes`` takes forms
+    out of it, with ``excludes_reason`` saying why in plain English.
+    """
+
+    id: str
+    title: str
+    summary: str
+    version: str
+    applies_to: frozenset[LegalForm] | None
+    excludes: frozenset[LegalForm]
+    excludes_reason: str | None
+    requires: str | None
+    requires_reason: str | None
+    sources: tuple[Source, ...]
+    rules: tuple[Rule, ...]
+
+    def applies(self, form: LegalForm) -> bool:
+        return form not in self.excludes and (self.applies_to is None or form in self.applies_to)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "summary": self.summary,
+            "version": self.version,
+            "applies_to": "all" if self.applies_to is None else sorted(f.value for f in self.applies_to),
+            "excludes": sorted(f.value for f in self.excludes),
+            "sources": [s.to_dict() for s in self.sources],
+            "rules": [r.to_dict() for r in self.rules],
+        }
+
+
+# Findings and assessments are named tuples, not frozen dataclasses: just as immutable, and several times
+# quicker to create, which matters when every listing is reassessed against every rule set.
+class Finding(NamedTuple):
+    """What one rule found about one structure, and why."""
+
+    rule_id: str
+    title: str
+    outcome: Outcome
+    reason: str
+    severity: Severity
+    source: Source
+    confidence: Confidence
+    explanation: str
+
+    @property
+    def unverified(self) -> bool:
+        return self.confidence is Confidence.M
+
+    @property
+    def blocking(self) -> bool:
+        """Whether this finding can decide the verdict (warnings and declarations never do)."""
+        return self.severity is Severity.FAIL or self.severity is Severity.FAIL_POLICY
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "title": self.title,
+            "outcome": self.outcome.value,
+            "reason": self.reason,
+            "severity": self.severity.value,
+            "source": self.source.to_dict(),
+            "citation": self.source.cite(),
+            "confidence": self.confidence.value,
+            "confidence_note": CONFIDENCE_WORDING[self.confidence],
+            "unverified": self.unverified,
+            "explanation": self.explanation,
+        }
+
+
+class Assessment(NamedTuple):
+    """One rule set's verdict on one structure, with a finding per rule."""
+
+    ruleset_id: str
+    ruleset_title: str
+    ruleset_version: str
+    verdict: Verdict
+    reason: str
+    findings: tuple[Finding, ...]
+
+    def findings_with(self, outcome: Outcome) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.outcome is outcome)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ruleset_id": self.ruleset_id,
+            "ruleset_title": self.ruleset_title,
+            "ruleset_version": self.ruleset_version,
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "findings": [f.to_dict() for f in self.findings],
+        }

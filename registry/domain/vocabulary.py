@@ -1,0 +1,115 @@
+"""Closed vocabularies shared by the member-structure facts, the models and the forms.
+
+The codes are stored in the database and sent over the API, so they never change once published; the
+plain-English labels for them live in ``registry.domain.labels``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LegalForm(StrEnum):
+    CO_OPERATIVE_SOCIETY = "co_operative_society"
+    COMMUNITY_BENEFIT_SOCIETY = "community_benefit_society"
+    CHARITABLE_CBS = "charitable_cbs"
+    CIC_CLS = "cic_cls"  # community interest company limited by shares
+    CIC_CLG = "cic_clg"  # community interest company limited by guarantee
+    # A CIC whose sources do not say whether it is limited by shares or by guarantee.
+    COMMUNITY_INTEREST_COMPANY = "community_interest_company"
+    COMPANY_LIMITED_BY_SHARES = "company_limited_by_shares"
+    COMPANY_LIMITED_BY_GUARANTEE = "company_limited_by_guarantee"
+    CHARITABLE_COMPANY = "charitable_company"
+    CIO = "cio"
+    SCIO = "scio"
+    LLP = "llp"
+    NHS_FOUNDATION_TRUST = "nhs_foundation_trust"
+    NHS_TRUST = "nhs_trust"
+    FRIENDLY_SOCIETY = "friendly_society"
+    UNINCORPORATED = "unincorporated"
+    OTHER = "other"
+
+
+class MemberClassKind(StrEnum):
+    STAFF = "staff"
+    SERVICE_USER = "service_user"  # service users and patients
+    CARER = "carer"
+    COMMUNITY_PUBLIC = "community_public"
+    SUPPORTER = "supporter"
+    INVESTOR = "investor"
+    FOUNDER = "founder"
+    PARTNER_ORG = "partner_org"
+    LOCAL_AUTHORITY = "local_authority"
+    OTHER = "other"
+
+
+class VotingRule(StrEnum):
+    ONE_MEMBER_ONE_VOTE = "one_member_one_vote"
+    WEIGHTED_SHARE = "weighted_share"  # the class holds a fixed share of the votes (vote_share_pct)
+    CAPPED_SHARE = "capped_share"  # the class's aggregate votes are capped at vote_share_pct
+    VOTES_FOLLOW_SHARES = "votes_follow_shares"
+
+
+class VoteDecision(StrEnum):
+    ORDINARY = "ordinary"
+    SPECIAL = "special"
+    BOARD_ELECTION = "board_election"
+    CONVERSION = "conversion"
+
+
+class BoardSeatSource(StrEnum):
+    ELECTED_BY_CLASS = "elected_by_class"
+    APPOINTED = "appointed"
+    EXECUTIVE = "executive"
+    INDEPENDENT = "independent"
+    CO_OPTED = "co_opted"
+
+
+class AssetLock(StrEnum):
+    CIC_STATUTORY = "cic_statutory"
+    CBS_STATUTORY = "cbs_statutory"
+    CHARITABLE = "charitable"
+    CONSTITUTIONAL = "constitutional"
+    NONE = "none"
+
+
+class DistributionBasis(StrEnum):
+    NONE = "none"
+    PATRONAGE = "patronage"
+    CAPITAL = "capital"
+    MIXED = "mixed"
+
+
+class Origin(StrEnum):
+    INDEPENDENT = "independent"
+    NHS_SPIN_OUT = "nhs_spin_out"
+    LOCAL_AUTHORITY_SPIN_OUT = "local_authority_spin_out"
+    CENTRAL_GOVERNMENT_SPIN_OUT = "central_government_spin_out"
+    CONVERSION = "conversion"
+
+
+class SpinOutProgramme(StrEnum):
+    RIGHT_TO_REQUEST = "right_to_request"
+    RIGHT_TO_PROVIDE = "right_to_provide"
+    MUTUALS_SUPPORT_PROGRAMME = "mutuals_support_programme"
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    """What one rule found."""
+
+    PASS = "pass"  # noqa: S105 (an outcome, not a password)
+    FAIL = "fail"
+    WARNING = "warning"
+    NOT_APPLICABLE = "not_applicable"
+    NEEDS_INFORMATION = "needs_information"
+    SELF_DECLARED = "self_declared"
+
+
+class Verdict(StrEnum):
+    """What a whole rule set concluded."""
+
+    MEETS = "meets"
+    DOES_NOT_MEET = "does_not_meet"
+    NEEDS_INFORMATION = "needs_information"
+    NOT_APPLICABLE = "not_applicable"

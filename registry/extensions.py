@@ -1,0 +1,43 @@
+"""Flask extensions, created unbound here and bound to the app in ``create_app``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask_caching import Cache
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Deterministic constraint names, so Alembic migrations are the same on SQLite and PostgreSQL
+# and constraints can be dropped by name later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+# Flask-SQLAlchemy builds db.Model at run time, so type checkers see Any; they see the declarative base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+migrate = Migrate()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+cache = Cache()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,0 +1,75 @@
+"""Persistence: typed SQLAlchemy 2 models. Importing this package registers every table with the metadata."""
+
+from registry.models.accounts import AuditEvent, Membership, OutboxEmail, Role, User
+from registry.models.commissioning import Shortlist, ShortlistEntry
+from registry.models.gazetteer import GazetteerBuild, LocalAuthority, Outcode, Place, Postcode, Sector
+from registry.models.imports import ImportedRecord, ImportRun  # noqa: F401  (registers the import tables)
+from registry.models.moderation import ChangeKind, ChangeRequest, Claim, ReviewStatus
+from registry.models.organisation import (
+    Assessment,
+    BoardSeat,
+    Identifier,
+    ListingProvenance,
+    ListingStatus,
+    Location,
+    MemberClass,
+    Organisation,
+    RegisteredStatus,
+    Revision,
+    Service,
+    ServiceArea,
+    SignificantControl,
+    Source,
+    Verification,
+)
+from registry.models.reference import (
+    GovernanceModel,
+    IdentifierScheme,
+    LegalForm,
+    MemberClassKind,
+    Region,
+    ServiceType,
+)
+from registry.models.search import SearchFacet
+
+__all__ = [
+    "Assessment",
+    "AuditEvent",
+    "BoardSeat",
+    "ChangeKind",
+    "ChangeRequest",
+    "Claim",
+    "GazetteerBuild",
+    "GovernanceModel",
+    "Identifier",
+    "IdentifierScheme",
+    "LegalForm",
+    "ListingProvenance",
+    "ListingStatus",
+    "LocalAuthority",
+    "Location",
+    "MemberClass",
+    "MemberClassKind",
+    "Membership",
+    "Organisation",
+    "OutboxEmail",
+    "Outcode",
+    "Place",
+    "Postcode",
+    "Region",
+    "RegisteredStatus",
+    "ReviewStatus",
+    "Revision",
+    "Role",
+    "SearchFacet",
+    "Sector",
+    "Service",
+    "ServiceArea",
+    "ServiceType",
+    "Shortlist",
+    "ShortlistEntry",
+    "SignificantControl",
+    "Source",
+    "User",
+    "Verification",
+]

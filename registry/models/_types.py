@@ -1,0 +1,39 @@
+"""Column helpers shared by the models: timestamps and closed vocabularies held as checked strings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, DateTime, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def created_at_column() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+
+
+def updated_at_column() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now())
+
+
+def code_column(nullable: bool = True, length: int = 40) -> Mapped[str | None]:
+    return mapped_column(String(length), nullable=nullable)
+
+
+def one_of(column: str, choices: type[StrEnum], name: str) -> CheckConstraint:
+    """A CHECK constraint holding a column to an enum's values (NULL allowed)."""
+    values = ", ".join(f"'{member.value}'" for member in choices)
+    return CheckConstraint(f"{column} IS NULL OR {column} IN ({values})", name=name)
+
+
+def percentage(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR ({column} >= 0 AND {column} <= 100)", name=f"{column}_0_100")
+
+
+def non_negative(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_non_negative")

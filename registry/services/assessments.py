@@ -1,0 +1,130 @@
+"""Assess listings with the member-structure validator and store the verdicts, so search can filter on them.
+
+A listing's facts are read from its columns and child rows; what the model has no column for (Foundation
+Trust councils, employee ownership trusts, declarations, ...) is kept in ``structure_details`` in the
+validator's own facts shape. An empty list of member classes, seats or controllers means "not known",
+never "none", so the validator says it needs information rather than guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from registry.domain.structure import StructureFacts, facts_from_dict
+from registry.domain.validator import assess_all
+from registry.models import Assessment, Organisation
+
+DATE_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def facts_dict(org: Organisation) -> dict[str, Any]:
+    """The listing's facts in the validator's input shape (the same JSON the API and ``check`` accept)."""
+    details = dict(org.structure_details or {})
+    profits = {
+        "asset_lock": org.asset_lock,
+        "distribution_basis": org.distribution_basis,
+        "distribution_cap_pct": _number(org.dividend_cap_pct),
+        "share_interest_cap_pct": _number(org.share_interest_cap_pct),
+        **details.pop("profits", {}),
+    }
+    facts: dict[str, Any] = {
+        "name": org.name,
+        "legal_form": org.legal_form_code,
+        "origin": org.origin,
+        "spin_out_programme": org.origin_programme,
+        "spin_out_date": org.spun_out if org.spun_out and DATE_OR_MONTH.match(org.spun_out) else None,
+        "parent_body": org.origin_parent_body,
+        "members_total": org.members,
+        "trading_income_pct": _number(org.trading_income_pct),
+        "profits": {key: value for key, value in profits.items() if value is not None} or None,
+        "member_classes": [
+            {
+                "name": m.name,
+                "kind": m.kind_code,
+                "count": m.member_count,
+                "voting_rule": m.voting_rule,
+                "vote_share_pct": _number(m.vote_share_pct),
+                "votes_on": m.votes_on,
+            }
+            for m in org.member_classes
+        ]
+        or None,
+        "board_seats": [
+            {
+                "source": b.source,
+                "seats": b.seats,
+                "member_class": b.elected_by.name if b.elected_by else None,
+                "appointer": b.appointed_by,
+                "appointer_is_public_body": b.appointer_is_public_body,
+                "is_chair": b.is_chair,
+                "is_non_executive": b.is_non_executive,
+            }
+            for b in org.board_seats
+        ]
+        or None,
+        "significant_control": [
+            {
+                "name": p.name,
+                "natures_of_control": p.natures_of_control,
+                "is_for_profit": p.is_for_profit,
+                "is_public_body": p.is_public_body,
+                "is_employee_trust": p.is_employee_trust,
+                "is_asset_locked": p.is_asset_locked,
+            }
+            for p in org.significant_controls
+        ]
+        or None,
+        **details,
+    }
+    cleaned: dict[str, Any] = _without_nones(facts)
+    return cleaned
+
+
+def _without_nones(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_nones(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nones(item) for item in value]
+    return value
+
+
+def listing_facts(org: Organisation) -> StructureFacts:
+    return facts_from_dict(facts_dict(org))
+
+
+def reassess(session: Session, org: Organisation) -> list[Assessment]:
+    """Assess ``org`` against every rule set and replace its stored verdicts; then refresh its index entry."""
+    from registry.services.search_index import reindex
+
+    session.flush()
+    assessments = assess_all(listing_facts(org))
+    stored = {a.ruleset_id: a for a in org.assessments}
+    for assessment in assessments:
+        row = stored.pop(assessment.ruleset_id, None)
+        if row is None:
+            row = Assessment(ruleset_id=assessment.ruleset_id)
+            org.assessments.append(row)
+        row.verdict = assessment.verdict.value
+        row.report = assessment.to_dict()
+        row.organisation_version = org.version
+    for leftover in stored.values():
+        org.assessments.remove(leftover)
+    reindex(session, [org])
+    return org.assessments
+
+
+def stored_reports(org: Organisation) -> list[dict[str, Any]]:
+    """The listing's stored assessments in the rule sets' display order, preferred-provider profile first."""
+    from registry.domain.validator import load_rulesets
+
+    order = {ruleset.id: position for position, ruleset in enumerate(load_rulesets())}
+    order["preferred-provider"] = -1
+    rows = sorted(org.assessments, key=lambda a: order.get(a.ruleset_id, len(order)))
+    return [row.report for row in rows if row.report]

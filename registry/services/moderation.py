@@ -1,0 +1,327 @@
+"""Moderation: the queue of new listings, claims and changes to verified facts, and each decision on them.
+
+Every decision is recorded on the item (who, when, why), in the audit log and, where it changes the listing,
+as a revision; the people concerned are told by email. Listings are never deleted: a moderator suspends
+one, which hides it, or restores an earlier revision, which is itself a new revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from registry.domain.paging import Page, PageRequest
+from registry.models import (
+    AuditEvent,
+    ChangeKind,
+    ChangeRequest,
+    Claim,
+    ListingStatus,
+    Membership,
+    Organisation,
+    OutboxEmail,
+    ReviewStatus,
+    Revision,
+    Role,
+    User,
+    Verification,
+)
+from registry.models._types import utcnow
+from registry.services.accounts import audit, change_role, find_user
+from registry.services.editing import (
+    FieldChange,
+    changes,
+    check_version,
+    listing_data,
+    restorable,
+    save_change,
+)
+from registry.services.email import send_email
+from registry.services.registration import representatives
+
+
+class ModerationError(ValueError):
+    """A decision that cannot be made as asked; ``message`` is fit to show the moderator."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    new_listings: list[ChangeRequest]
+    changes: list[ChangeRequest]
+    claims: list[Claim]
+
+    @property
+    def total(self) -> int:
+        return len(self.new_listings) + len(self.changes) + len(self.claims)
+
+
+def review_queue(session: Session) -> ReviewQueue:
+    """Everything waiting for a moderator, oldest first."""
+    requests = list(
+        session.scalars(
+            select(ChangeRequest)
+            .where(ChangeRequest.status == ReviewStatus.PENDING)
+            .order_by(ChangeRequest.created_at, ChangeRequest.id)
+        )
+    )
+    claims = list(
+        session.scalars(select(Claim).where(Claim.status == ReviewStatus.PENDING).order_by(Claim.created_at, Claim.id))
+    )
+    return ReviewQueue(
+        new_listings=[r for r in requests if r.kind == ChangeKind.NEW_LISTING],
+        changes=[r for r in requests if r.kind == ChangeKind.CHANGE],
+        claims=claims,
+    )
+
+
+def proposed_changes(request: ChangeRequest) -> list[FieldChange]:
+    """What approving a change request would change, compared with the listing as it now stands."""
+    current = listing_data(request.organisation)
+    return changes(current, {**current, **request.proposed}, keys=request.proposed.keys())
+
+
+def _decide(item: ChangeRequest | Claim, status: ReviewStatus, moderator: User, reason: str | None) -> None:
+    if not item.is_pending:
+        raise ModerationError("This has already been decided")
+    item.status = status.value
+    item.decided_by_id = moderator.id
+    item.decided_at = utcnow()
+    item.reason = (reason or "").strip() or None
+
+
+def _require_reason(reason: str | None) -> str:
+    if not reason or not reason.strip():
+        raise ModerationError("Enter the reason, so the representative knows what to change")
+    return reason.strip()
+
+
+def _tell(session: Session, people: list[User], subject: str, body: str) -> None:
+    for person in {p.id: p for p in people}.values():
+        send_email(session, person.email, subject, body)
+
+
+def _people_to_tell(session: Session, request: ChangeRequest) -> list[User]:
+    people = representatives(session, request.organisation)
+    if request.proposed_by is not None:
+        people.append(request.proposed_by)
+    return people
+
+
+def approve_change_request(
+    session: Session,
+    request: ChangeRequest,
+    moderator: User,
+    *,
+    manage_url: str,
+    listing_url: str,
+    ip: str | None = None,
+) -> None:
+    """Approve a new listing (publish and verify it) or a change to verified facts (apply it)."""
+    org = request.organisation
+    if request.kind == ChangeKind.NEW_LISTING and org.status != ListingStatus.PENDING:
+        raise ModerationError("This listing is no longer waiting for review")
+    _decide(request, ReviewStatus.APPROVED, moderator, None)
+    if request.kind == ChangeKind.NEW_LISTING:
+        org.status = ListingStatus.PUBLISHED.value
+        org.verification = Verification.VERIFIED.value
+        org.published_at = org.published_at or utcnow()
+        save_change(session, org, {}, editor=moderator, summary="Approved and published by a moderator")
+        subject = f"{org.name} is now listed"
+        body = f"A moderator has checked and published the listing for {org.name}. It now shows as verified:\n\n"
+    else:
+        proposer = request.proposed_by.email if request.proposed_by else "a representative"
+        save_change(
+            session, org, request.proposed, editor=moderator, summary=f"{request.summary} (proposed by {proposer})"
+        )
+        subject = f"Your change to {org.name} has been approved"
+        body = f"A moderator has approved your change to {org.name} ({request.summary.lower()}). It is now live:\n\n"
+    audit(
+        session,
+        "moderation.change_approved",
+        actor=moderator,
+        subject=org,
+        detail={"change_request": request.id, "kind": request.kind},
+        ip=ip,
+    )
+    _tell(session, _people_to_tell(session, request), subject, body + f"{listing_url}\n\nYour listings: {manage_url}\n")
+
+
+def reject_change_request(
+    session: Session, request: ChangeRequest, moderator: User, reason: str, *, manage_url: str, ip: str | None = None
+) -> None:
+    """Turn down a new listing (it goes back to being a draft) or a change (nothing is applied), saying why."""
+    reason = _require_reason(reason)
+    org = request.organisation
+    _decide(request, ReviewStatus.REJECTED, moderator, reason)
+    if request.kind == ChangeKind.NEW_LISTING:
+        if org.status == ListingStatus.PENDING:
+            org.status = ListingStatus.DRAFT.value
+            save_change(session, org, {}, editor=moderator, summary="Returned to the organisation by a moderator")
+        subject = f"Your listing for {org.name} needs changes"
+        body = (
+            f"A moderator has looked at the listing for {org.name} and could not publish it yet. They said:\n\n"
+            f"{reason}\n\nYou can change the listing and submit it again:\n\n{manage_url}\n"
+        )
+    else:
+        subject = f"Your change to {org.name} was not approved"
+        body = (
+            f"A moderator did not approve your change to {org.name} ({request.summary.lower()}). They said:\n\n"
+            f"{reason}\n\nThe listing has not changed. Your listings: {manage_url}\n"
+        )
+    audit(
+        session,
+        "moderation.change_rejected",
+        actor=moderator,
+        subject=org,
+        detail={"change_request": request.id, "kind": request.kind, "reason": reason},
+        ip=ip,
+    )
+    _tell(session, _people_to_tell(session, request), subject, body)
+
+
+def approve_claim(session: Session, claim: Claim, moderator: User, *, manage_url: str, ip: str | None = None) -> None:
+    """The claimant now represents the listing, which becomes verified: its organisation keeps it."""
+    org = claim.organisation
+    _decide(claim, ReviewStatus.APPROVED, moderator, None)
+    exists = session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.user_id == claim.user_id, Membership.organisation_id == org.id)
+    )
+    if not exists:
+        session.add(Membership(user_id=claim.user_id, organisation_id=org.id))
+    if org.verification != Verification.VERIFIED:
+        org.verification = Verification.VERIFIED.value
+        save_change(session, org, {}, editor=moderator, summary=f"Claimed by its organisation (claim {claim.id})")
+    audit(session, "moderation.claim_approved", actor=moderator, subject=org, detail={"claim": claim.id}, ip=ip)
+    send_email(
+        session,
+        claim.user.email,
+        f"You now represent {org.name}",
+        f"A moderator has approved your claim to represent {org.name}. You can now keep its listing up to date:"
+        f"\n\n{manage_url}\n",
+    )
+
+
+def reject_claim(
+    session: Session, claim: Claim, moderator: User, reason: str, *, manage_url: str, ip: str | None = None
+) -> None:
+    reason = _require_reason(reason)
+    _decide(claim, ReviewStatus.REJECTED, moderator, reason)
+    org = claim.organisation
+    audit(
+        session,
+        "moderation.claim_rejected",
+        actor=moderator,
+        subject=org,
+        detail={"claim": claim.id, "reason": reason},
+        ip=ip,
+    )
+    send_email(
+        session,
+        claim.user.email,
+        f"Your claim to represent {org.name}",
+        f"A moderator could not approve your claim to represent {org.name}. They said:\n\n{reason}\n\n"
+        f"You can claim it again with more evidence: {manage_url}\n",
+    )
+
+
+def suspend_listing(
+    session: Session, org: Organisation, moderator: User, reason: str, *, loaded_version: Any, ip: str | None = None
+) -> None:
+    """Hide a listing from the public (it is kept, with its history); the representatives are told why."""
+    reason = _require_reason(reason)
+    check_version(org, loaded_version)
+    if org.status == ListingStatus.SUSPENDED:
+        raise ModerationError("This listing is already suspended")
+    org.status = ListingStatus.SUSPENDED.value
+    save_change(session, org, {}, editor=moderator, summary=f"Suspended by a moderator: {reason}")
+    audit(session, "moderation.listing_suspended", actor=moderator, subject=org, detail={"reason": reason}, ip=ip)
+    _tell(
+        session,
+        representatives(session, org),
+        f"The listing for {org.name} has been suspended",
+        f"A moderator has suspended the listing for {org.name}, so it is no longer public. They said:\n\n{reason}\n",
+    )
+
+
+def reinstate_listing(
+    session: Session, org: Organisation, moderator: User, reason: str, *, loaded_version: Any, ip: str | None = None
+) -> None:
+    reason = _require_reason(reason)
+    check_version(org, loaded_version)
+    if org.status != ListingStatus.SUSPENDED:
+        raise ModerationError("Only a suspended listing can be reinstated")
+    org.status = ListingStatus.PUBLISHED.value
+    save_change(session, org, {}, editor=moderator, summary=f"Reinstated by a moderator: {reason}")
+    audit(session, "moderation.listing_reinstated", actor=moderator, subject=org, detail={"reason": reason}, ip=ip)
+
+
+def restore_revision(
+    session: Session,
+    org: Organisation,
+    revision: Revision,
+    moderator: User,
+    *,
+    loaded_version: Any,
+    ip: str | None = None,
+) -> Revision:
+    """Bring a listing's content back to an earlier revision, as a new revision (nothing is lost)."""
+    check_version(org, loaded_version)
+    if revision.organisation_id != org.id:
+        raise ModerationError("That revision belongs to another listing")
+    restored = save_change(
+        session, org, restorable(revision.snapshot), editor=moderator, summary=f"Restored revision {revision.number}"
+    )
+    audit(
+        session,
+        "moderation.revision_restored",
+        actor=moderator,
+        subject=org,
+        detail={"revision": revision.number, "new_revision": restored.number},
+        ip=ip,
+    )
+    return restored
+
+
+def set_commissioner(session: Session, email: str, grant: bool, moderator: User, *, ip: str | None = None) -> User:
+    """Give a representative the commissioner role (``grant``) or take it back.
+
+    Moderators may do only this; making moderators and admins, or changing theirs, is for admins.
+    """
+    user = find_user(session, email)
+    if user is None:
+        raise ModerationError(f"There is no account for {email.strip()}")
+    wanted, from_role = (Role.COMMISSIONER, Role.REPRESENTATIVE) if grant else (Role.REPRESENTATIVE, Role.COMMISSIONER)
+    if user.role == wanted.value:
+        return user
+    if user.role != from_role.value:
+        raise ModerationError(f"{user.email} is a {user.role}: only an admin can change their role")
+    change_role(session, user, wanted, actor=moderator, ip=ip)
+    return user
+
+
+def audit_events(session: Session, paging: PageRequest, action_prefix: str | None = None) -> Page[AuditEvent]:
+    query = select(AuditEvent)
+    if action_prefix:
+        query = query.where(AuditEvent.action.startswith(action_prefix, autoescape=True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(
+        query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).offset(paging.offset).limit(paging.per_page)
+    ).all()
+    return Page(list(items), total, paging.page, paging.per_page)
+
+
+def outbox(session: Session, paging: PageRequest) -> Page[OutboxEmail]:
+    total = session.scalar(select(func.count()).select_from(OutboxEmail)) or 0
+    items = session.scalars(
+        select(OutboxEmail).order_by(OutboxEmail.id.desc()).offset(paging.offset).limit(paging.per_page)
+    ).all()
+    return Page(list(items), total, paging.page, paging.per_page)

@@ -1,0 +1,808 @@
+"""Find listings: free text, facets and location, one function behind the pages, the API and the feeds.
+
+``search_listings`` takes a checked ``SearchQuery`` and returns a page of results, each saying why it is
+there ("based 2.1 km away", "serves Sheffield"), with facet counts. Location search has two halves: listings
+*based* within the radius (any of their locations) and listings whose service areas *serve* the place's local
+authority. The radius prefilter and ordering use an equirectangular distance computed in SQL (plain
+arithmetic, so SQLite and PostgreSQL agree and the (latitude, longitude) index is used); the distance shown
+is the geodesic one from geopy.
+
+The database finds what the text, the place and any refinements admit (with the full-text rank and the
+distance); filtering by facets, counting the results and each facet's values, and choosing the page are done
+on the in-memory ``FacetIndex``, because a database pass per facet over tens of thousands of matches was
+most of a search's time. ``matching_listings`` gives the same listings in the same order as one SELECT.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from geopy.distance import geodesic
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union,
+    union_all,
+)
+from sqlalchemy.orm import Session, defer, selectinload
+
+from registry.domain.paging import Page, PageRequest
+from registry.domain.postcodes import loose_storage_key
+from registry.domain.search_query import FACETS, LocationMatch, SearchQuery, looks_like_postcode
+from registry.models import (
+    Assessment,
+    GovernanceModel,
+    LegalForm,
+    ListingStatus,
+    LocalAuthority,
+    Location,
+    MemberClass,
+    MemberClassKind,
+    Organisation,
+    Region,
+    SearchFacet,
+    Service,
+    ServiceArea,
+    ServiceType,
+)
+from registry.services.gazetteer import (
+    AreaRef,
+    MalformedPostcode,
+    PlaceKind,
+    PlaceNotResolved,
+    ResolvedPlace,
+    UnknownPlace,
+    resolve_place,
+    suggest_places,
+)
+from registry.services.geocoding import OnlineGeocoder, geocode_place
+from registry.services.search_index import PREFERRED_PROVIDER_RULESET, FacetIndex, facet_index, latitude_strip
+
+KM_PER_DEGREE = 111.195  # mean Earth radius 6371.0088 km * pi / 180
+MAX_TOKENS = 12
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_NON_WORD = re.compile(r"\W", re.UNICODE)
+
+VERDICT_LABELS = {
+    "meets": "Meets the preferred-provider profile",
+    "needs_information": "Needs more information",
+    "does_not_meet": "Does not meet the profile",
+    "not_applicable": "Not applicable",
+}
+
+
+class SearchError(ValueError):
+    """The search cannot run as asked; ``fields`` maps each parameter to a message, ``suggestions`` helps."""
+
+    def __init__(self, fields: dict[str, str], suggestions: list[str] | None = None) -> None:
+        super().__init__("; ".join(fields.values()))
+        self.fields = fields
+        self.suggestions = suggestions or []
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchHit:
+    organisation: Organisation
+    distance_km: float | None = None
+    serves: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    page: Page[SearchHit]
+    facets: dict[str, list[FacetValue]]
+    place: ResolvedPlace | None = None
+    place_suggestions: list[str] = field(default_factory=list)
+    corrected_terms: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading the query
+
+
+def interpret(
+    session: Session, query: SearchQuery, geocoder: OnlineGeocoder | None = None
+) -> tuple[SearchQuery, ResolvedPlace | None, list[str]]:
+    """Resolve ``near``; or, when only ``q`` is given and it is a postcode or a place name, search near it.
+
+    An address in ``near`` that the gazetteer does not know goes to the online geocoder when one is
+    configured (never ``q``, which may be an organisation's name). Returns the query to run, the place (or
+    None) and place names to suggest when ``q`` was not a place.
+    """
+    if query.near:
+        try:
+            return query, resolve_place(session, query.near), []
+        except (UnknownPlace, MalformedPostcode) as error:
+            found = geocode_place(session, geocoder, query.near) if geocoder is not None else None
+            if found is not None:
+                return query, found, []
+            raise SearchError({"near": error.message}, getattr(error, "suggestions", [])) from error
+        except PlaceNotResolved as error:
+            raise SearchError({"near": error.message}, getattr(error, "suggestions", [])) from error
+    if not query.text:
+        return query, None, []
+    if looks_like_postcode(query.text) or loose_storage_key(query.text) is not None:
+        try:
+            place = resolve_place(session, query.text)
+        except PlaceNotResolved as error:
+            raise SearchError({"q": error.message}, getattr(error, "suggestions", [])) from error
+        return replace(query, near=query.text, text=""), place, []
+    try:
+        # Most text is not a place: suggestions for close place names are left to the caller, who needs
+        # them only when the text finds nothing.
+        place = resolve_place(session, query.text, suggest=False)
+    except (MalformedPostcode, PlaceNotResolved):
+        return query, None, []
+    return replace(query, near=query.text, text=""), place, []
+
+
+# ---------------------------------------------------------------------------------------------------
+# Text
+
+
+def _tokens(value: str) -> list[str]:
+    return [t.casefold() for t in _TOKEN.findall(value)][:MAX_TOKENS]
+
+
+def _fts5_query(tokens: list[str], corrections: dict[str, list[str]]) -> str:
+    parts = []
+    for token in tokens:
+        options = [f'"{token}"*', *(f'"{c}"' for c in corrections.get(token, []))]
+        parts.append("(" + " OR ".join(options) + ")" if len(options) > 1 else options[0])
+    return " AND ".join(parts)
+
+
+def _sqlite_text_ids(session: Session, tokens: list[str]) -> tuple[Select[int, Any], dict[str, str]]:
+    """Ids matching every token (as a prefix); a token found nowhere is replaced by its closest indexed terms."""
+    corrections: dict[str, list[str]] = {}
+    for token in tokens:
+        if len(token) < 4:  # too short to correct
+            continue
+        known = session.execute(
+            text("SELECT 1 FROM organisation_search_vocab WHERE term >= :t AND term < :end LIMIT 1"),
+            {"t": token, "end": token + "\uffff"},
+        ).first()
+        if known:
+            continue
+        candidates = session.execute(
+            text("SELECT term FROM organisation_search_vocab WHERE term >= :a AND term < :b"),
+            {"a": token[:2], "b": token[:2] + "\uffff"},
+        ).scalars()
+        close = difflib.get_close_matches(token, list(candidates), n=3, cutoff=0.75)
+        if close:
+            corrections[token] = close
+    match = _fts5_query(tokens, corrections)
+    ids: Select[int, Any] = (
+        select(
+            literal_column("organisation_search.rowid", Integer).label("organisation_id"),
+            literal_column("bm25(organisation_search, 10.0, 1.0)").label("rank"),
+        )
+        .select_from(text("organisation_search"))
+        .where(text("organisation_search MATCH :match").bindparams(match=match))
+    )
+    shown = {token: options[0] for token, options in corrections.items()}
+    return ids, shown
+
+
+def _postgresql_text_ids(session: Session, tokens: list[str]) -> tuple[Select[int, Any], dict[str, str]]:
+    """Full-text match on every token as a prefix; when a token is found nowhere (a typo, as SQLite corrects
+    only those), trigram similarity on the names as well."""
+    words = [word for word in (_NON_WORD.sub("", t) for t in tokens) if word]
+    tsquery = " & ".join(f"{word}:*" for word in words)
+    phrase = " ".join(tokens)
+    document: ColumnElement[Any] = literal_column("organisation_search.document")
+    names: ColumnElement[str] = literal_column("organisation_search.names", String)
+    matches: ColumnElement[bool] = document.op("@@")(func.to_tsquery("simple", tsquery))
+    # The similarity operators cannot use an index for a common word and cost a pass over every name, which
+    # was most of a search's time at 150,000 listings: they are added only when a word needs them.
+    if any(not _indexed_word(session, word) for word in words):
+        matches = or_(
+            matches,
+            literal(phrase).op("<%")(names),
+            # Whole-name similarity catches a misspelt name of several words ("Mutaul Suport").
+            names.op("%")(literal(phrase)),
+        )
+    ids = (
+        select(
+            literal_column("organisation_search.organisation_id", Integer).label("organisation_id"),
+            (-func.ts_rank(document, func.to_tsquery("simple", tsquery)) - func.word_similarity(phrase, names)).label(
+                "rank"
+            ),
+        )
+        .select_from(text("organisation_search"))
+        .where(matches)
+    )
+    return ids, {}
+
+
+def _indexed_word(session: Session, word: str) -> bool:
+    """Whether some listing's document has a word starting with ``word`` (one GIN index probe)."""
+    found = session.execute(
+        text("SELECT 1 FROM organisation_search WHERE document @@ to_tsquery('simple', :prefix) LIMIT 1"),
+        {"prefix": f"{word}:*"},
+    ).first()
+    return found is not None
+
+
+def text_matches(session: Session, value: str) -> tuple[Select[int, Any] | None, dict[str, str]]:
+    """A SELECT of (organisation_id, rank) for the text, lower rank first; None when it has no words."""
+    tokens = _tokens(value)
+    if not tokens:
+        return None, {}
+    if session.get_bind().dialect.name == "sqlite":
+        return _sqlite_text_ids(session, tokens)
+    return _postgresql_text_ids(session, tokens)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Location
+
+
+# Published listings' points and the areas they serve, as the search index files them (migration 0004).
+_INDEXED_POINT = table(
+    "organisation_search_location",
+    column("organisation_id", Integer),
+    column("strip", Integer),
+    column("latitude", Float),
+    column("longitude", Float),
+)
+_INDEXED_AREA = table(
+    "organisation_search_area", column("local_authority_code", String), column("organisation_id", Integer)
+)
+
+
+def _distance2_degrees(
+    place: ResolvedPlace, latitude: Any = Location.latitude, longitude: Any = Location.longitude
+) -> ColumnElement[Any]:
+    """Squared equirectangular distance in degrees of latitude from the place to a point."""
+    k = math.cos(math.radians(place.latitude))
+    dlat = latitude - place.latitude
+    dlon = (longitude - place.longitude) * k
+    squared: ColumnElement[Any] = dlat * dlat + dlon * dlon
+    return squared
+
+
+def based_within(place: ResolvedPlace, radius_km: float) -> Select[int, Any]:
+    """(organisation_id, d2) of listings with a location within the radius, d2 their nearest one's, from the
+    ``location`` table (any listing, published or not; callers may narrow it to location rows)."""
+    degrees = radius_km / KM_PER_DEGREE
+    lon_degrees = degrees / max(math.cos(math.radians(place.latitude)), 0.01)
+    d2 = _distance2_degrees(place)
+    return (
+        select(Location.organisation_id.label("organisation_id"), func.min(d2).label("d2"))
+        .where(
+            Location.latitude.between(place.latitude - degrees, place.latitude + degrees),
+            Location.longitude.between(place.longitude - lon_degrees, place.longitude + lon_degrees),
+            d2 <= degrees * degrees,
+        )
+        .group_by(Location.organisation_id)
+    )
+
+
+def _indexed_points_within(place: ResolvedPlace, radius_km: float) -> Select[Any]:
+    """(organisation_id, d2) of every point of a published listing within the radius: one index range per
+    strip of latitude the radius spans, read from the index alone."""
+    degrees = radius_km / KM_PER_DEGREE
+    lon_degrees = degrees / max(math.cos(math.radians(place.latitude)), 0.01)
+    points = _INDEXED_POINT.c
+    d2 = _distance2_degrees(place, points.latitude, points.longitude)
+    strips = range(latitude_strip(place.latitude - degrees), latitude_strip(place.latitude + degrees) + 1)
+    return select(points.organisation_id.label("organisation_id"), d2.label("d2")).where(
+        points.strip.in_(list(strips)),
+        points.longitude.between(place.longitude - lon_degrees, place.longitude + lon_degrees),
+        points.latitude.between(place.latitude - degrees, place.latitude + degrees),
+        d2 <= degrees * degrees,
+    )
+
+
+def published_based_within(place: ResolvedPlace, radius_km: float) -> Select[int, Any]:
+    """(organisation_id, d2) of published listings with a location within the radius, d2 their nearest one's."""
+    near = _indexed_points_within(place, radius_km).subquery()
+    return select(near.c.organisation_id, func.min(near.c.d2).label("d2")).group_by(near.c.organisation_id)
+
+
+def serving(place: ResolvedPlace) -> Select[int]:
+    """Published listings that serve the place's local authority."""
+    code = place.local_authority.code if place.local_authority else None
+    return select(_INDEXED_AREA.c.organisation_id.label("organisation_id")).where(
+        _INDEXED_AREA.c.local_authority_code == code
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Filters and facets
+
+
+def _facet_filter(facet: str, values: tuple[str, ...]) -> ColumnElement[bool]:
+    return Organisation.id.in_(
+        select(SearchFacet.organisation_id).where(SearchFacet.facet == facet, SearchFacet.value.in_(values))
+    )
+
+
+@dataclass
+class _Plan:
+    conditions: list[ColumnElement[bool]]
+    text_ids: Any | None
+    near: Any | None
+    serves: Any | None
+    refinements: list[ColumnElement[bool]] = field(default_factory=list)
+
+
+def _conditions(plan: _Plan, query: SearchQuery, except_facet: str | None = None) -> list[ColumnElement[bool]]:
+    conditions = list(plan.conditions)
+    for facet in FACETS:
+        values = query.filter_values(facet)
+        if values and facet != except_facet:
+            conditions.append(_facet_filter(facet, values))
+    return conditions
+
+
+def facet_labels(session: Session) -> dict[str, dict[str, str]]:
+    """Every facet's values and their labels, from the reference tables, in their order (one query)."""
+    vocabularies: list[tuple[str, Any, Any, Any]] = [
+        ("legal_form", LegalForm.code, LegalForm.label, LegalForm.position),
+        ("governance", GovernanceModel.code, GovernanceModel.label, GovernanceModel.position),
+        ("region", Region.code, Region.name, Region.position),
+        ("service", ServiceType.code, ServiceType.label, ServiceType.position),
+        ("member_kind", MemberClassKind.code, MemberClassKind.label, MemberClassKind.position),
+    ]
+    every = union_all(
+        *(
+            select(
+                literal(facet, String).label("facet"),
+                code.label("code"),
+                label.label("label"),
+                position.label("position"),
+            )
+            for facet, code, label, position in vocabularies
+        )
+    ).subquery()
+    labels: dict[str, dict[str, str]] = {facet: {} for facet, *_ in vocabularies}
+    for facet, code, label in session.execute(
+        select(every.c.facet, every.c.code, every.c.label).order_by(every.c.facet, every.c.position)
+    ):
+        labels[facet][code] = label
+    labels["eligible"] = dict(VERDICT_LABELS)
+    return labels
+
+
+def known_facet_values(session: Session) -> dict[str, frozenset[str]]:
+    return {facet: frozenset(labels) for facet, labels in facet_labels(session).items()}
+
+
+def _facet_counts(
+    index: FacetIndex,
+    admitted: np.ndarray[Any, np.dtype[np.bool_]],
+    chosen: dict[str, np.ndarray[Any, np.dtype[np.bool_]]],
+    query: SearchQuery,
+    labels: dict[str, dict[str, str]],
+) -> dict[str, list[FacetValue]]:
+    """Counts per facet value, each facet counted with every filter but its own (so choices can widen)."""
+    everything = _all_of(admitted, chosen.values())
+    shared = index.value_counts(everything)
+    facets: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        if facet in chosen:
+            others = _all_of(admitted, (mask for other, mask in chosen.items() if other != facet))
+            counts = index.value_counts(others).get(facet, {})
+        else:
+            counts = shared.get(facet, {})
+        selected = set(query.filter_values(facet))
+        facets[facet] = [
+            FacetValue(value, label, counts.get(value, 0), value in selected)
+            for value, label in labels[facet].items()
+            if counts.get(value) or value in selected
+        ]
+    return facets
+
+
+def _all_of(
+    first: np.ndarray[Any, np.dtype[np.bool_]], others: Iterable[np.ndarray[Any, np.dtype[np.bool_]]]
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    result = first.copy()
+    for mask in others:
+        result &= mask
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# The search
+
+
+def search_listings(
+    session: Session,
+    query: SearchQuery,
+    paging: PageRequest,
+    geocoder: OnlineGeocoder | None = None,
+    refinement: Refinement | None = None,
+    labels: dict[str, dict[str, str]] | None = None,
+) -> SearchResults:
+    """Run a search. Raises ``SearchError`` (with a message per parameter) for a place it cannot find.
+
+    ``refinement`` adds the commissioner tools' filters and sort order to the same search. ``labels`` are the
+    facet labels (``facet_labels``), passed in by callers that cache them; read from the database otherwise.
+    """
+    prepared = _prepare(session, query, geocoder, refinement)
+    query, place = prepared.query, prepared.place
+    index = facet_index(session)
+    admitted, keys = _admitted(session, index, prepared)
+    chosen = {facet: index.having(facet, query.filter_values(facet)) for facet in FACETS if query.filter_values(facet)}
+    matched = _all_of(admitted, chosen.values())
+    total = int(matched.sum())
+    if refinement is not None and refinement.sort:
+        # Sorting by a listing's fields is the database's job; only the page is read.
+        ids: list[int] = list(session.scalars(prepared.ordered_ids.offset(paging.offset).limit(paging.per_page)))
+    else:
+        page = _page_of(matched, keys, paging.offset, paging.per_page)
+        ids = [int(i) for i in index.listing_ids[page]]
+
+    # Only the commissioner tools, which refine every search, show verdicts: other searches skip ten rows each.
+    hits = _hits(session, ids, place, query, with_verdicts=refinement is not None)
+    suggestions = prepared.suggestions
+    if not total and query.text and place is None:
+        suggestions = suggest_places(session, query.text)
+    return SearchResults(
+        query=query,
+        page=Page(hits, total, paging.page, paging.per_page),
+        facets=_facet_counts(index, admitted, chosen, query, labels if labels is not None else facet_labels(session)),
+        place=place,
+        place_suggestions=suggestions,
+        corrected_terms=prepared.corrected,
+    )
+
+
+def _admitted(
+    session: Session, index: FacetIndex, prepared: _Prepared
+) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], list[np.ndarray[Any, Any]]]:
+    """The published listings the text, place and refinements admit (before facet filters), and the keys that
+    order them, most significant first: as ``_prepare``'s ORDER BY (nearest, best rank, name, id)."""
+    plan, query = prepared.plan, prepared.query
+    admitted = np.ones(len(index), dtype=bool)
+    keys: list[np.ndarray[Any, Any]] = []
+    if plan.near is not None and plan.serves is not None:
+        assert prepared.place is not None
+        ids, d2 = _id_and_score(session, _indexed_points_within(prepared.place, query.radius_km))
+        pos, found = index.positions(ids)
+        nearest = np.full(len(index), np.inf)  # not based within the radius: after those that are
+        np.minimum.at(nearest, pos[found], d2[found])
+        based = np.isfinite(nearest)
+        served = index.mask(_id_and_score(session, select(plan.serves.c.organisation_id))[0])
+        if query.match is LocationMatch.BASED:
+            admitted &= based
+        elif query.match is LocationMatch.SERVES:
+            admitted &= served
+        else:
+            admitted &= based | served
+        keys.append(nearest)
+    if plan.text_ids is not None:
+        ids, ranks = _id_and_score(session, select(plan.text_ids.c.organisation_id, plan.text_ids.c.rank))
+        pos, found = index.positions(ids)
+        rank = np.full(len(index), np.inf)
+        rank[pos[found]] = ranks[found]
+        admitted &= np.isfinite(rank)
+        keys.append(rank)
+    if plan.refinements:
+        admitted &= index.mask(_id_and_score(session, select(Organisation.id).where(*plan.refinements))[0])
+    keys.append(index.name_order)
+    return admitted, keys
+
+
+def _id_and_score(
+    session: Session, statement: Select[Any]
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.float64]]]:
+    """Ids and (when the SELECT has a second column) scores as arrays, read through the driver's cursor:
+    building SQLAlchemy rows for tens of thousands of candidates took longer than the query."""
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = tuple(params[name] for name in compiled.positiontup or ()) if compiled.positional else params
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), -1)
+    scores = table[:, 1] if table.shape[1] > 1 else np.zeros(len(rows))
+    return table[:, 0].astype(np.int64), scores
+
+
+def _page_of(
+    selected: np.ndarray[Any, np.dtype[np.bool_]], keys: list[np.ndarray[Any, Any]], offset: int, limit: int
+) -> np.ndarray[Any, np.dtype[np.intp]]:
+    """Positions of the page's listings, in order: only those that can be on it are fully sorted."""
+    listings = np.flatnonzero(selected)
+    wanted = offset + limit
+    if len(listings) > wanted > 0:
+        first = keys[0][listings]
+        cutoff = np.partition(first, wanted - 1)[wanted - 1]
+        listings = listings[first <= cutoff]
+    order = np.lexsort([key[listings] for key in reversed(keys)])
+    return listings[order][offset:wanted]
+
+
+def matching_listings(
+    session: Session,
+    query: SearchQuery,
+    geocoder: OnlineGeocoder | None = None,
+    refinement: Refinement | None = None,
+) -> Select[int]:
+    """Every listing a search matches, as a SELECT of ids in the search's order: for exports and counts,
+    which need neither a page nor facet counts. Raises ``SearchError`` as ``search_listings`` does."""
+    return _prepare(session, query, geocoder, refinement).ordered_ids
+
+
+@dataclass
+class _Prepared:
+    query: SearchQuery
+    place: ResolvedPlace | None
+    suggestions: list[str]
+    corrected: dict[str, str]
+    plan: _Plan
+    conditions: list[ColumnElement[bool]]
+    ordered_ids: Select[int]
+
+
+def _prepare(
+    session: Session, query: SearchQuery, geocoder: OnlineGeocoder | None, refinement: Refinement | None
+) -> _Prepared:
+    query, place, suggestions = interpret(session, query, geocoder)
+    plan = _Plan(conditions=[Organisation.status == ListingStatus.PUBLISHED], text_ids=None, near=None, serves=None)
+    corrected: dict[str, str] = {}
+
+    if query.text:
+        text_ids, corrected = text_matches(session, query.text)
+        if text_ids is not None:
+            plan.text_ids = text_ids.subquery("text_match")
+            plan.conditions.append(Organisation.id.in_(select(plan.text_ids.c.organisation_id)))
+
+    if place is not None:
+        plan.near = published_based_within(place, query.radius_km).subquery("near")
+        plan.serves = serving(place).subquery("serves")
+        if query.match is LocationMatch.BASED:
+            plan.conditions.append(Organisation.id.in_(select(plan.near.c.organisation_id)))
+        elif query.match is LocationMatch.SERVES:
+            plan.conditions.append(Organisation.id.in_(select(plan.serves.c.organisation_id)))
+        else:
+            plan.conditions.append(
+                Organisation.id.in_(union(select(plan.near.c.organisation_id), select(plan.serves.c.organisation_id)))
+            )
+
+    if refinement is not None:
+        plan.refinements = refinement_conditions(session, refinement)
+        plan.conditions += plan.refinements
+
+    conditions = _conditions(plan, query)
+    statement = select(Organisation.id).where(*conditions)
+    order: list[Any] = []
+    if plan.near is not None:
+        statement = statement.outerjoin(plan.near, plan.near.c.organisation_id == Organisation.id)
+        order += [plan.near.c.d2.is_(None), plan.near.c.d2]
+    if plan.text_ids is not None:
+        statement = statement.join(plan.text_ids, plan.text_ids.c.organisation_id == Organisation.id)
+        order.append(plan.text_ids.c.rank)
+    order += [func.lower(Organisation.name), Organisation.id]
+    if refinement is not None and refinement.sort:
+        order = [*refinement_order(refinement), *order]
+    return _Prepared(query, place, suggestions, corrected, plan, conditions, statement.order_by(*order))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Refinements: the commissioner tools' filters and orders, on top of the same search
+
+
+SORT_KEYS = ("name", "legal_form", "verdict", "services", "coverage", "size", "updated")
+_VERDICT_RANK = {"meets": 0, "needs_information": 1, "does_not_meet": 2, "not_applicable": 3}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A range of a size figure, ``low`` inclusive and ``high`` exclusive (None: unbounded). ``Band()`` with
+    neither bound means "not known": the figure is empty."""
+
+    low: int | None = None
+    high: int | None = None
+
+    def condition(self, column: Any) -> ColumnElement[bool]:
+        if self.low is None and self.high is None:
+            empty: ColumnElement[bool] = column.is_(None)
+            return empty
+        parts: list[ColumnElement[bool]] = [column.is_not(None)]
+        if self.low is not None:
+            parts.append(column >= self.low)
+        if self.high is not None:
+            parts.append(column < self.high)
+        return and_(*parts)
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """Filters and an order beyond the public search's. Each field narrows the results; empty means any.
+
+    ``verdicts`` maps a rule set id to the verdicts wanted (rule sets combine with AND). ``areas`` are local
+    authority codes a listing's service areas must cover: any of them, or all with ``all_areas``;
+    ``based_within_km`` also admits listings with a location in one of the areas or that close to its centre.
+    ``employees`` and ``turnover_gbp`` are bands (any of them). ``sort`` is one of ``SORT_KEYS``.
+    """
+
+    verdicts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    verification: tuple[str, ...] = ()
+    employees: tuple[Band, ...] = ()
+    turnover_gbp: tuple[Band, ...] = ()
+    areas: tuple[str, ...] = ()
+    all_areas: bool = False
+    based_within_km: float | None = None
+    sort: str | None = None
+    descending: bool = False
+
+
+def _serving_areas(codes: tuple[str, ...], every: bool) -> ColumnElement[bool]:
+    served = select(ServiceArea.organisation_id).where(ServiceArea.local_authority_code.in_(codes))
+    if every:
+        served = served.group_by(ServiceArea.organisation_id).having(
+            func.count(func.distinct(ServiceArea.local_authority_code)) == len(set(codes))
+        )
+    return Organisation.id.in_(served)
+
+
+def _based_near_areas(session: Session, codes: tuple[str, ...], radius_km: float) -> ColumnElement[bool]:
+    """Listings with a location in one of the areas, or within ``radius_km`` of one's centre (gazetteer)."""
+    admitted: list[Any] = [select(Location.organisation_id).where(Location.local_authority_code.in_(codes))]
+    centres = session.execute(
+        select(LocalAuthority.code, LocalAuthority.name, LocalAuthority.latitude, LocalAuthority.longitude).where(
+            LocalAuthority.code.in_(codes)
+        )
+    ).all()
+    for code, name, latitude, longitude in centres:
+        if latitude is None or longitude is None:
+            continue
+        centre = ResolvedPlace(PlaceKind.LOCAL_AUTHORITY, name, latitude, longitude, AreaRef(code, name), None)
+        near = published_based_within(centre, radius_km).subquery()
+        admitted.append(select(near.c.organisation_id))
+    return Organisation.id.in_(union(*admitted))
+
+
+def refinement_conditions(session: Session, refinement: Refinement) -> list[ColumnElement[bool]]:
+    """The WHERE conditions a refinement adds."""
+    conditions: list[ColumnElement[bool]] = []
+    for ruleset_id, verdicts in refinement.verdicts.items():
+        if verdicts:
+            conditions.append(
+                Organisation.id.in_(
+                    select(Assessment.organisation_id).where(
+                        Assessment.ruleset_id == ruleset_id, Assessment.verdict.in_(verdicts)
+                    )
+                )
+            )
+    if refinement.verification:
+        conditions.append(Organisation.verification.in_(refinement.verification))
+    if refinement.employees:
+        conditions.append(or_(*(band.condition(Organisation.employees) for band in refinement.employees)))
+    if refinement.turnover_gbp:
+        conditions.append(or_(*(band.condition(Organisation.turnover_gbp) for band in refinement.turnover_gbp)))
+    if refinement.areas:
+        serving_condition = _serving_areas(refinement.areas, refinement.all_areas)
+        if refinement.based_within_km:
+            based = _based_near_areas(session, refinement.areas, refinement.based_within_km)
+            conditions.append(or_(serving_condition, based))
+        else:
+            conditions.append(serving_condition)
+    return conditions
+
+
+def refinement_order(refinement: Refinement) -> list[Any]:
+    """ORDER BY terms for ``refinement.sort``; empty values always come last, whichever the direction."""
+    key = refinement.sort
+    if key == "name":
+        value: Any = func.lower(Organisation.name)
+    elif key == "legal_form":
+        value = select(LegalForm.label).where(LegalForm.code == Organisation.legal_form_code).scalar_subquery()
+    elif key == "verdict":
+        verdict = (
+            select(Assessment.verdict)
+            .where(Assessment.organisation_id == Organisation.id, Assessment.ruleset_id == PREFERRED_PROVIDER_RULESET)
+            .scalar_subquery()
+        )
+        value = case(_VERDICT_RANK, value=verdict, else_=None)
+    elif key == "services":
+        value = select(func.count(Service.id)).where(Service.organisation_id == Organisation.id).scalar_subquery()
+    elif key == "coverage":
+        value = (
+            select(func.count(ServiceArea.id)).where(ServiceArea.organisation_id == Organisation.id).scalar_subquery()
+        )
+    elif key == "size":
+        value = Organisation.employees
+    elif key == "updated":
+        value = Organisation.updated_at
+    else:
+        raise ValueError(f"unknown sort {key!r}; choose one of {', '.join(SORT_KEYS)}")
+    terms = [value.is_(None), value.desc() if refinement.descending else value.asc()]
+    if key == "size":
+        turnover = Organisation.turnover_gbp
+        terms += [turnover.is_(None), turnover.desc() if refinement.descending else turnover.asc()]
+    return terms
+
+
+def _hits(
+    session: Session, ids: list[int], place: ResolvedPlace | None, query: SearchQuery, with_verdicts: bool
+) -> list[SearchHit]:
+    if not ids:
+        return []
+    options = [
+        selectinload(Organisation.locations),
+        selectinload(Organisation.service_areas),
+        selectinload(Organisation.member_classes).joinedload(MemberClass.kind),
+        selectinload(Organisation.services).joinedload(Service.service_type),
+    ]
+    if with_verdicts:
+        # The verdicts, not the stored reports (tens of kB each).
+        options.append(selectinload(Organisation.assessments).options(defer(Assessment.report)))
+    loaded = {
+        org.id: org for org in session.scalars(select(Organisation).where(Organisation.id.in_(ids)).options(*options))
+    }
+    hits = []
+    for org_id in ids:
+        org = loaded[org_id]
+        hit = SearchHit(org)
+        if place is not None:
+            distances = [
+                geodesic((place.latitude, place.longitude), (loc.latitude, loc.longitude)).km
+                for loc in org.locations
+                if loc.latitude is not None and loc.longitude is not None
+            ]
+            hit.distance_km = round(min(distances), 1) if distances else None
+            la = place.local_authority
+            hit.serves = bool(la and any(a.local_authority_code == la.code for a in org.service_areas))
+            if hit.distance_km is not None and hit.distance_km <= query.radius_km:
+                hit.reasons.append(f"Based {hit.distance_km:g} km away")
+            if hit.serves and la:
+                hit.reasons.append(f"Serves {la.name}")
+        hits.append(hit)
+    return hits
+
+
+__all__ = [
+    "Band",
+    "FacetValue",
+    "Refinement",
+    "SearchError",
+    "SearchHit",
+    "SearchResults",
+    "facet_labels",
+    "interpret",
+    "known_facet_values",
+    "matching_listings",
+    "search_listings",
+    "text_matches",
+]

@@ -1,0 +1,1 @@
+"""Web layer: blueprints by audience, the error handlers and the security headers."""

@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from registry.extensions import db, limiter
+from registry.models import User
+from registry.services import accounts
+from registry.services.accounts import AccountError, Links, SignInOutcome, Tokens
+from registry.web.account import bp
+from registry.web.account.forms import (
+    ChangePasswordForm,
+    RequestResetForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+    form_errors,
+)
+from registry.web.authorisation import ANY_ROLE, role_required
+from registry.web.negotiation import json_error, wants_json
+from registry.web.redirects import safe_next
+
+# Per address and per account, so that neither one machine nor a botnet aimed at one account gets many guesses.
+# Only failed sign-ins count against an account, so its owner is not locked out by their own successes.
+SIGN_IN_PER_IP = "10 per minute"
+SIGN_IN_PER_ACCOUNT = "5 per 15 minutes"
+# Each of these sends an email: limited so the registry cannot be used to flood someone's inbox.
+SIGN_UP_PER_IP = "10 per hour"
+RESET_REQUEST_PER_IP = "5 per 15 minutes"
+RESET_REQUEST_PER_ACCOUNT = "3 per hour"
+TOKEN_PER_IP = "20 per hour"  # noqa: S105 (a rate limit, not a token)
+
+SIGN_IN_FAILED = "The email address or password is not correct"
+
+
+def client_ip() -> str:
+    return f"ip:{get_remote_address()}"
+
+
+def submitted_email() -> str:
+    return f"email:{accounts.normalise_email(request.form.get('email', '')) or '-'}"
+
+
+# Kept on the request, not in flask.g: g belongs to the app context, which can outlive one request.
+_SIGN_IN_FAILED_KEY = "registry.sign_in_failed"
+
+
+def _sign_in_failed(response: Response) -> bool:
+    return bool(request.environ.get(_SIGN_IN_FAILED_KEY))
+
+
+def _tokens() -> Tokens:
+    return Tokens(current_app.config["SECRET_KEY"])
+
+
+def _links() -> Links:
+    return Links(
+        confirm=lambda token: url_for("account.confirm", token=token, _external=True),
+        reset=lambda token: url_for("account.reset_password", token=token, _external=True),
+        sign_in=url_for("account.sign_in", _external=True),
+        request_reset=url_for("account.request_reset", _external=True),
+    )
+
+
+def _site_name() -> str:
+    return str(current_app.config["SITE_NAME"])
+
+
+def _form_page(template: str, form: Any, errors: dict[str, str], **context: Any) -> tuple[str, int]:
+    """A form page, with a 400 and the "Error: " title when it has errors."""
+    status = 400 if errors else 200
+    return render_template(template, form=form, errors=errors, error_title=bool(errors), **context), status
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_attempts(error: RateLimitExceeded) -> Any:
+    wait = wait_phrase(error.limit.limit.get_expiry())
+    if wants_json():
+        return json_error(429, f"Too many attempts. Wait {wait}, then try again.")
+    return render_template("account/too_many_attempts.html", wait=wait), 429
+
+
+def wait_phrase(seconds: int) -> str:
+    """A rate limit's window in words: 900 → "15 minutes"."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            amount = -(-seconds // size)
+            return f"{amount} {unit}{'s' if amount != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(SIGN_UP_PER_IP, key_func=client_ip, methods=["POST"])
+def sign_up() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("account.details"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            accounts.sign_up(
+                db.session(),
+                form.email.data,
+                form.password.data,
+                tokens=_tokens(),
+                links=_links(),
+                site_name=_site_name(),
+                ip=request.remote_addr,
+            )
+        except AccountError as error:
+            form[error.field or "email"].errors = [error.message]
+        else:
+            db.session.commit()
+            return render_template("account/check_email.html", email=accounts.normalise_email(form.email.data))
+    return _form_page("account/sign_up.html", form, form_errors(form))
+
+
+@bp.get("/confirm/<token>")
+@limiter.limit(TOKEN_PER_IP, key_func=client_ip)
+def confirm(token: str) -> Any:
+    user = accounts.confirm_email(db.session(), token, tokens=_tokens(), ip=request.remote_addr)
+    if user is None:
+        return render_template("account/link_not_valid.html", purpose="confirm"), 400
+    db.session.commit()
+    return render_template("account/confirmed.html", email=user.email)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_PER_IP, key_func=client_ip, methods=["POST"])
+@limiter.limit(SIGN_IN_PER_ACCOUNT, key_func=submitted_email, methods=["POST"], deduct_when=_sign_in_failed)
+def sign_in() -> Any:
+    form = SignInForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next")
+    # An unsafe "next" is dropped here, so it is never echoed into the page either.
+    form.next.data = safe_next(form.next.data, "")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(form.next.data or url_for("account.details"))
+    if form.validate_on_submit():
+        result = accounts.authenticate(db.session(), form.email.data, form.password.data, ip=request.remote_addr)
+        if result.outcome is SignInOutcome.SIGNED_IN and result.user is not None:
+            db.session.commit()
+            login_user(result.user, remember=bool(form.remember.data))
+            return redirect(form.next.data or url_for("account.details"))
+        if result.outcome is SignInOutcome.UNCONFIRMED and result.user is not None:
+            accounts.resend_confirmation(
+                db.session(), result.user, tokens=_tokens(), links=_links(), site_name=_site_name()
+            )
+            db.session.commit()
+            return render_template("account/unconfirmed.html", email=result.user.email)
+        request.environ[_SIGN_IN_FAILED_KEY] = True
+        db.session.commit()  # keeps the audit record of the failure
+        form.email.errors = [SIGN_IN_FAILED]
+    return _form_page("account/sign_in.html", form, form_errors(form))
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    if current_user.is_authenticated:
+        user: User = current_user._get_current_object()
+        accounts.record_sign_out(db.session(), user, ip=request.remote_addr)
+        db.session.commit()
+        logout_user()
+        flash("You have signed out.")
+    return redirect(url_for("account.sign_in"))
+
+
+@bp.route("", methods=["GET", "POST"])
+@role_required(*ANY_ROLE)
+def details() -> Any:
+    user: User = current_user._get_current_object()
+    form = ChangePasswordForm(user.email)
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                db.session(),
+                user,
+                form.current_password.data,
+                form.new_password.data,
+                links=_links(),
+                site_name=_site_name(),
+                ip=request.remote_addr,
+            )
+        except AccountError as error:
+            form[error.field or "new_password"].errors = [error.message]
+        else:
+            db.session.commit()
+            # The session id carries the password's timestamp: sign in again here, so this browser stays
+            # signed in while every other one is signed out.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)
+            flash("Your password has been changed.")
+            return redirect(url_for("account.details"))
+    return _form_page("account/details.html", form, form_errors(form), user=user)
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit(RESET_REQUEST_PER_IP, key_func=client_ip, methods=["POST"])
+@limiter.limit(RESET_REQUEST_PER_ACCOUNT, key_func=submitted_email, methods=["POST"])
+def request_reset() -> Any:
+    form = RequestResetForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(
+            db.session(),
+            form.email.data,
+            tokens=_tokens(),
+            links=_links(),
+            site_name=_site_name(),
+            ip=request.remote_addr,
+        )
+        db.session.commit()
+        return render_template("account/reset_sent.html", email=accounts.normalise_email(form.email.data))
+    return _form_page("account/reset_request.html", form, form_errors(form))
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(TOKEN_PER_IP, key_func=client_ip, methods=["POST"])
+def reset_password(token: str) -> Any:
+    user = _tokens().user_for_reset(db.session(), token)
+    if user is None:
+        return render_template("account/link_not_valid.html", purpose="reset"), 400
+    form = ResetPasswordForm(user.email)
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(
+                db.session(),
+                token,
+                form.password.data,
+                tokens=_tokens(),
+                site_name=_site_name(),
+                ip=request.remote_addr,
+            )
+        except AccountError as error:
+            form.password.errors = [error.message]
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash("Your password has been changed. Sign in with your new password.")
+            return redirect(url_for("account.sign_in"))
+    return _form_page("account/reset_password.html", form, form_errors(form), token=token)

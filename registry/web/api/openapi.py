@@ -1,0 +1,145 @@
+"""The OpenAPI 3.1 description of ``/api/v1``, served at ``/api/v1/openapi.json``.
+
+The document is data (``openapi.yaml``). Where a schema says ``x-values-from: NAME`` the loader puts in the
+codes the code itself uses, from the closed vocabularies, the reference data and the rule sets, so the
+document's enums cannot drift from what the API accepts and returns. It is read once per process; each
+request gets a copy with this deployment's address in ``servers`` and the app's page sizes.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask import Response, current_app, url_for
+
+from registry.domain.reference_data import load_vocabulary
+from registry.domain.search_query import FACETS, LocationMatch
+from registry.domain.validator import Confidence, Severity
+from registry.domain.vocabulary import (
+    AssetLock,
+    BoardSeatSource,
+    DistributionBasis,
+    LegalForm,
+    MemberClassKind,
+    Origin,
+    Outcome,
+    SpinOutProgramme,
+    Verdict,
+    VoteDecision,
+    VotingRule,
+)
+from registry.models.organisation import ListingProvenance, ListingStatus, RegisteredStatus, Verification
+from registry.services.gazetteer import PlaceKind
+from registry.services.structure_checks import rulesets
+from registry.web.api import bp
+
+DOCUMENT_PATH = Path(__file__).with_name("openapi.yaml")
+VALUES_KEY = "x-values-from"
+
+
+def _members(kind: type[StrEnum]) -> Callable[[], list[str]]:
+    return lambda: [member.value for member in kind]
+
+
+def _vocabulary(name: str) -> Callable[[], list[str]]:
+    return lambda: [str(item["code"]) for item in load_vocabulary(name)]
+
+
+VALUE_SOURCES: dict[str, Callable[[], list[str]]] = {
+    **{
+        kind.__name__: _members(kind)
+        for kind in (
+            AssetLock,
+            BoardSeatSource,
+            Confidence,
+            DistributionBasis,
+            LegalForm,
+            ListingProvenance,
+            ListingStatus,
+            LocationMatch,
+            MemberClassKind,
+            Origin,
+            Outcome,
+            PlaceKind,
+            RegisteredStatus,
+            Severity,
+            SpinOutProgramme,
+            Verdict,
+            Verification,
+            VoteDecision,
+            VotingRule,
+        )
+    },
+    "GovernanceModel": _vocabulary("governance_models"),
+    "IdentifierScheme": _vocabulary("identifier_schemes"),
+    "Region": _vocabulary("regions"),
+    "ServiceType": _vocabulary("services"),
+    "SearchFacet": lambda: list(FACETS),
+    "RuleSetId": lambda: [r.id for r in rulesets()],
+}
+
+
+class OpenApiDocumentError(ValueError):
+    """``openapi.yaml`` names a value list that does not exist, or holds something JSON cannot."""
+
+
+def _fill_values(node: Any) -> Any:
+    """Replace each ``x-values-from`` with an ``enum`` of those values (and null where the type allows it)."""
+    if isinstance(node, list):
+        return [_fill_values(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    filled = {key: _fill_values(value) for key, value in node.items() if key != VALUES_KEY}
+    if VALUES_KEY in node:
+        name = node[VALUES_KEY]
+        if name not in VALUE_SOURCES:
+            raise OpenApiDocumentError(f"{DOCUMENT_PATH.name}: no value list called {name!r}")
+        values: list[Any] = VALUE_SOURCES[name]()
+        types = node.get("type")
+        if types == "null" or (isinstance(types, list) and "null" in types):
+            values = [*values, None]
+        filled["enum"] = values
+    return filled
+
+
+@functools.cache
+def _document() -> dict[str, Any]:
+    raw = yaml.safe_load(DOCUMENT_PATH.read_text(encoding="utf-8"))
+    try:
+        # YAML reads unquoted dates as dates; the document must be plain JSON.
+        json.dumps(raw)
+    except TypeError as error:
+        raise OpenApiDocumentError(f"{DOCUMENT_PATH.name} holds a value JSON cannot: {error}") from error
+    document: dict[str, Any] = _fill_values(raw)
+    return document
+
+
+def api_document(server_url: str, per_page: int, max_per_page: int) -> dict[str, Any]:
+    """The whole OpenAPI document for a deployment at ``server_url`` (its ``/api/v1`` address)."""
+    document = copy.deepcopy(_document())
+    document["servers"] = [{"url": server_url, "description": "This registry"}]
+    paging = document["components"]["parameters"]["per_page"]["schema"]
+    paging["default"] = per_page
+    paging["maximum"] = max_per_page
+    return document
+
+
+def current_api_document() -> dict[str, Any]:
+    """The document for the app and address handling this request."""
+    server_url = url_for("api.openapi_json", _external=True).removesuffix("/openapi.json")
+    return api_document(server_url, current_app.config["PER_PAGE"], current_app.config["MAX_PER_PAGE"])
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    # Not in the success envelope: OpenAPI tools read the document as it is. Dumped unsorted, so that it
+    # reads in the order it was written (openapi, info, servers, paths ...).
+    body = json.dumps(current_api_document(), ensure_ascii=False)
+    return current_app.response_class(body, mimetype="application/json")

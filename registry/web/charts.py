@@ -1,0 +1,255 @@
+"""Server-rendered charts: the geometry of stacked bar charts and of a tile map of the twelve UK regions and
+nations, worked out here and drawn as SVG by ``templates/components/charts.html``.
+
+No JavaScript and no chart library: each chart is an ``<svg role="img">`` with a title and a description that
+say what it shows, and the page puts the same numbers in a table beside it, so nobody needs to see the picture.
+Colours carry meaning only together with the legend, the numbers at the end of each bar and the table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# Chart colours: NHS.UK palette. Each verdict keeps the colour of its tag on listing pages.
+VERDICT_COLOURS = {
+    "meets": "#007f3b",
+    "needs_information": "#ffb81c",
+    "does_not_meet": "#d5281b",
+    "not_applicable": "#768692",
+    "not_assessed": "#d8dde0",
+}
+TEXT = "#212b32"
+GRID = "#d8dde0"
+FONT = "Arial, Helvetica, sans-serif"
+
+LABEL_WIDTH = 250
+BAR_AREA = 430
+VALUE_WIDTH = 60
+BAR_HEIGHT = 22
+ROW_GAP = 10
+LEGEND_ROW = 24
+CHAR_WIDTH = 7.2  # Arial at 14px, on average; labels longer than their column are shortened with an ellipsis
+
+
+class Counted(Protocol):
+    code: str
+    label: str
+    by_verdict: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Segment:
+    key: str
+    label: str
+    value: int
+    x: float
+    width: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    short_label: str
+    total: int
+    y: float
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    label: str
+    colour: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    bars: list[Bar]
+    legend: list[LegendItem]
+    ticks: list[tuple[float, int]]
+    plot_top: float
+    plot_bottom: float
+    label_width: int = LABEL_WIDTH
+    bar_height: int = BAR_HEIGHT
+
+
+def shorten(text: str, width: float) -> str:
+    """``text`` cut to fit ``width`` pixels, with an ellipsis when it was cut."""
+    fits = int(width / CHAR_WIDTH)
+    return text if len(text) <= fits else text[: max(fits - 1, 1)].rstrip() + "…"
+
+
+def _nice_step(maximum: int) -> int:
+    """A round step for 3 to 5 gridlines up to ``maximum``."""
+    if maximum <= 5:
+        return 1
+    raw = maximum / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 5, 10):
+        if multiple * magnitude >= raw:
+            return int(multiple * magnitude)
+    return int(10 * magnitude)
+
+
+def stacked_bar_chart(
+    chart_id: str,
+    title: str,
+    rows: Sequence[Counted],
+    series: Mapping[str, str],
+    colours: Mapping[str, str] = VERDICT_COLOURS,
+    description: str = "",
+) -> BarChart:
+    """Horizontal bars, one per row, each split into ``series`` (key → label) stacked left to right."""
+    legend_items = [(key, label) for key, label in series.items() if any(r.by_verdict.get(key) for r in rows)]
+    legend: list[LegendItem] = []
+    x, y = 0.0, 4.0
+    width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
+    for key, label in legend_items:
+        item_width = 24 + len(label) * CHAR_WIDTH + 20
+        if x + item_width > width and x > 0:
+            x, y = 0.0, y + LEGEND_ROW
+        legend.append(LegendItem(label, colours.get(key, GRID), x, y))
+        x += item_width
+    plot_top = y + LEGEND_ROW + 12 if legend else 4.0
+    maximum = max((sum(r.by_verdict.get(k, 0) for k in series) for r in rows), default=0)
+    step = _nice_step(maximum)
+    top = max(step * math.ceil(maximum / step), step) if maximum else 1
+    scale = BAR_AREA / top
+
+    bars = []
+    for index, row in enumerate(rows):
+        bar_y = plot_top + index * (BAR_HEIGHT + ROW_GAP)
+        segments = []
+        offset = float(LABEL_WIDTH)
+        for key, label in series.items():
+            value = row.by_verdict.get(key, 0)
+            if not value:
+                continue
+            segments.append(Segment(key, label, value, offset, value * scale, colours.get(key, GRID)))
+            offset += value * scale
+        total = sum(s.value for s in segments)
+        bars.append(Bar(row.label, shorten(row.label, LABEL_WIDTH - 12), total, bar_y, segments))
+    plot_bottom = plot_top + len(rows) * (BAR_HEIGHT + ROW_GAP)
+    ticks = [(LABEL_WIDTH + value * scale, value) for value in range(0, top + 1, step)]
+    height = int(plot_bottom + 24)
+    described = description or _describe(title, rows, series)
+    return BarChart(chart_id, title, described, width, height, bars, legend, ticks, plot_top, plot_bottom)
+
+
+def _describe(title: str, rows: Sequence[Counted], series: Mapping[str, str]) -> str:
+    """A sentence for screen readers: the largest bars and how they split."""
+    if not rows:
+        return f"{title}: there are no listings to show."
+    ranked = sorted(rows, key=lambda r: -sum(r.by_verdict.get(k, 0) for k in series))
+    parts = []
+    for row in ranked[:3]:
+        total = sum(row.by_verdict.get(k, 0) for k in series)
+        first = next(iter(series))
+        parts.append(f"{row.label}: {total} ({row.by_verdict.get(first, 0)} {series[first].lower()})")
+    return f"{title}. Largest: " + "; ".join(parts) + ". The table after the chart gives every figure."
+
+
+# ---------------------------------------------------------------------------------------------------
+# The twelve regions and nations as a tile map
+
+
+# Where each region's tile sits on a five by five grid, roughly as the places lie on a map of the UK.
+TILE_POSITIONS = {
+    "S92000003": (2, 0),  # Scotland
+    "N92000002": (0, 1),  # Northern Ireland
+    "E12000001": (3, 1),  # North East
+    "E12000002": (2, 2),  # North West
+    "E12000003": (3, 2),  # Yorkshire and The Humber
+    "W92000004": (1, 3),  # Wales
+    "E12000005": (2, 3),  # West Midlands
+    "E12000004": (3, 3),  # East Midlands
+    "E12000006": (4, 3),  # East of England
+    "E12000009": (1, 4),  # South West
+    "E12000008": (2, 4),  # South East
+    "E12000007": (3, 4),  # London
+}
+SHORT_NAMES = {"E12000003": "Yorkshire and Humber", "E12000006": "East of England"}
+TILE = 138
+TILE_GAP = 6
+# A sequential blue scale (light to dark) for the number of listings; text switches to white on the dark steps.
+SCALE = ("#e8edee", "#c6dbf0", "#8fb8e6", "#4c8bd1", "#005eb8", "#003087")
+
+
+@dataclass(frozen=True)
+class Tile:
+    code: str
+    name: str
+    lines: list[str]
+    total: int
+    meets: int
+    x: float
+    y: float
+    fill: str
+    text_colour: str
+
+
+@dataclass(frozen=True)
+class TileMap:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    tiles: list[Tile]
+    size: int = TILE
+    key: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def region_tile_map(chart_id: str, title: str, regions: Sequence[Counted], meets_key: str = "meets") -> TileMap:
+    """A tile per region or nation, shaded by its number of listings, labelled with it and how many meet."""
+    counted = [r for r in regions if r.code in TILE_POSITIONS]
+    totals = {r.code: sum(r.by_verdict.values()) for r in counted}
+    top = max(totals.values(), default=0)
+    tiles = []
+    for region in counted:
+        column, row = TILE_POSITIONS[region.code]
+        total = totals[region.code]
+        step = 0 if not total else 1 + min(len(SCALE) - 2, int((len(SCALE) - 1) * total / (top + 1)))
+        tiles.append(
+            Tile(
+                code=region.code,
+                name=region.label,
+                lines=_wrap(SHORT_NAMES.get(region.code, region.label), 14),
+                total=total,
+                meets=region.by_verdict.get(meets_key, 0),
+                x=column * (TILE + TILE_GAP),
+                y=row * (TILE + TILE_GAP),
+                fill=SCALE[step],
+                text_colour="#ffffff" if step >= 3 else TEXT,
+            )
+        )
+    busiest = sorted(counted, key=lambda r: -totals[r.code])[:3]
+    description = (
+        f"{title}. A tile for each of the {len(counted)} regions and nations, darker where there are more listings. "
+        + "Most listings: "
+        + "; ".join(f"{r.label} {totals[r.code]}" for r in busiest)
+        + ". The table after the map gives every figure."
+    )
+    key = [(SCALE[0], "None"), (SCALE[1], "Fewest"), (SCALE[-1], "Most")]
+    size = 5 * (TILE + TILE_GAP)
+    return TileMap(chart_id, title, description, size, size, tiles, key=key)

@@ -1,0 +1,264 @@
+"""Commissioners' forms: the search filters (a GET form read like the public search), and the shortlist and
+role forms (POST, with CSRF). Messages say what to do, in the GOV.UK and NHS.UK style."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length
+
+from registry.domain.paging import PageRequest, PagingError, page_request
+from registry.domain.search_query import SearchQuery, SearchQueryError, clean_text, parse_search_query
+from registry.models.commissioning import NOTE_MAX, SHORTLIST_NAME_MAX
+from registry.services.commissioning import EMPLOYEE_BANDS, TURNOVER_BANDS, ruleset_titles
+from registry.services.gazetteer import load_lad_regions, place_search_name
+from registry.services.search import SORT_KEYS, Refinement, known_facet_values
+from registry.web.account.forms import form_errors
+
+__all__ = [
+    "AddToShortlistForm",
+    "CommissionSearch",
+    "GrantCommissionerForm",
+    "NoteForm",
+    "ShortlistForm",
+    "form_errors",
+    "read_commission_search",
+]
+
+VERDICTS = ("meets", "needs_information", "does_not_meet", "not_applicable")
+VERIFICATION = {"verified": "Verified by the registry", "unverified": "Not verified"}
+BASED_WITHIN_CHOICES = (5, 10, 25, 50)
+MAX_AREAS = 20
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 100
+
+
+# ---------------------------------------------------------------------------------------------------
+# Local authorities, by name or code
+
+
+@cache
+def local_authorities() -> dict[str, str]:
+    """Every current local authority district: ONS code → name (``data/reference/lad_regions.csv``)."""
+    return {code: row.lad_name for code, row in sorted(load_lad_regions().items(), key=lambda item: item[1].lad_name)}
+
+
+def _area_key(name: str) -> str:
+    # ONS names a few authorities "Bristol, City of"; people say "Bristol".
+    for suffix in (", city of", ", county of"):
+        name = name.casefold().removesuffix(suffix)
+    return place_search_name(name)
+
+
+@cache
+def _areas_by_key() -> dict[str, str]:
+    return {_area_key(name): code for code, name in local_authorities().items()}
+
+
+def find_areas(values: list[str]) -> tuple[tuple[str, ...], list[str], str | None]:
+    """Local authority names or codes (each value may hold several, separated by commas) → (codes, the names
+    as the registry spells them, a message for the first one not found)."""
+    codes: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            text = clean_text(part)
+            if not text:
+                continue
+            code = text.upper() if text.upper() in local_authorities() else _areas_by_key().get(_area_key(text))
+            if code is None:
+                close = difflib.get_close_matches(_area_key(text), list(_areas_by_key()), n=1, cutoff=0.7)
+                hint = f" Did you mean {local_authorities()[_areas_by_key()[close[0]]]}?" if close else ""
+                return (), [], f"We could not find a local authority called {text[:60]}.{hint}"
+            if code not in codes:
+                codes.append(code)
+    if len(codes) > MAX_AREAS:
+        return (), [], f"Enter {MAX_AREAS} local authorities or fewer"
+    return tuple(codes), [local_authorities()[code] for code in codes], None
+
+
+# ---------------------------------------------------------------------------------------------------
+# The search filters
+
+
+@dataclass
+class CommissionSearch:
+    """A commissioner's search as read from the query string: what to run, and what to show in the form."""
+
+    query: SearchQuery
+    refinement: Refinement
+    paging: PageRequest
+    area_names: list[str] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def selected(self, name: str) -> list[str]:
+        values: list[str] = self.raw.get(name, [])
+        return values
+
+    @property
+    def filtered(self) -> bool:
+        return bool(
+            not self.query.is_empty
+            or self.refinement.areas
+            or self.refinement.verdicts
+            or self.refinement.verification
+            or self.refinement.employees
+            or self.refinement.turnover_gbp
+        )
+
+
+def _values(args: MultiDict[str, str], name: str) -> list[str]:
+    return [v.strip() for v in args.getlist(name) if v and v.strip()]
+
+
+def read_commission_search(session: Session, args: MultiDict[str, str]) -> CommissionSearch:
+    """Read and check the filters; a bad value gets a message naming its field, and the rest still apply."""
+    errors: dict[str, str] = {}
+    raw: dict[str, Any] = {key: _values(args, key) for key in args}
+
+    try:
+        query = parse_search_query(args.to_dict(flat=False), known_facet_values(session))
+    except SearchQueryError as error:
+        errors.update(error.fields)
+        good = {key: value for key, value in args.to_dict(flat=False).items() if key not in error.fields}
+        query = parse_search_query(good, known_facet_values(session))
+
+    codes, names, problem = find_areas(_values(args, "area"))
+    if problem:
+        errors["area"] = problem
+    all_areas = args.get("area_match", "any") == "all"
+    based_within: float | None = None
+    based = args.get("based_km", "").strip()
+    if based:
+        if based.isdigit() and int(based) in BASED_WITHIN_CHOICES:
+            based_within = float(based)
+        else:
+            errors["based_km"] = "Choose a distance from the list"
+        if not codes and "area" not in errors:
+            errors["area"] = "Enter the local authorities to measure the distance from, like Sheffield"
+
+    titles = ruleset_titles()
+    verdicts: dict[str, list[str]] = {}
+    for value in _values(args, "verdict"):
+        ruleset_id, _, verdict = value.partition(":")
+        if ruleset_id not in titles or verdict not in VERDICTS:
+            errors["verdict"] = "Choose each rule set's verdict from the lists"
+            continue
+        verdicts.setdefault(ruleset_id, []).append(verdict)
+
+    bands = {}
+    for name, vocabulary in (("employees", EMPLOYEE_BANDS), ("turnover", TURNOVER_BANDS)):
+        by_code = {band.code: band.band for band in vocabulary}
+        chosen = _values(args, name)
+        if any(code not in by_code for code in chosen):
+            errors[name] = "Choose sizes from the list"
+        bands[name] = tuple(by_code[code] for code in chosen if code in by_code)
+
+    verification = tuple(_values(args, "verification"))
+    if any(v not in VERIFICATION for v in verification):
+        errors["verification"] = "Choose verified or not verified"
+        verification = tuple(v for v in verification if v in VERIFICATION)
+
+    sort = args.get("sort") or None
+    if sort is not None and sort not in SORT_KEYS:
+        errors["sort"] = "Choose a column to sort by from the table"
+        sort = None
+    descending = args.get("order") == "desc"
+
+    try:
+        paging = page_request(args.get("page"), args.get("per_page"), DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    except PagingError as error:
+        errors["page"] = str(error)
+        paging = PageRequest(1, DEFAULT_PER_PAGE)
+
+    refinement = Refinement(
+        verdicts={key: tuple(values) for key, values in verdicts.items()},
+        verification=verification,
+        employees=bands["employees"],
+        turnover_gbp=bands["turnover"],
+        areas=codes,
+        all_areas=all_areas,
+        based_within_km=based_within if codes else None,
+        sort=sort,
+        descending=descending,
+    )
+    raw["area_text"] = ", ".join(names) if names else ", ".join(_values(args, "area"))
+    return CommissionSearch(query, refinement, paging, names, raw, errors)
+
+
+def describe(search: CommissionSearch, labels: dict[str, dict[str, str]]) -> str:
+    """The filters in words, for the export's "About" sheet and metadata."""
+    parts = []
+    if search.query.text:
+        parts.append(f"text: {search.query.text}")
+    if search.area_names:
+        joined = (" and " if search.refinement.all_areas else " or ").join(search.area_names)
+        parts.append(f"serves {joined}")
+        if search.refinement.based_within_km:
+            parts[-1] += f", or based within {search.refinement.based_within_km:g} km"
+    for facet, values in search.query.filters.items():
+        names = [labels.get(facet, {}).get(v, v) for v in values]
+        parts.append(f"{facet.replace('_', ' ')}: {', '.join(names)}")
+    titles = ruleset_titles()
+    for ruleset_id, verdicts in search.refinement.verdicts.items():
+        parts.append(f"{titles[ruleset_id]}: {', '.join(v.replace('_', ' ') for v in verdicts)}")
+    for name in ("employees", "turnover", "verification"):
+        if search.selected(name):
+            parts.append(f"{name}: {', '.join(search.selected(name))}")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------
+# POST forms
+
+
+class ShortlistForm(FlaskForm):
+    name = StringField(
+        "Name of the shortlist",
+        validators=[
+            DataRequired("Enter a name for the shortlist"),
+            Length(max=SHORTLIST_NAME_MAX, message=f"Shortlist name must be {SHORTLIST_NAME_MAX} characters or fewer"),
+        ],
+        filters=[lambda value: " ".join(value.split()) if isinstance(value, str) else value],
+    )
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(
+        "Note", validators=[Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer")]
+    )
+
+
+class AddToShortlistForm(FlaskForm):
+    """Add a listing to one of your shortlists, or to a new one named here."""
+
+    shortlist = SelectField("Shortlist", choices=[], validate_choice=False)
+    new_name = StringField(
+        "Or start a new shortlist called",
+        validators=[
+            Length(max=SHORTLIST_NAME_MAX, message=f"Shortlist name must be {SHORTLIST_NAME_MAX} characters or fewer")
+        ],
+        filters=[lambda value: " ".join(value.split()) if isinstance(value, str) else value],
+    )
+    note = TextAreaField(
+        "Note (optional)", validators=[Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer")]
+    )
+    next = HiddenField()
+
+
+class GrantCommissionerForm(FlaskForm):
+    email = EmailField(
+        "Email address of the account",
+        validators=[
+            DataRequired("Enter the email address of the account"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )

@@ -1,0 +1,66 @@
+"""App-wide error pages that answer HTML or JSON by content negotiation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from registry.web.negotiation import json_error, wants_json
+
+MESSAGES = {
+    400: ("There is a problem with your request", "Check what you entered and try again."),
+    403: ("You do not have permission to see this page", "Sign in with an account that has access."),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    405: ("That action is not allowed here", "Go back and try again."),
+    429: ("Too many attempts", "Wait a minute, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: ("Sorry, the service is unavailable", "Try again in a few minutes."),
+}
+
+
+def _render(status: int, description: str | None = None) -> tuple[Any, int]:
+    title, advice = MESSAGES.get(status, ("Sorry, there is a problem", "Try again later."))
+    if wants_json():
+        return json_error(status, description or title), status
+    return render_template("errors/error.html", status=status, title=title, advice=advice), status
+
+
+def handle_http_exception(error: HTTPException) -> tuple[Any, int]:
+    status = error.code or 500
+    description = error.description if status != 500 else None
+    response, status = _render(status, description if wants_json() else None)
+    return response, status
+
+
+def handle_csrf_error(error: CSRFError) -> tuple[Any, int]:
+    if wants_json():
+        return json_error(400, "The form's security token is missing or has expired.", "csrf_failed"), 400
+    return (
+        render_template(
+            "errors/error.html",
+            status=400,
+            title="Your form could not be sent",
+            advice="The page was open too long or the form was sent from elsewhere. Go back, reload the page "
+            "and try again.",
+        ),
+        400,
+    )
+
+
+def handle_unexpected(error: Exception) -> tuple[Any, int]:
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error", exc_info=error)
+    return handle_http_exception(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    if not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

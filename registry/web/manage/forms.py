@@ -1,0 +1,363 @@
+"""The registration journey's forms, one per step, each carrying the version of the listing it was loaded at.
+
+The governance step reuses the ``/check`` form's member class, board seat, profit and control forms (with the
+two fields a listing keeps that a check does not: a class's description and a seat's name), and the
+validator reads its answers, so the check and the listing give the same messages for the same structure.
+Repeatable rows are added and removed by submit buttons, so every step works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from functools import cache
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from registry.domain import labels
+from registry.domain.identifiers import load_identifier_schemes
+from registry.services.gazetteer import load_lad_regions
+from registry.web.check.forms import (
+    YES_NO_UNKNOWN,
+    BoardSeatForm,
+    MemberClassForm,
+    MultiCheckboxField,
+    ProfitsForm,
+    SignificantControlForm,
+    _choices,
+    _vocabulary_choices,
+    options,
+)
+
+MAX_TEXT = 300
+MAX_LONG_TEXT = 5000
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PHONE = re.compile(r"^[0-9 +()\-]{6,40}$")
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class PartialDate:
+    """A year, a year and month, or a whole date, written the ISO way: 2011, 2011-04 or 2011-04-01."""
+
+    def __init__(self, what: str) -> None:
+        self.message = f"Enter {what} as a year, like 2011, or a date, like 2011-04-01"
+
+    def __call__(self, form: Any, field: Any) -> None:
+        match = _PARTIAL_DATE.match(field.data or "")
+        if not match:
+            raise ValidationError(self.message)
+        year, month, day = (int(part) if part else None for part in match.groups())
+        try:
+            date(year or 1, month or 1, day or 1)
+        except ValueError:
+            raise ValidationError(self.message) from None
+        if year is not None and not 1800 <= year <= date.today().year:
+            raise ValidationError(f"Enter a year between 1800 and {date.today().year}")
+
+
+class WholeNumber:
+    def __init__(self, message: str, high: int = 10_000_000) -> None:
+        self.message, self.high = message, high
+
+    def __call__(self, form: Any, field: Any) -> None:
+        text = (field.data or "").replace(",", "")
+        if not text.isdigit() or int(text) > self.high:
+            raise ValidationError(self.message)
+
+
+class Percentage:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        try:
+            value = float((field.data or "").rstrip("%"))
+        except ValueError:
+            raise ValidationError(self.message) from None
+        if not 0 <= value <= 100:
+            raise ValidationError(self.message)
+
+
+def web_address(form: Any, field: Any) -> None:
+    """Only http and https addresses with a host: a ``javascript:`` link must never reach a listing page."""
+    value = field.data or ""
+    if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", value, re.IGNORECASE):
+        raise ValidationError("Enter a web address that starts with https://, like https://www.example.org")
+
+
+class StepForm(FlaskForm):
+    # The listing's version when the form was loaded: a save from an out-of-date form is refused.
+    version = HiddenField()
+
+
+class AboutStepForm(StepForm):
+    name = StringField(
+        "Organisation name",
+        validators=[
+            InputRequired("Enter the organisation's name"),
+            Length(max=MAX_TEXT, message="Organisation name must be 300 characters or fewer"),
+        ],
+        filters=[_strip],
+    )
+    trading_names = TextAreaField("Other names it uses (optional)", filters=[_strip])
+    description = TextAreaField(
+        "What the organisation does",
+        validators=[Length(max=MAX_LONG_TEXT, message="Description must be 5,000 characters or fewer")],
+        filters=[_strip],
+    )
+    website = StringField("Website (optional)", validators=[Optional(), web_address], filters=[_strip])
+    email = StringField(
+        "Contact email address (optional)",
+        validators=[Optional(), Length(max=254), Email("Enter an email address like name@example.org")],
+        filters=[_strip],
+    )
+    phone = StringField("Phone number (optional)", validators=[Optional()], filters=[_strip])
+    founded = StringField("When it was founded (optional)", validators=[Optional(), PartialDate("when it was founded")])
+    origin = SelectField("How it started", choices=_choices(labels.ORIGIN.items()), validate_choice=False)
+    origin_parent_body = StringField(
+        "The body it spun out of (optional)", validators=[Optional(), Length(max=MAX_TEXT)], filters=[_strip]
+    )
+    origin_programme = SelectField(
+        "Spin-out programme", choices=_choices(labels.SPIN_OUT_PROGRAMME.items()), validate_choice=False
+    )
+    spun_out = StringField("When it spun out (optional)", validators=[Optional(), PartialDate("when it spun out")])
+    employees = StringField(
+        "Number of employees (optional)",
+        validators=[Optional(), WholeNumber("Enter the number of employees as a whole number, like 40")],
+    )
+    members = StringField(
+        "Number of members in all (optional)",
+        validators=[Optional(), WholeNumber("Enter the number of members as a whole number, like 250")],
+    )
+    trading_income_pct = StringField(
+        "Share of income from trading (%) (optional)",
+        validators=[Optional(), Percentage("Enter the share of income from trading as a number from 0 to 100")],
+    )
+
+    def validate_phone(self, field: Field) -> None:
+        if field.data and not _PHONE.match(field.data):
+            raise ValidationError("Enter a phone number, like 0114 496 0000 or +44 114 496 0000")
+
+    def validate_trading_names(self, field: Field) -> None:
+        names = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
+        if len(names) > 10 or any(len(name) > MAX_TEXT for name in names):
+            raise ValidationError("Enter up to 10 other names, one on each line, each 300 characters or fewer")
+
+    def validate_origin_programme(self, field: Field) -> None:
+        if field.data and field.data not in labels.SPIN_OUT_PROGRAMME:
+            raise ValidationError("Choose a spin-out programme from the list")
+
+    def validate_origin(self, field: Field) -> None:
+        if field.data and field.data not in labels.ORIGIN:
+            raise ValidationError("Choose how the organisation started from the list")
+
+
+@cache
+def identifier_scheme_choices() -> tuple[tuple[str, str], ...]:
+    return tuple((code, scheme.label) for code, scheme in load_identifier_schemes().items())
+
+
+class IdentifierForm(Form):
+    scheme = SelectField("Register", choices=[], validate_choice=False)
+    value = StringField("Number or code", filters=[_strip])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scheme.choices = _choices(identifier_scheme_choices(), blank="Choose a register")
+
+
+class LegalStepForm(StepForm):
+    legal_form = SelectField("Legal form", choices=[], validate_choice=False)
+    identifiers = FieldList(FormField(IdentifierForm), min_entries=1, max_entries=10)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.legal_form.choices = _choices(_vocabulary_choices("legal_forms"), blank="Choose a legal form")
+
+
+class ListingMemberClassForm(MemberClassForm):
+    description = TextAreaField("Who can join this class (optional)", filters=[_strip])
+
+
+class ListingBoardSeatForm(BoardSeatForm):
+    role = StringField("Name of these seats (optional)", filters=[_strip])
+    is_non_executive = RadioField("Non-executive seats", choices=YES_NO_UNKNOWN, default="", validate_choice=False)
+
+
+class GovernanceStepForm(StepForm):
+    governance_model = SelectField("Governance model", choices=[], validate_choice=False)
+    all_employees_eligible = RadioField(
+        "Every employee can become a member", choices=YES_NO_UNKNOWN, default="", validate_choice=False
+    )
+    member_classes = FieldList(FormField(ListingMemberClassForm), min_entries=1, max_entries=20)
+    board_seats = FieldList(FormField(ListingBoardSeatForm), min_entries=1, max_entries=20)
+    profits = FormField(ProfitsForm)
+    significant_control = FieldList(FormField(SignificantControlForm), min_entries=0, max_entries=20)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.governance_model.choices = _choices(_vocabulary_choices("governance_models"))
+
+
+@cache
+def service_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """Services to choose from, grouped under their parent terms: (group label, ((code, label), ...))."""
+    from registry.domain.reference_data import load_vocabulary
+
+    items = load_vocabulary("services")
+    groups = {item["code"]: item["label"] for item in items if not item.get("parent")}
+    return tuple(
+        (label, tuple((item["code"], item["label"]) for item in items if item.get("parent") == code))
+        for code, label in groups.items()
+    )
+
+
+@cache
+def local_authority_groups() -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    """Local authorities grouped by region: (region code, region name, ((code, name), ...)), names sorted."""
+    from registry.domain.reference_data import load_vocabulary
+
+    regions = {item["code"]: item["name"] for item in load_vocabulary("regions")}
+    districts = load_lad_regions()
+    return tuple(
+        (
+            region,
+            name,
+            tuple(
+                sorted(
+                    ((d.lad_code, d.lad_name) for d in districts.values() if d.region_code == region),
+                    key=lambda pair: pair[1],
+                )
+            ),
+        )
+        for region, name in regions.items()
+    )
+
+
+class LocationForm(Form):
+    name = StringField("Name of the place (optional)", filters=[_strip])
+    address = TextAreaField("Address", filters=[_strip])
+    postcode = StringField("Postcode", filters=[_strip])
+    is_registered_office = BooleanField("This is the registered office")
+
+
+class ServicesStepForm(StepForm):
+    services = MultiCheckboxField("Services", choices=[], validate_choice=False)
+    locations = FieldList(FormField(LocationForm), min_entries=1, max_entries=10)
+    service_areas = MultiCheckboxField("Local authority areas served", choices=[], validate_choice=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.services.choices = options(pair for _, pairs in service_groups() for pair in pairs)
+        self.service_areas.choices = options(pair for _, _, pairs in local_authority_groups() for pair in pairs)
+
+
+class SubmitForm(FlaskForm):
+    pass
+
+
+class WithdrawForm(FlaskForm):
+    version = HiddenField()
+    confirm = BooleanField(
+        "I want to withdraw this listing", validators=[InputRequired("Confirm that you want to withdraw the listing")]
+    )
+
+
+class ClaimForm(FlaskForm):
+    role_at_organisation = StringField(
+        "Your role at the organisation",
+        validators=[InputRequired("Enter your role at the organisation"), Length(max=200)],
+        filters=[_strip],
+    )
+    evidence = TextAreaField(
+        "How can we check that you represent it?",
+        validators=[
+            InputRequired("Tell us how we can check that you represent the organisation"),
+            Length(max=MAX_LONG_TEXT, message="Evidence must be 5,000 characters or fewer"),
+        ],
+        filters=[_strip],
+    )
+
+
+class ClaimSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Organisation name", filters=[_strip])
+
+
+# Add-another and remove buttons: "add-identifier", "remove-location-2" and the /check form's own.
+REPEATABLE = {
+    "identifier": "identifiers",
+    "member-class": "member_classes",
+    "board-seat": "board_seats",
+    "control": "significant_control",
+    "location": "locations",
+}
+_ACTION = re.compile(r"^(add|remove)-([a-z-]+?)(?:-(\d+))?$")
+
+
+def parse_action(value: str | None, form: FlaskForm) -> tuple[str, str, int | None] | None:
+    """("add" | "remove", list field name, row) for an add-another or remove button on ``form``, else None."""
+    match = _ACTION.match(value or "")
+    if not match or match.group(2) not in REPEATABLE:
+        return None
+    name = REPEATABLE[match.group(2)]
+    if not isinstance(getattr(form, name, None), FieldList):
+        return None
+    return match.group(1), name, int(match.group(3)) if match.group(3) else None
+
+
+def change_rows(form: FlaskForm, action: str, name: str, index: int | None) -> FlaskForm:
+    """The form with a row added or removed, keeping everything else that was typed (and the version)."""
+    field = getattr(form, name)
+    if action == "add":
+        if len(field.entries) < field.max_entries:
+            field.append_entry()
+        return form
+    data = {key: value for key, value in form.data.items() if key != "csrf_token"}
+    rows = list(data[name])
+    if index is not None and 0 <= index < len(rows):
+        rows.pop(index)
+    data[name] = rows
+    return type(form)(formdata=None, data=data)
+
+
+def _walk(field: Any) -> Iterator[Any]:
+    if isinstance(field, FormField):
+        for sub in field.form:
+            yield from _walk(sub)
+    elif isinstance(field, FieldList):
+        for entry in field.entries:
+            yield from _walk(entry)
+    else:
+        yield field
+
+
+def form_errors(form: FlaskForm) -> dict[str, str]:
+    """The first message for each field with one, keyed by field id (rows included), in page order."""
+    return {
+        field.id: field.errors[0]
+        for top in form
+        if top.name != "csrf_token"
+        for field in _walk(top)
+        if isinstance(field.errors, list | tuple) and field.errors
+    }

@@ -1,0 +1,495 @@
+"""The steps of registering (and later editing) a listing: what each form shows and the listing data it saves.
+
+Each step reads its form into ``apply_listing_data``'s shape and says what must be put right, keyed by field
+id, so the page can point at the field. Checks that need the database (identifiers already listed, postcodes
+in the gazetteer) call the services; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from registry.domain.identifiers import InvalidIdentifier, check_identifier, load_identifier_schemes
+from registry.domain.reference_data import load_vocabulary
+from registry.domain.structure import StructureFacts, StructureFactsError, facts_from_dict
+from registry.models import ListingStatus, Organisation
+from registry.services.gazetteer import PlaceKind, PlaceNotResolved, load_lad_regions, resolve_place
+from registry.services.registration import identifier_holder
+from registry.web.check.forms import _vocabulary_choices, field_id, structure_data
+from registry.web.manage.forms import (
+    AboutStepForm,
+    GovernanceStepForm,
+    LegalStepForm,
+    ServicesStepForm,
+    service_groups,
+)
+
+
+@dataclass
+class StepResult:
+    """A step's answers as listing data, or what to put right (field id → message)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    # A listing that already holds an identifier the person entered: offer to claim it instead.
+    already_listed: Organisation | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    number: int
+    title: str
+    form_class: type[Any]
+    template: str
+    keys: tuple[str, ...]
+    initial: Callable[[Organisation], dict[str, Any]]
+    read: Callable[[Any, Organisation | None, Session], StepResult]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _number_text(value: int | Decimal | float | None) -> str:
+    if value is None:
+        return ""
+    as_float = float(value)
+    return str(int(as_float)) if as_float.is_integer() else f"{as_float:g}"
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _or_none(value: Any) -> Any:
+    return value if value not in ("", None) else None
+
+
+# --------------------------------------------------------------------------------------------------------
+# 1. About the organisation
+
+
+def about_initial(org: Organisation) -> dict[str, Any]:
+    return {
+        "name": org.name,
+        "trading_names": "\n".join(org.trading_names or []),
+        "description": org.description,
+        "website": _text(org.website),
+        "email": _text(org.email),
+        "phone": _text(org.phone),
+        "founded": _text(org.founded),
+        "origin": _text(org.origin),
+        "origin_parent_body": _text(org.origin_parent_body),
+        "origin_programme": _text(org.origin_programme),
+        "spun_out": _text(org.spun_out),
+        "employees": _number_text(org.employees),
+        "members": _number_text(org.members),
+        "trading_income_pct": _number_text(org.trading_income_pct),
+    }
+
+
+def _whole(text: str | None) -> int | None:
+    return int(text.replace(",", "")) if text else None
+
+
+def about_read(form: AboutStepForm, org: Organisation | None, session: Session) -> StepResult:
+    from registry.web.manage.forms import form_errors
+
+    if not form.validate():
+        return StepResult(errors=form_errors(form))
+    percentage = form.trading_income_pct.data
+    return StepResult(
+        data={
+            "name": form.name.data,
+            "trading_names": [line.strip() for line in (form.trading_names.data or "").splitlines() if line.strip()],
+            "description": form.description.data or "",
+            "website": _or_none(form.website.data),
+            "email": _or_none(form.email.data),
+            "phone": _or_none(form.phone.data),
+            "founded": _or_none(form.founded.data),
+            "origin": {
+                "type": _or_none(form.origin.data),
+                "parent_body": _or_none(form.origin_parent_body.data),
+                "programme": _or_none(form.origin_programme.data),
+                "spun_out": _or_none(form.spun_out.data),
+            },
+            "size": {
+                "employees": _whole(form.employees.data),
+                "members": _whole(form.members.data),
+                "trading_income_pct": float(percentage.rstrip("%")) if percentage else None,
+            },
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# 2. Legal form and identifiers
+
+
+def legal_initial(org: Organisation) -> dict[str, Any]:
+    return {
+        "legal_form": _text(org.legal_form_code),
+        "identifiers": [{"scheme": i.scheme_code, "value": i.value} for i in org.identifiers] or [{}],
+    }
+
+
+def legal_read(form: LegalStepForm, org: Organisation | None, session: Session) -> StepResult:
+    result = StepResult()
+    legal_form = form.legal_form.data or None
+    if legal_form and legal_form not in dict(_vocabulary_choices("legal_forms")):
+        result.errors["legal_form"] = "Choose a legal form from the list"
+    schemes = load_identifier_schemes()
+    identifiers: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for row, entry in enumerate(form.identifiers.entries):
+        scheme, raw = entry.form.scheme.data or "", entry.form.value.data or ""
+        if not scheme and not raw:
+            continue
+        prefix = f"identifiers-{row}"
+        if not scheme:
+            result.errors[f"{prefix}-scheme"] = "Choose the register this number or code is on"
+            continue
+        if not raw:
+            result.errors[f"{prefix}-value"] = "Enter the number or code"
+            continue
+        try:
+            value = check_identifier(scheme, raw, schemes)
+        except InvalidIdentifier as error:
+            result.errors[f"{prefix}-{'scheme' if scheme not in schemes else 'value'}"] = error.message
+            continue
+        if (scheme, value) in seen:
+            result.errors[f"{prefix}-value"] = "You have entered this number twice: remove one of them"
+            continue
+        seen.add((scheme, value))
+        holder = identifier_holder(session, scheme, value, org)
+        if holder is not None:
+            label = schemes[scheme].label
+            if holder.status == ListingStatus.PUBLISHED:
+                result.errors[f"{prefix}-value"] = f"{holder.name} is already listed with this {label}"
+                result.already_listed = holder
+            else:
+                result.errors[f"{prefix}-value"] = (
+                    f"This {label} is already in another registration. If it is your organisation's, contact us"
+                )
+            continue
+        identifiers.append({"scheme": scheme, "value": value})
+    if not result.errors:
+        result.data = {"legal_form": legal_form, "identifiers": identifiers}
+    return result
+
+
+# --------------------------------------------------------------------------------------------------------
+# 3. Governance: members, voting, board, asset lock and profits
+
+
+def governance_initial(org: Organisation) -> dict[str, Any]:
+    details = org.structure_details or {}
+    return {
+        "governance_model": _text(org.governance_model_code),
+        "all_employees_eligible": _yes_no(details.get("all_employees_eligible")),
+        "member_classes": [
+            {
+                "name": m.name,
+                "kind": m.kind_code,
+                "description": m.description,
+                "count": _number_text(m.member_count),
+                "voting_rule": _text(m.voting_rule),
+                "vote_share_pct": _number_text(m.vote_share_pct),
+                "votes_on": list(m.votes_on or []),
+            }
+            for m in org.member_classes
+        ]
+        or [{}],
+        "board_seats": [
+            {
+                "role": b.role,
+                "source": _text(b.source),
+                "seats": _number_text(b.seats),
+                "member_class": b.elected_by.name if b.elected_by else "",
+                "appointer": _text(b.appointed_by),
+                "appointer_is_public_body": _yes_no(b.appointer_is_public_body),
+                "is_chair": _yes_no(b.is_chair),
+                "is_non_executive": _yes_no(b.is_non_executive),
+            }
+            for b in org.board_seats
+        ]
+        or [{}],
+        "profits": {
+            "asset_lock": _text(org.asset_lock),
+            "distribution_basis": _text(org.distribution_basis),
+            "distribution_cap_pct": _number_text(org.dividend_cap_pct),
+            "share_interest_cap_pct": _number_text(org.share_interest_cap_pct),
+        },
+        "significant_control": [
+            {
+                "name": p.name,
+                "natures_of_control": list(p.natures_of_control or []),
+                "is_for_profit": _yes_no(p.is_for_profit),
+                "is_public_body": _yes_no(p.is_public_body),
+                "is_employee_trust": _yes_no(p.is_employee_trust),
+                "is_asset_locked": _yes_no(p.is_asset_locked),
+            }
+            for p in org.significant_controls
+        ],
+    }
+
+
+def _value(item: Any) -> Any:
+    return getattr(item, "value", item)
+
+
+def _listing_governance(
+    facts: StructureFacts,
+    descriptions: list[Any],
+    roles: list[Any],
+    governance_model: str | None,
+    details: Mapping[str, Any],
+) -> dict[str, Any]:
+    classes = facts.member_classes or ()
+    profits = facts.profits
+    structure_details = {key: value for key, value in details.items() if key != "all_employees_eligible"}
+    if facts.all_employees_eligible is not None:
+        structure_details["all_employees_eligible"] = facts.all_employees_eligible
+    return {
+        "governance_model": governance_model,
+        "member_classes": [
+            {
+                "name": c.name,
+                "kind": _value(c.kind),
+                "description": descriptions[i] or "",
+                "count": c.count,
+                "voting_rule": _value(c.voting_rule),
+                "vote_share_pct": c.vote_share_pct,
+                "votes_on": sorted(_value(d) for d in c.votes_on) if c.votes_on is not None else None,
+            }
+            for i, c in enumerate(classes)
+        ],
+        "board_seats": [
+            {
+                "role": roles[j] or "",
+                "source": _value(s.source),
+                "elected_by": classes[s.member_class].name if s.member_class is not None else None,
+                "appointed_by": s.appointer,
+                "appointer_is_public_body": s.appointer_is_public_body,
+                "seats": 1 if s.seats is None else s.seats,
+                "is_non_executive": s.is_non_executive,
+                "is_chair": bool(s.is_chair),
+            }
+            for j, s in enumerate(facts.board_seats or ())
+        ],
+        "financial_rules": {
+            "asset_lock": _value(profits.asset_lock) if profits else None,
+            "distribution_basis": _value(profits.distribution_basis) if profits else None,
+            "dividend_cap_pct": profits.distribution_cap_pct if profits else None,
+            "share_interest_cap_pct": profits.share_interest_cap_pct if profits else None,
+        },
+        "significant_controls": [
+            {
+                "name": p.name,
+                "natures_of_control": list(p.natures_of_control) if p.natures_of_control is not None else None,
+                "is_for_profit": p.is_for_profit,
+                "is_public_body": p.is_public_body,
+                "is_employee_trust": p.is_employee_trust,
+                "is_asset_locked": p.is_asset_locked,
+            }
+            for p in facts.significant_control or ()
+        ],
+        "structure_details": structure_details,
+    }
+
+
+def governance_read(form: GovernanceStepForm, org: Organisation | None, session: Session) -> StepResult:
+    result = StepResult()
+    data, rows = structure_data(form)
+    governance_model = data.pop("governance_model", None)
+    data.pop("version", None)
+    if governance_model and governance_model not in dict(_vocabulary_choices("governance_models")):
+        result.errors["governance_model"] = "Choose a governance model from the list"
+    # What a listing keeps that the validator does not read.
+    descriptions = [item.pop("description", None) for item in data.get("member_classes") or []]
+    roles = [item.pop("role", None) for item in data.get("board_seats") or []]
+    for index, item in enumerate(data.get("member_classes") or []):
+        row = rows["member_classes"][index]
+        if not item.get("name"):
+            result.errors[f"member_classes-{row}-name"] = f"Enter the name of member class {row + 1}"
+        if not item.get("kind"):
+            result.errors[f"member_classes-{row}-kind"] = f"Choose who the members of class {row + 1} are"
+    for index, item in enumerate(data.get("significant_control") or []):
+        if not item.get("name"):
+            row = rows["significant_control"][index]
+            result.errors[f"significant_control-{row}-name"] = "Enter the name of the person or body"
+    try:
+        facts = facts_from_dict(data)
+    except StructureFactsError as error:
+        for path, message in error.errors.items():
+            result.errors.setdefault(field_id(path, rows), message)
+        return result
+    if result.errors:
+        return result
+    details = org.structure_details if org is not None else {}
+    result.data = _listing_governance(facts, descriptions, roles, governance_model, details or {})
+    return result
+
+
+# --------------------------------------------------------------------------------------------------------
+# 4. Services, places and the areas served
+
+
+def services_initial(org: Organisation) -> dict[str, Any]:
+    return {
+        "services": [s.service_type_code for s in org.services],
+        "locations": [
+            {
+                "name": loc.name,
+                "address": loc.address,
+                "postcode": _text(loc.postcode),
+                "is_registered_office": loc.is_registered_office,
+            }
+            for loc in org.locations
+        ]
+        or [{}],
+        "service_areas": [a.local_authority_code for a in org.service_areas],
+    }
+
+
+def _region_codes() -> set[str]:
+    return {item["code"] for item in load_vocabulary("regions")}
+
+
+def services_read(form: ServicesStepForm, org: Organisation | None, session: Session) -> StepResult:
+    result = StepResult()
+    known_services = {code for _, pairs in service_groups() for code, _ in pairs}
+    services = list(dict.fromkeys(form.services.data or []))
+    if any(code not in known_services for code in services):
+        result.errors["services"] = "Choose services from the list"
+    districts = load_lad_regions()
+    areas = list(dict.fromkeys(form.service_areas.data or []))
+    if any(code not in districts for code in areas):
+        result.errors["service_areas"] = "Choose local authority areas from the list"
+
+    regions = _region_codes()
+    locations: list[dict[str, Any]] = []
+    for row, entry in enumerate(form.locations.entries):
+        f = entry.form
+        if not (f.name.data or f.address.data or f.postcode.data or f.is_registered_office.data):
+            continue
+        if not f.postcode.data:
+            result.errors[f"locations-{row}-postcode"] = "Enter the postcode"
+            continue
+        try:
+            place = resolve_place(session, f.postcode.data)
+        except PlaceNotResolved as error:
+            result.errors[f"locations-{row}-postcode"] = error.message
+            continue
+        if place.kind is not PlaceKind.POSTCODE:
+            result.errors[f"locations-{row}-postcode"] = "Enter a full postcode, like S1 2HE"
+            continue
+        region = place.region.code if place.region and place.region.code in regions else None
+        locations.append(
+            {
+                "name": f.name.data or "",
+                "address": f.address.data or "",
+                "postcode": place.postcode,
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+                "local_authority_code": place.local_authority.code if place.local_authority else None,
+                "region_code": region,
+                "is_registered_office": bool(f.is_registered_office.data),
+            }
+        )
+    if result.errors:
+        return result
+
+    descriptions = {s.service_type_code: s.description for s in org.services} if org is not None else {}
+    described = {a.local_authority_code: a.described_as for a in org.service_areas} if org is not None else {}
+    # An area with no wider description is stored with an empty one: the public listing page groups areas by
+    # their description and cannot sort a mixture of NULLs.
+    groups: dict[str, list[dict[str, str]]] = {}
+    for code in areas:
+        groups.setdefault(described.get(code) or "", []).append({"code": code, "name": districts[code].lad_name})
+    result.data = {
+        "services": [{"code": code, "description": descriptions.get(code, "")} for code in services],
+        "locations": locations,
+        "service_areas": [{"described_as": d, "local_authorities": group} for d, group in groups.items()],
+    }
+    region = _listing_region(locations, [districts[code].region_code for code in areas], regions)
+    if region is not None:
+        result.data["region"] = region
+    return result
+
+
+def _listing_region(locations: list[dict[str, Any]], area_regions: list[str], known: set[str]) -> str | None:
+    """The registered office's region, else the first place's, else the one region all its areas are in."""
+    for loc in sorted(locations, key=lambda loc: not loc["is_registered_office"]):
+        if loc["region_code"]:
+            return str(loc["region_code"])
+    distinct = set(area_regions)
+    if len(distinct) == 1 and (only := distinct.pop()) in known:
+        return only
+    return None
+
+
+STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        Step(
+            "about",
+            1,
+            "About the organisation",
+            AboutStepForm,
+            "manage/step_about.html",
+            ("name", "trading_names", "description", "website", "email", "phone", "founded", "origin", "size"),
+            about_initial,
+            about_read,
+        ),
+        Step(
+            "legal",
+            2,
+            "Legal form and identifiers",
+            LegalStepForm,
+            "manage/step_legal.html",
+            ("legal_form", "identifiers"),
+            legal_initial,
+            legal_read,
+        ),
+        Step(
+            "governance",
+            3,
+            "Members, board and profits",
+            GovernanceStepForm,
+            "manage/step_governance.html",
+            (
+                "governance_model",
+                "member_classes",
+                "board_seats",
+                "financial_rules",
+                "significant_controls",
+                "structure_details",
+            ),
+            governance_initial,
+            governance_read,
+        ),
+        Step(
+            "services",
+            4,
+            "Services and where it works",
+            ServicesStepForm,
+            "manage/step_services.html",
+            ("services", "locations", "service_areas", "region"),
+            services_initial,
+            services_read,
+        ),
+    )
+}
+STEP_NAMES = tuple(STEPS)
+
+
+def next_step(name: str) -> str | None:
+    index = STEP_NAMES.index(name)
+    return STEP_NAMES[index + 1] if index + 1 < len(STEP_NAMES) else None

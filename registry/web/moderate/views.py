@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from registry.extensions import db
+from registry.models import ChangeKind, Role, User
+from registry.services.assessments import stored_reports
+from registry.services.editing import EditConflict, field_rows, listing_data, pending_change
+from registry.services.moderation import (
+    ModerationError,
+    approve_change_request,
+    approve_claim,
+    audit_events,
+    outbox,
+    proposed_changes,
+    reinstate_listing,
+    reject_change_request,
+    reject_claim,
+    restore_revision,
+    review_queue,
+    set_commissioner,
+    suspend_listing,
+)
+from registry.services.registration import listings_named, representatives
+from registry.web.account.forms import form_errors
+from registry.web.authorisation import role_required
+from registry.web.loaders import requested_page
+from registry.web.manage.loaders import Purpose, change_request_for, claim_for, listing_for, revision_for
+from registry.web.manage.steps import STEPS
+from registry.web.moderate import bp
+from registry.web.moderate.forms import CommissionerForm, DecisionForm, ListingStatusForm, RestoreForm
+
+PER_PAGE = 50
+
+
+def _moderator() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _manage_url() -> str:
+    return url_for("manage.home", _external=True)
+
+
+@bp.get("")
+@role_required(Role.MODERATOR)
+def queue() -> str:
+    return render_template("moderate/queue.html", queue=review_queue(db.session()))
+
+
+@bp.route("/changes/<int:request_id>", methods=["GET", "POST"])
+@role_required(Role.MODERATOR)
+def change_request(request_id: int) -> Any:
+    item = change_request_for(request_id)
+    org = item.organisation
+    form = DecisionForm()
+    if item.is_pending and form.validate_on_submit():
+        session = db.session()
+        try:
+            if form.decision.data == "approve":
+                approve_change_request(
+                    session,
+                    item,
+                    _moderator(),
+                    manage_url=_manage_url(),
+                    listing_url=url_for("public.listing", slug=org.slug, _external=True),
+                    ip=request.remote_addr,
+                )
+            else:
+                reject_change_request(
+                    session, item, _moderator(), form.reason.data, manage_url=_manage_url(), ip=request.remote_addr
+                )
+            session.commit()
+        except ModerationError as error:
+            session.rollback()
+            form.decision.errors = [error.message]
+        else:
+            flash(f"Your decision on {org.name} has been recorded and the representative told by email.")
+            return redirect(url_for("moderate.queue"))
+    errors = form_errors(form)
+    new_listing = item.kind == ChangeKind.NEW_LISTING
+    data = listing_data(org) if new_listing else {}
+    page = render_template(
+        "moderate/change_request.html",
+        item=item,
+        org=org,
+        form=form,
+        errors=errors,
+        error_title=bool(errors),
+        new_listing=new_listing,
+        changes=[] if new_listing else proposed_changes(item),
+        sections={name: field_rows(data, step.keys) for name, step in STEPS.items()} if new_listing else {},
+        steps=STEPS,
+        reports=stored_reports(org) if new_listing else [],
+        representatives=representatives(db.session(), org),
+    )
+    return page, 400 if errors else 200
+
+
+@bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
+@role_required(Role.MODERATOR)
+def claim(claim_id: int) -> Any:
+    item = claim_for(claim_id)
+    org = item.organisation
+    form = DecisionForm()
+    if item.is_pending and form.validate_on_submit():
+        session = db.session()
+        try:
+            if form.decision.data == "approve":
+                approve_claim(session, item, _moderator(), manage_url=_manage_url(), ip=request.remote_addr)
+            else:
+                reject_claim(
+                    session, item, _moderator(), form.reason.data, manage_url=_manage_url(), ip=request.remote_addr
+                )
+            session.commit()
+        except ModerationError as error:
+            session.rollback()
+            form.decision.errors = [error.message]
+        else:
+            flash(f"Your decision on the claim to {org.name} has been recorded and the claimant told by email.")
+            return redirect(url_for("moderate.queue"))
+    errors = form_errors(form)
+    page = render_template(
+        "moderate/claim.html",
+        item=item,
+        org=org,
+        form=form,
+        errors=errors,
+        error_title=bool(errors),
+        representatives=representatives(db.session(), org),
+    )
+    return page, 400 if errors else 200
+
+
+@bp.get("/listings")
+@role_required(Role.MODERATOR)
+def find_listing() -> str:
+    query = (request.args.get("q") or "").strip()
+    found = listings_named(db.session(), query, published_only=False, limit=50) if query else []
+    return render_template("moderate/find.html", query=query, found=found)
+
+
+@bp.route("/listings/<slug>", methods=["GET", "POST"])
+@role_required(Role.MODERATOR)
+def listing(slug: str) -> Any:
+    org = listing_for(slug, Purpose.MODERATE)
+    form = ListingStatusForm()
+    if request.method == "GET":
+        form.version.data = str(org.version)
+    elif form.validate_on_submit():
+        session = db.session()
+        try:
+            if org.status == "suspended":
+                reinstate_listing(
+                    session,
+                    org,
+                    _moderator(),
+                    form.reason.data,
+                    loaded_version=form.version.data,
+                    ip=request.remote_addr,
+                )
+                message = f"{org.name} is published again."
+            else:
+                suspend_listing(
+                    session,
+                    org,
+                    _moderator(),
+                    form.reason.data,
+                    loaded_version=form.version.data,
+                    ip=request.remote_addr,
+                )
+                message = f"{org.name} is suspended: it is hidden from the public, and kept."
+            session.commit()
+        except EditConflict:
+            session.rollback()
+            flash("The listing changed after you opened this page. Check it again.")
+            return redirect(url_for("moderate.listing", slug=slug))
+        except ModerationError as error:
+            session.rollback()
+            form.reason.errors = [error.message]
+        else:
+            flash(message)
+            return redirect(url_for("moderate.listing", slug=slug))
+    errors = form_errors(form)
+    session = db.session()
+    page = render_template(
+        "moderate/listing.html",
+        org=org,
+        form=form,
+        errors=errors,
+        error_title=bool(errors),
+        waiting=pending_change(session, org),
+        representatives=representatives(session, org),
+    )
+    return page, 400 if errors else 200
+
+
+@bp.post("/listings/<slug>/revisions/<int:number>/restore", endpoint="restore_revision")
+@role_required(Role.MODERATOR)
+def restore_revision_view(slug: str, number: int) -> Response:
+    org = listing_for(slug, Purpose.MODERATE)
+    revision = revision_for(org, number)
+    form = RestoreForm()
+    session = db.session()
+    try:
+        restored = restore_revision(
+            session, org, revision, _moderator(), loaded_version=form.version.data, ip=request.remote_addr
+        )
+        session.commit()
+    except EditConflict:
+        session.rollback()
+        flash("The listing changed after you opened its history, so nothing was restored. Check it again.")
+    except ModerationError as error:
+        session.rollback()
+        flash(error.message)
+    else:
+        flash(f"Revision {number} has been restored as revision {restored.number}.")
+    return redirect(url_for("manage.listing_history", slug=slug))
+
+
+@bp.get("/audit")
+@role_required(Role.MODERATOR)
+def audit_log() -> str:
+    page = audit_events(db.session(), requested_page(PER_PAGE, 200), request.args.get("action") or None)
+    return render_template("moderate/audit.html", page=page, action=request.args.get("action", ""))
+
+
+@bp.get("/outbox")
+@role_required(Role.ADMIN)
+def email_outbox() -> str:
+    # Admins only: the outbox holds password reset links, which would let their reader into any account.
+    return render_template("moderate/outbox.html", page=outbox(db.session(), requested_page(PER_PAGE, 200)))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@role_required(Role.MODERATOR)
+def users() -> Any:
+    form = CommissionerForm()
+    if form.validate_on_submit():
+        session = db.session()
+        try:
+            user = set_commissioner(
+                session, form.email.data, form.grant.data == "grant", _moderator(), ip=request.remote_addr
+            )
+            session.commit()
+        except ModerationError as error:
+            session.rollback()
+            form.email.errors = [error.message]
+        else:
+            flash(f"{user.email} is now a {user.role}.")
+            return redirect(url_for("moderate.users"))
+    errors = form_errors(form)
+    page = render_template("moderate/users.html", form=form, errors=errors, error_title=bool(errors))
+    return page, 400 if errors else 200

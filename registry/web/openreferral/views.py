@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, jsonify, request, stream_with_context, url_for
+from werkzeug.exceptions import HTTPException
+
+from registry.domain.paging import PageRequest
+from registry.extensions import db
+from registry.services import openreferral as oruk
+from registry.services.geocoding import OnlineGeocoder
+from registry.web.loaders import requested_page
+from registry.web.negotiation import json_error
+from registry.web.openreferral import bp
+
+FEED = "/openreferral"
+
+
+@bp.after_request
+def allow_any_origin(response: Response) -> Response:
+    # ORUK compliance: any directory or app may read the feed from a browser.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    return json_error(error.code or 500, error.description or "Sorry, there is a problem with the service")
+
+
+@bp.errorhandler(oruk.FeedQueryError)
+def bad_parameters(error: oruk.FeedQueryError) -> Response:
+    return json_error(400, str(error), fields=error.fields)
+
+
+def _links() -> oruk.Links:
+    return oruk.Links(
+        feed_url=url_for("openreferral.api_details", _external=True).rstrip("/"),
+        listing_url=lambda slug: url_for("public.listing", slug=slug, _external=True),
+    )
+
+
+def _geocoder() -> OnlineGeocoder | None:
+    return current_app.extensions.get("registry.geocoder")
+
+
+def _paging() -> PageRequest:
+    if request.args.get("format", "json") != "json":
+        raise oruk.FeedQueryError({"format": "Choose json: the feed does not offer other formats"})
+    return requested_page(oruk.DEFAULT_PER_PAGE, oruk.MAX_PER_PAGE)
+
+
+def _list_request() -> tuple[oruk.FeedQuery, PageRequest]:
+    paging = _paging()
+    return oruk.parse_feed_query(request.args), paging
+
+
+def _not_found(kind: str, value: str) -> Response:
+    return json_error(404, f"There is no published {kind} with the id {value[:64]!r}.")
+
+
+@bp.get(f"{FEED}/")
+def api_details() -> Response:
+    return jsonify(oruk.api_details())
+
+
+@bp.get(f"{FEED}/services")
+def services() -> Response:
+    query, paging = _list_request()
+    page = oruk.services_page(db.session(), query, paging, _geocoder())
+    links = _links()
+    contents = [oruk.service_summary(s.organisation, s, links) for s in page.items]
+    return jsonify(oruk.page_as_dict(page, contents))
+
+
+@bp.get(f"{FEED}/services/<value>")
+def service(value: str) -> Response:
+    found = oruk.find_service(db.session(), value)
+    if found is None:
+        return _not_found("service", value)
+    org = found.organisation
+    names = oruk.area_names(db.session(), org.locations)
+    return jsonify(oruk.service_full(org, found, _links(), names))
+
+
+@bp.get(f"{FEED}/organizations")
+def organizations() -> Response:
+    query, paging = _list_request()
+    page = oruk.organisations_page(db.session(), query, paging, _geocoder())
+    links = _links()
+    return jsonify(oruk.page_as_dict(page, [oruk.organization_summary(org, links) for org in page.items]))
+
+
+@bp.get(f"{FEED}/organizations/<value>")
+def organization(value: str) -> Response:
+    full_services = oruk.parse_flag(request.args, "full_service")
+    found = oruk.find_organisation(db.session(), value)
+    if found is None:
+        return _not_found("organization", value)
+    names = oruk.area_names(db.session(), found.locations) if full_services else None
+    return jsonify(
+        oruk.organization_full(found, _links(), services="full" if full_services else "summary", area_names=names)
+    )
+
+
+@bp.get(f"{FEED}/service_at_locations")
+def service_at_locations() -> Response:
+    query, paging = _list_request()
+    page = oruk.service_at_locations_page(db.session(), query, paging, _geocoder())
+    links = _links()
+    contents = [
+        oruk.service_at_location_summary(item.organisation, item.service, item.location_uuid, item.location, links)
+        for item in page.items
+    ]
+    return jsonify(oruk.page_as_dict(page, contents))
+
+
+@bp.get(f"{FEED}/service_at_locations/<value>")
+def service_at_location(value: str) -> Response:
+    found = oruk.find_service_at_location(db.session(), value)
+    if found is None:
+        return _not_found("service at a location", value)
+    names = oruk.area_names(db.session(), [found.location])
+    return jsonify(
+        oruk.service_at_location_full(
+            found.organisation, found.service, found.location_uuid, found.location, _links(), names
+        )
+    )
+
+
+@bp.get(f"{FEED}/taxonomies")
+def taxonomies() -> Response:
+    paging = _paging()
+    page = oruk.taxonomies_page(oruk.parse_search_text(request.args.get("search")), paging)
+    links = _links()
+    return jsonify(oruk.page_as_dict(page, [oruk.taxonomy_as_dict(t, links) for t in page.items]))
+
+
+@bp.get(f"{FEED}/taxonomies/<value>")
+def taxonomy(value: str) -> Response:
+    found = oruk.find_taxonomy(value)
+    if found is None:
+        return _not_found("taxonomy", value)
+    return jsonify(oruk.taxonomy_as_dict(found, _links(), with_terms=True))
+
+
+@bp.get(f"{FEED}/taxonomy_terms")
+def taxonomy_terms() -> Response:
+    paging = _paging()
+    page = oruk.taxonomy_terms_page(
+        paging,
+        search=oruk.parse_search_text(request.args.get("search")),
+        taxonomy=oruk.parse_taxonomy(request.args.get("taxonomy_id")),
+        parent=oruk.parse_term(request.args.get("parent_id"), "parent_id"),
+        top_only=oruk.parse_flag(request.args, "top_only"),
+    )
+    links = _links()
+    return jsonify(oruk.page_as_dict(page, [oruk.term_as_dict(t, links) for t in page.items]))
+
+
+@bp.get(f"{FEED}/taxonomy_terms/<value>")
+def taxonomy_term(value: str) -> Response:
+    found = oruk.find_term(value)
+    if found is None:
+        return _not_found("taxonomy term", value)
+    return jsonify(oruk.term_as_dict(found, _links()))
+
+
+@bp.get(f"{FEED}/<path:rest>")
+def elsewhere(rest: str) -> Response:
+    # Keeps a request for a path that does not exist under the feed's prefix JSON, with the CORS header.
+    return json_error(404, "There is no such Open Referral endpoint. Start at /openreferral/.")
+
+
+@bp.get("/data/openreferral.json")
+def package() -> Response:
+    """Every published service, fully nested: the HSDS service_package shape, streamed."""
+    links = _links()
+    session = db.session()
+
+    def chunks() -> Any:
+        yield "["
+        for position, item in enumerate(oruk.service_package(session, links)):
+            yield ("," if position else "") + current_app.json.dumps(item)
+        yield "]\n"
+
+    response = Response(stream_with_context(chunks()), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="openreferral-services.json"'
+    response.headers["Link"] = f'<{url_for("public.about_data", _external=True)}>; rel="describedby"'
+    return response

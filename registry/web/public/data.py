@@ -1,0 +1,52 @@
+"""``/data``: bulk downloads of every published listing (CSV, JSON) and the licences they come under."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from flask import Response, render_template, stream_with_context, url_for
+
+from registry.extensions import db
+from registry.services import open_data
+from registry.web.public import bp
+
+
+def _listing_url(slug: str) -> str:
+    return url_for("public.listing", slug=slug, _external=True)
+
+
+def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Link"] = f'<{url_for("public.data_licence", _external=True)}>; rel="license"'
+    return response
+
+
+@bp.get("/data")
+def data() -> str:
+    return render_template(
+        "public/data.html",
+        count=open_data.published_count(db.session()),
+        licence=open_data.licence_summary(),
+        sources=open_data.DATA_SOURCES,
+    )
+
+
+@bp.get("/data/listings.csv")
+def data_csv() -> Response:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    chunks = open_data.csv_chunks(db.session(), _listing_url)
+    return _download(chunks, "text/csv; charset=utf-8", f"health-care-mutuals-listings-{stamp}.csv")
+
+
+@bp.get("/data/listings.json")
+def data_json() -> Response:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    chunks = open_data.json_chunks(db.session(), _listing_url)
+    return _download(chunks, "application/json", f"health-care-mutuals-listings-{stamp}.json")
+
+
+@bp.get("/data/licence.txt")
+def data_licence() -> Response:
+    return Response(open_data.licence_note(), mimetype="text/plain; charset=utf-8")

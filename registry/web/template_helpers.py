@@ -1,0 +1,95 @@
+"""Filters and globals the templates share."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request, url_for
+
+from registry.domain.identifiers import register_url
+from registry.domain.labels import LABELS
+
+
+def partial_date(value: str | None) -> str:
+    """Show a partial ISO date as people write it: 2011 → 2011, 2011-04 → April 2011, 2011-03-17 → 17 March 2011."""
+    if not value:
+        return ""
+    parts = value.split("-")
+    try:
+        if len(parts) == 1:
+            return parts[0]
+        month = calendar.month_name[int(parts[1])]
+        if len(parts) == 2:
+            return f"{month} {parts[0]}"
+        return f"{int(parts[2])} {month} {parts[0]}"
+    except (ValueError, IndexError):
+        return value
+
+
+def money(value: int | Decimal | None) -> str:
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    if amount >= 1_000_000:
+        return f"£{amount / 1_000_000:.1f} million".replace(".0 ", " ")
+    return f"£{amount:,.0f}"
+
+
+def number(value: int | Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,}" if isinstance(value, int) else f"{value.normalize():f}"
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query parameters changed (None removes one): for pagination and facets."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    query = urlencode(args, doseq=True)
+    return f"{request.path}?{query}" if query else request.path
+
+
+@cache
+def _file_version(path: str, modified: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with a hash of its content, so it can be cached for a year and still change."""
+    folder = current_app.static_folder or ""
+    path = Path(folder) / filename
+    try:
+        version = _file_version(str(path), path.stat().st_mtime)
+    except OSError:
+        return url_for("static", filename=filename)
+    return url_for("static", filename=filename, v=version)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(partial_date)
+    app.add_template_filter(register_url)
+    app.add_template_filter(money)
+    app.add_template_filter(number)
+    app.add_template_global(url_with)
+    app.add_template_global(static_url)
+    app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
+    app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals.update(LABELS)
+    app.jinja_env.globals["facet_titles"] = {
+        "eligible": "Preferred provider",
+        "service": "Service",
+        "legal_form": "Legal form",
+        "governance": "Governance model",
+        "member_kind": "Members include",
+        "region": "Region",
+    }

@@ -1,0 +1,102 @@
+"""End-to-end fixtures: the app served by a real HTTP server in a thread, and Debian's Chromium driven by
+Playwright (never a downloaded browser), with axe-core from npm injected to check accessibility."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.conftest import REPO_ROOT
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def _chromium() -> str:
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    found = shutil.which("chromium")
+    if not found:
+        pytest.fail("Debian's chromium is not installed: run .ci/run, or apt-get install chromium")
+    return found
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["SERVER_NAME"] = None
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(java_script_enabled=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def on_console(message: Any) -> None:
+        # A page a test expects to be an error page (a 404) logs its own status: that is not a fault.
+        if message.type != "error":
+            return
+        if "the server responded with a status of" in message.text and message.location.get("url") == page.url:
+            return
+        errors.append(f"{message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    yield page
+    context.close()
+    assert not errors, f"the browser reported errors: {errors}"
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core's WCAG 2.2 A/AA rules on the page; injected by evaluate, as a strict CSP blocks a tag."""
+    page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def assert_accessible(page: Any) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"axe found WCAG 2.2 AA violations on {page.url}: {violations}"

@@ -1,0 +1,60 @@
+"""The public's main journey in Chromium: from the home page to local mutuals, with axe on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+
+def _search_from_home(page: Any, live_server: str, text: str) -> None:
+    page.goto(live_server + "/")
+    page.get_by_label("Postcode, town or organisation name").fill(text)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
+
+
+def test_a_derby_postcode_finds_ripplez(page: Any, live_server: str) -> None:
+    _search_from_home(page, live_server, "DE1 3QT")
+    assert page.locator("h1").inner_text() == "Health and care mutuals near DE1 3QT"
+    result = page.locator(".registry-result", has_text="Ripplez CIC")
+    assert "Serves Derby" in result.inner_text()
+    assert_accessible(page)
+
+
+def test_a_sheffield_postcode_finds_mutual_support_and_filters_narrow_it(page: Any, live_server: str) -> None:
+    _search_from_home(page, live_server, "S1 2HE")
+    assert page.locator(".registry-result", has_text="Mutual Support").count() == 1
+    assert_accessible(page)
+    page.get_by_label("Unpaid carers (1)").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply filters").click()
+    assert "member_kind=carer" in page.url
+    assert page.locator(".registry-result").count() == 1
+    assert_accessible(page)
+    page.get_by_role("link", name="Mutual Support").click()
+    assert page.locator("h1").inner_text() == "Mutual Support"
+
+
+def test_place_name_and_outcode_searches_work(page: Any, live_server: str) -> None:
+    for text in ("Sheffield", "S1"):
+        _search_from_home(page, live_server, text)
+        assert page.locator(".registry-result", has_text="Mutual Support").count() == 1
+
+
+def test_an_unknown_postcode_gets_an_accessible_error(page: Any, live_server: str) -> None:
+    _search_from_home(page, live_server, "ZZ9 9ZZ")
+    summary = page.locator(".nhsuk-error-summary")
+    assert "ZZ9 9ZZ" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+
+
+def test_a_typo_still_finds_the_organisation(page: Any, live_server: str) -> None:
+    _search_from_home(page, live_server, "Ripplze")
+    assert page.locator(".registry-result", has_text="Ripplez CIC").count() == 1
+    assert_accessible(page)

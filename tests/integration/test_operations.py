@@ -1,0 +1,86 @@
+"""Operating the registry: probes, request logs without secrets, and a clean 503 when the database is down."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from registry import create_app
+
+
+def test_healthz_says_the_process_is_up(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_readyz_checks_database_migrations_and_gazetteer(client: FlaskClient) -> None:
+    body = client.get("/readyz").json
+    assert body["status"] == "ready"
+    assert body["checks"]["database"]["ok"]
+    assert body["checks"]["migrations"]["ok"]
+    assert body["checks"]["gazetteer"]["ok"]
+
+
+def test_every_response_carries_a_request_id_and_logs_one_json_line(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="registry.access"):
+        response = client.get("/organisations?page=1", headers={"X-Request-ID": "abc123"})
+    assert response.headers["X-Request-ID"] == "abc123"
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "registry.access"]
+    assert lines[-1] == {
+        "event": "request",
+        "request_id": "abc123",
+        "method": "GET",
+        "path": "/organisations",
+        "query_keys": ["page"],
+        "status": 200,
+        "duration_ms": lines[-1]["duration_ms"],
+        "remote_addr": "127.0.0.1",
+    }
+
+
+def test_tokens_in_urls_never_reach_the_logs(client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    secret = "s3cr3t-token-value"
+    with caplog.at_level(logging.INFO, logger="registry.access"):
+        client.get(f"/account/reset-password/{secret}")
+        client.get(f"/find?q={secret}")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert secret not in logged
+    assert "[redacted]" in logged
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/json"])
+def test_an_unreachable_database_gives_503_with_a_retry_hint_not_500(accept: str) -> None:
+    app = create_app(
+        {
+            "ENV_NAME": "test",
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=2",
+            "SECRET_KEY": "test",
+        }
+    )
+    client = app.test_client()
+    response = client.get("/organisations", headers={"Accept": accept})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    if accept == "application/json":
+        assert response.json["error"]["code"] == "unavailable"
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json["checks"]["database"]["ok"] is False
+
+
+def test_static_files_have_content_hashed_urls_cached_for_a_year(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    url = re.search(r'href="(/static/registry\.css\?v=[0-9a-f]{12})"', html).group(1)
+    with client.get(url) as response:
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    with client.get("/static/registry.css") as plain:
+        assert plain.headers["Cache-Control"] == "public, max-age=3600"

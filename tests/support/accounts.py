@@ -1,0 +1,43 @@
+"""Accounts in tests: users made through the same service as the CLI, and the CSRF token a page's form carries."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+from registry.models import Role, User
+from registry.services.accounts import create_user
+
+PASSWORD = "pepper camel rowing frost"
+SITE_NAME = "Health & Care Mutuals Registry"
+
+
+def make_user(session: Session, email: str, role: Role = Role.REPRESENTATIVE, password: str = PASSWORD) -> User:
+    """A confirmed account, committed (to the test's savepoint) and loaded, so it stays readable after requests."""
+    user = create_user(session, email, password, role, site_name=SITE_NAME)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def csrf_token_from(response: TestResponse) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True))
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD, **form: Any) -> TestResponse:
+    token = csrf_token_from(client.get("/account/sign-in"))
+    return client.post("/account/sign-in", data={"csrf_token": token, "email": email, "password": password, **form})
+
+
+def post_form(
+    client: FlaskClient, page: str, data: dict[str, Any], action: str | None = None, **kwargs: Any
+) -> TestResponse:
+    """Open ``page``, take its CSRF token, and post ``data`` to ``action`` (default: the same page)."""
+    token = csrf_token_from(client.get(page))
+    return client.post(action or page, data={"csrf_token": token, **data}, **kwargs)
