@@ -35,8 +35,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return test_database_url(tmp_path_factory)
 
 
-@pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def build_test_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """An app on ``database_url`` with the test database built in it (migrations, reference data, seeds)."""
     instance = tmp_path_factory.mktemp("instance")
     os.environ.setdefault("REGISTRY_INSTANCE_PATH", str(instance))
     app = create_app(
@@ -51,10 +51,20 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         from tests.support.database import build_test_database
 
         build_test_database()
-    yield app
+    return app
+
+
+def dispose_test_app(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = build_test_app(database_url, tmp_path_factory)
+    yield app
+    dispose_test_app(app)
 
 
 @pytest.fixture

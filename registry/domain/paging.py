@@ -41,7 +41,7 @@ def _whole_number(value: object, default: int, name: str) -> int:
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdecimal()) or len(text) > 9:
         raise PagingError(f"Enter {name} as a whole number, like 2.")
     return int(text)
 

@@ -38,6 +38,7 @@ E = TypeVar("E", bound=StrEnum)
 
 MAX_TEXT = 300
 MAX_ROWS = 200
+MAX_COUNT = 1_000_000_000  # members, seats, employees: more than any UK organisation has, and fits a 32-bit column
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,13 +273,13 @@ class _Reader:
         if value is None:
             return None
         number: float | None = None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
-        elif isinstance(value, str):
-            try:
+        try:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                number = float(value)
+            elif isinstance(value, str):
                 number = float(value.strip().rstrip("%").replace(",", ""))
-            except ValueError:
-                number = None
+        except (ValueError, OverflowError):  # not a number, or an integer too big for a float
+            number = None
         if number is None or not math.isfinite(number) or number < low or (high is not None and number > high):
             self.fail(key, message)
             return None
@@ -297,12 +298,12 @@ class _Reader:
         value = self.raw(key)
         if value is None:
             return None
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
             value = int(value.strip())
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            self.fail(key, f"Enter {what} as a whole number of 0 or more, like 12")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > MAX_COUNT:
+            self.fail(key, f"Enter {what} as a whole number from 0 to {MAX_COUNT:,}, like 12")
             return None
         return value
 

@@ -131,7 +131,7 @@ def user_for_session(session: Session, session_id: str) -> User | None:
     other browser, remember-me cookies included.
     """
     user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdigit():
+    if not user_id.isdecimal():
         return None
     user = session.get(User, int(user_id))
     if user is None or not user.is_active or not user.is_confirmed:

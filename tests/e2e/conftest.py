@@ -13,7 +13,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, build_test_app, dispose_test_app
+from tests.support.database import scratch_database
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -38,6 +39,16 @@ def _chromium() -> str:
     if not found:
         pytest.fail("Debian's chromium is not installed: run .ci/run, or apt-get install chromium")
     return found
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The browser journeys register, publish and remove listings through a real server, so they commit: they
+    get a database of their own, and the integration tests' shared database never sees their listings."""
+    with scratch_database(database_url, tmp_path_factory.mktemp("e2e-db")) as url:
+        app = build_test_app(url, tmp_path_factory)
+        yield app
+        dispose_test_app(app)
 
 
 @pytest.fixture(scope="session")

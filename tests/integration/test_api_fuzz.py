@@ -257,11 +257,7 @@ def request_paths(document: dict[str, Any], path: str, method: str) -> st.Search
 # Bugs this fuzzing found, each shown by a regression test below. While a bug stands, an example that hits it
 # is set aside so that the fuzzing keeps looking for others; fixing one makes its xfail test fail (strict),
 # which says to delete it from here as well.
-KNOWN_BUGS: dict[tuple[type[BaseException], str], str] = {
-    (ValueError, "_whole_number"): "test_a_page_number_in_superscript_digits_is_a_400_not_a_500",
-    (OverflowError, "number"): "test_a_number_too_big_for_a_float_is_a_400_not_a_500",
-    (OverflowError, "board_share"): "test_a_board_seat_count_too_big_for_a_float_is_a_400_not_a_500",
-}
+KNOWN_BUGS: dict[tuple[type[BaseException], str], str] = {}
 
 
 def call(send: Callable[[], TestResponse], *, drawn: bool = True) -> TestResponse:
@@ -421,15 +417,9 @@ def test_each_parameter_at_its_edges_gets_a_documented_answer(
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Regression tests for the 5xx the fuzzing found (reported; the fixes belong to the code's owners)
+# Regression tests for the 5xx the fuzzing found (all fixed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="bug, reported: registry.domain.paging._whole_number accepts str.isdigit() text such as '²', which "
-    "int() cannot read, so the ValueError escapes as a 500 (the same on /organisations and /find)",
-)
 @pytest.mark.parametrize("parameter", ["page", "per_page"])
 def test_a_page_number_in_superscript_digits_is_a_400_not_a_500(app: Flask, session: Session, parameter: str) -> None:
     response = app.test_client().get("/api/v1/organisations", query_string={parameter: "²"})
@@ -437,24 +427,12 @@ def test_a_page_number_in_superscript_digits_is_a_400_not_a_500(app: Flask, sess
     assert response.json["error"]["message"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="bug, reported: facts_from_dict accepts a count of any size, and the validator's "
-    "registry.domain.validator.shares.board_share turns 10**309 seats into a float: OverflowError, a 500",
-)
 def test_a_board_seat_count_too_big_for_a_float_is_a_400_not_a_500(app: Flask, session: Session) -> None:
     body = '{"board_seats": [{"seats": 1' + "0" * 309 + "}]}"
     response = app.test_client().post("/api/v1/structure-checks", data=body, content_type="application/json")
     assert response.status_code in (200, 400)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="bug, reported: registry.domain.structure._Reader.number calls float() on a JSON integer too big for a "
-    "float (10**309), so every percentage and amount in the facts can raise OverflowError: a 500",
-)
 @pytest.mark.parametrize(
     ("body", "field"),
     [

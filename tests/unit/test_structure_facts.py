@@ -120,13 +120,18 @@ def test_facts_round_trip_through_a_plain_dict() -> None:
     assert written["board_seats"][0]["member_class"] == 1
 
 
+MEMBERS_MESSAGE = "Enter the number of members as a whole number from 0 to 1,000,000,000"
+
+
 @pytest.mark.parametrize(
     ("data", "path", "message"),
     [
         ({"legal_form": "cic"}, "legal_form", "Choose a legal form from the list: co_operative_society, "),
         ({"origin": 3}, "origin", "Choose where the organisation came from from the list"),
-        ({"members_total": -1}, "members_total", "Enter the number of members as a whole number of 0 or more"),
-        ({"members_total": 2.5}, "members_total", "Enter the number of members as a whole number of 0 or more"),
+        ({"members_total": -1}, "members_total", MEMBERS_MESSAGE),
+        ({"members_total": 2.5}, "members_total", MEMBERS_MESSAGE),
+        ({"members_total": 10**12}, "members_total", MEMBERS_MESSAGE),
+        ({"members_total": "²"}, "members_total", MEMBERS_MESSAGE),
         ({"members_total": True}, "members_total", "Enter the number of members as a whole number"),
         ({"trading_income_pct": 101}, "trading_income_pct", "Enter the share of income from trading between 0 and 100"),
         ({"trading_income_pct": "lots"}, "trading_income_pct", "between 0 and 100"),
@@ -143,7 +148,7 @@ def test_facts_round_trip_through_a_plain_dict() -> None:
         (
             {"member_classes": [{}, {"count": -3}]},
             "member_classes[1].count",
-            "Enter the number of members in the class as a whole number of 0 or more, like 12",
+            "Enter the number of members in the class as a whole number from 0 to 1,000,000,000, like 12",
         ),
         (
             {"member_classes": [{"voting_rule": "one_member_one_vote", "vote_share_pct": 10}]},

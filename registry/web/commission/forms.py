@@ -137,7 +137,7 @@ def read_commission_search(session: Session, args: MultiDict[str, str]) -> Commi
     based_within: float | None = None
     based = args.get("based_km", "").strip()
     if based:
-        if based.isdigit() and int(based) in BASED_WITHIN_CHOICES:
+        if based.isdecimal() and int(based) in BASED_WITHIN_CHOICES:
             based_within = float(based)
         else:
             errors["based_km"] = "Choose a distance from the list"

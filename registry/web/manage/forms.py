@@ -79,7 +79,7 @@ class WholeNumber:
 
     def __call__(self, form: Any, field: Any) -> None:
         text = (field.data or "").replace(",", "")
-        if not text.isdigit() or int(text) > self.high:
+        if not text.isdecimal() or int(text) > self.high:
             raise ValidationError(self.message)
 
 
