@@ -56,3 +56,34 @@ def test_missing_page_is_an_accessible_404(page: Any, live_server: str) -> None:
     assert response.status == 404
     assert page.locator("h1").inner_text() == "Page not found"
     assert_accessible(page)
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/find?q=S1+2HE",
+    "/organisations",
+    "/organisations/mutual-support",
+    "/check",
+    "/about/data",
+    "/data",
+    "/api/docs",
+    "/accessibility",
+    "/account/sign-in",
+]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_public_pages_reflow_at_320_pixels_without_scrolling_sideways(
+    browser: Any, live_server: str, javascript: bool
+) -> None:
+    """WCAG 2.2 1.4.10: at 320 CSS pixels nothing but a data table or code (scrolling in its own box) is wider."""
+    context = browser.new_context(viewport={"width": 320, "height": 800}, java_script_enabled=javascript)
+    page = context.new_page()
+    wide = {}
+    for path in PUBLIC_PAGES:
+        page.goto(live_server + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide[path] = width
+    context.close()
+    assert not wide, f"pages wider than 320 px: {wide}"
