@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -59,7 +59,21 @@ def handle_unexpected(error: Exception) -> tuple[Any, int]:
     return handle_http_exception(InternalServerError())
 
 
+def refuse_null_characters() -> None:
+    """A NUL character (``%00``) in the address or a form is never meaningful, and PostgreSQL text cannot hold
+    one: refuse it with a 400 before any query sees it, the same on both databases."""
+    fields = [*request.args.items(multi=True)]
+    if request.method in {"POST", "PUT", "PATCH"} and request.mimetype in {
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    }:
+        fields.extend(request.form.items(multi=True))
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in fields):
+        abort(400, description="Remove the null character (%00) from the address or the form, then try again.")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_null_characters)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     if not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing:

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from registry.extensions import db
 from registry.web.negotiation import json_error, wants_json
@@ -85,7 +85,16 @@ def _log_request(response: Response) -> Response:
 
 
 def database_unavailable(error: Exception) -> tuple[Any, int]:
-    """Answer 503 with a retry hint when the database is down or restarting, instead of a 500."""
+    """Answer 503 with a retry hint when the database is down or restarting, instead of a 500.
+
+    Only connection failures count: any other database error (bad data, a broken query) is a bug, and
+    stays a 500 so that it is seen and fixed rather than passed off as an outage.
+    """
+    connection_failed = isinstance(error, OperationalError | InterfaceError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+    if not connection_failed:
+        raise error
     current_app.logger.warning("Database unavailable: %s", str(error).splitlines()[0][:200])
     db.session.rollback()
     message = "Sorry, the service is unavailable. Try again in a few seconds."

@@ -445,6 +445,11 @@ CASES: list[tuple[str, str, dict[str, Any], int]] = [
     *(("/rulesets/{ruleset_id}", f"/api/v1/rulesets/{r.id}", {}, 200) for r in rulesets()),
     ("/rulesets/{ruleset_id}", "/api/v1/rulesets/nope", {}, 404),
     ("/openapi.json", "/api/v1/openapi.json", {}, 200),
+    # A null character anywhere in the address is refused before the operation runs.
+    ("/organisations/{slug}", "/api/v1/organisations/ripplez%00cic", {}, 400),
+    ("/rulesets", "/api/v1/rulesets", {"query_string": {"x": "\x00"}}, 400),
+    ("/rulesets/{ruleset_id}", "/api/v1/rulesets/preferred%00provider", {}, 400),
+    ("/openapi.json", "/api/v1/openapi.json", {"query_string": {"x": "\x00"}}, 400),
 ]
 
 

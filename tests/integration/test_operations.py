@@ -7,7 +7,9 @@ import logging
 import re
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
 from registry import create_app
 
@@ -84,3 +86,38 @@ def test_static_files_have_content_hashed_urls_cached_for_a_year(client: FlaskCl
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     with client.get("/static/registry.css") as plain:
         assert plain.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_a_database_error_that_is_not_an_outage_is_not_passed_off_as_503(app: Flask, session: Session) -> None:
+    """Bad data or a broken query is a bug: it must surface as a 500 (an exception under test), not a 503."""
+    from sqlalchemy.exc import DataError
+
+    failing_app = create_app(
+        {"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test"}
+    )
+
+    @failing_app.get("/test-only/data-error")
+    def data_error() -> str:
+        raise DataError("SELECT 1", {}, Exception("invalid input value"))
+
+    with pytest.raises(DataError):
+        failing_app.test_client().get("/test-only/data-error")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/find?q=S1%002HE", "/api/v1/organisations?q=%00", "/api/v1/places?q=Sheff%00ield", "/organisations/a%00b"],
+)
+def test_a_null_character_in_the_address_is_a_400_on_every_database(client: FlaskClient, url: str) -> None:
+    response = client.get(url, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert "null character" in response.json["error"]["message"]
+    page = client.get(url)
+    assert page.status_code == 400
+    if not url.startswith("/api/"):  # the API answers JSON whatever is asked
+        assert "There is a problem with your request" in page.get_data(as_text=True)
+
+
+def test_a_null_character_in_a_form_is_a_400(client: FlaskClient) -> None:
+    response = client.post("/account/sign-in", data={"email": "a\x00@example.org", "password": "x"})
+    assert response.status_code == 400

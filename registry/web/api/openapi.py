@@ -118,7 +118,20 @@ def _document() -> dict[str, Any]:
     except TypeError as error:
         raise OpenApiDocumentError(f"{DOCUMENT_PATH.name} holds a value JSON cannot: {error}") from error
     document: dict[str, Any] = _fill_values(raw)
+    _answer_bad_requests_everywhere(document)
     return document
+
+
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+
+
+def _answer_bad_requests_everywhere(document: dict[str, Any]) -> None:
+    """Any operation can answer 400 (a null character in the address is refused before it runs): those
+    that do not describe their own 400 get the shared one."""
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method in HTTP_METHODS:
+                operation.setdefault("responses", {}).setdefault("400", {"$ref": "#/components/responses/BadRequest"})
 
 
 def api_document(server_url: str, per_page: int, max_per_page: int) -> dict[str, Any]:
