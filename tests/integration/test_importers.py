@@ -214,7 +214,7 @@ def test_rejected_rows_are_reported_with_line_and_reason_and_the_import_goes_on(
     rows = read_report(report.rejected_path)
     assert [(r["line"], r["source_key"], r["reason"]) for r in rows] == [
         ("7", "R900005", "Duplicate of line 2: the same GB-MPR number 29791R"),
-        ("8", "R900002", "Duplicate of line 4: the same GB-COH number 09506232"),
+        ("8", "R900002", "Duplicate of line 4: the same source key R900002"),
         ("12", "", "The row has 4 cells but the header has 26"),
         ("14", "R900011", "No registered name"),
     ]

@@ -786,7 +786,7 @@ class ImportRunner:
                 earlier = self.claimed.get(org.id) if org.id is not None else None
                 earlier = earlier or (claimed.get(org.id) if org.id is not None else None) or taken_here.get(id(org))
                 if earlier is not None:
-                    reason = f"Duplicate of line {earlier}: {_same_what(row, org)}"
+                    reason = f"Duplicate of line {earlier}: {_same_what(row, org, batch.by_key.get(row.source_key))}"
                     rejected.append(Problem(row.line, row.source_key, row.name, reason))
                     continue
                 if org.id is not None:
@@ -1067,12 +1067,15 @@ def _reassess(orgs: list[Organisation], session: Session) -> None:
     reindex(session, orgs)
 
 
-def _same_what(row: SourceRow, org: Organisation) -> str:
+def _same_what(row: SourceRow, org: Organisation, keyed: Organisation | None) -> str:
+    """Why ``row`` landed on ``org``, in the order the match was made: source key, identifier, name."""
+    if row.source_key and keyed is org:
+        return f"the same source key {row.source_key}"
     held = set(_identifiers_of(org))
     for scheme, value in row.identifiers:
         if (scheme, value) in held:
             return f"the same {scheme} number {value}"
-    return f"the same source key {row.source_key}" if row.source_key else "the same name and postcode"
+    return "the same name and postcode"
 
 
 def _drop_identifiers_held_elsewhere(data: dict[str, Any], org: Organisation, batch: _Batch, row: SourceRow) -> None:
