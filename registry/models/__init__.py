@@ -6,6 +6,7 @@ from registry.models.gazetteer import GazetteerBuild, LocalAuthority, Outcode, P
 from registry.models.imports import ImportedRecord, ImportRun  # noqa: F401  (registers the import tables)
 from registry.models.moderation import ChangeKind, ChangeRequest, Claim, ReviewStatus
 from registry.models.organisation import (
+    LISTING_RECORD_LISTS,
     Assessment,
     BoardSeat,
     Identifier,
@@ -33,6 +34,7 @@ from registry.models.reference import (
 from registry.models.search import SearchFacet
 
 __all__ = [
+    "LISTING_RECORD_LISTS",
     "Assessment",
     "AuditEvent",
     "BoardSeat",

@@ -71,6 +71,19 @@ class ListingProvenance(StrEnum):
     SYNTHETIC = "synthetic"
 
 
+# The lists of records a listing's data holds (seed files, forms, imports and exports all carry them whole).
+LISTING_RECORD_LISTS = (
+    "identifiers",
+    "member_classes",
+    "board_seats",
+    "significant_controls",
+    "services",
+    "service_areas",
+    "locations",
+    "sources",
+)
+
+
 class Organisation(Model):
     __tablename__ = "organisation"
     __table_args__ = (

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.domain.validator import load_rulesets
 from registry.models import (
+    LISTING_RECORD_LISTS,
     Assessment,
     BoardSeat,
     GovernanceModel,
@@ -382,16 +383,7 @@ _GROUPS = {
     "financial_rules": ("asset_lock", "distribution_basis", "dividend_cap_pct", "share_interest_cap_pct"),
 }
 # Lists of records are kept whole as JSON in one cell, so nothing is lost; the commonest also get a readable cell.
-_RECORD_LISTS = (
-    "identifiers",
-    "member_classes",
-    "board_seats",
-    "significant_controls",
-    "services",
-    "service_areas",
-    "locations",
-    "sources",
-)
+_RECORD_LISTS = LISTING_RECORD_LISTS
 
 
 def export_columns(with_notes: bool = False) -> list[str]:

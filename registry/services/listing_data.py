@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from registry.models import (
+    LISTING_RECORD_LISTS,
     BoardSeat,
     Identifier,
     Location,
@@ -80,16 +81,7 @@ def _clear_replaced_children(session: Session, org: Organisation, data: Mapping[
     session.flush()
 
 
-_CHILDREN = (
-    "identifiers",
-    "member_classes",
-    "board_seats",
-    "significant_controls",
-    "services",
-    "service_areas",
-    "locations",
-    "sources",
-)
+_CHILDREN = LISTING_RECORD_LISTS
 
 
 def _value(attribute: str, value: Any) -> Any:

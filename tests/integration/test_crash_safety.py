@@ -49,7 +49,7 @@ from sqlalchemy.pool import NullPool
 from registry import create_app
 from registry.domain.validator import load_rulesets
 from registry.extensions import db
-from registry.models import ListingProvenance, ListingStatus, Organisation, Revision
+from registry.models import LISTING_RECORD_LISTS, ListingProvenance, ListingStatus, Organisation, Revision
 from registry.models.imports import ImportedRecord, ImportRun, ImportRunStatus
 from registry.services.editing import data_from_snapshot, listing_data
 from registry.services.importers.base import csv_rows, read_csv_file
@@ -72,17 +72,7 @@ CRASH_IN_BATCH = 15
 # Postcodes starting with Y (York): a gazetteer built in a second, so some rows are placed and the rest are not.
 GAZETTEER_LETTERS = "Y"
 
-LISTING_CHILDREN = (
-    "identifiers",
-    "member_classes",
-    "board_seats",
-    "significant_controls",
-    "services",
-    "service_areas",
-    "locations",
-    "sources",
-    "assessments",
-)
+LISTING_CHILDREN = (*LISTING_RECORD_LISTS, "assessments")
 CHILD_TABLES = (
     "identifier",
     "member_class",

@@ -47,6 +47,7 @@ from tqdm import tqdm
 from registry.domain.postcodes import PostcodeKind, parse_postcode_query
 from registry.domain.validator import assess_all
 from registry.models import (
+    LISTING_RECORD_LISTS,
     Assessment,
     GovernanceModel,
     Identifier,
@@ -556,16 +557,8 @@ class _Decision:
     digest: str = ""
 
 
-_LISTING_CHILDREN = (
-    "member_classes",
-    "board_seats",
-    "significant_controls",
-    "services",
-    "service_areas",
-    "locations",
-    "sources",
-    "assessments",
-)
+# Loaded with each matched listing (its identifiers come with the batch's identifier lookup).
+_LISTING_CHILDREN = (*(name for name in LISTING_RECORD_LISTS if name != "identifiers"), "assessments")
 
 
 class _Batch:
