@@ -50,6 +50,22 @@ BENCH_PASSWORD = "sparrow lantern quiet ribbon"  # noqa: S105 (a throwaway accou
 DEFAULT_AREAS = "S,DE,LS,M,B,BS,NE,CF,EH,BT,NR,PL,SW,E"
 
 
+def create_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database named in ``url`` when it does not exist yet (SQLite creates its file)."""
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    engine = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database})
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{parsed.database}"'))
+            print(f"created the PostgreSQL database {parsed.database}")
+    engine.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000, help="synthetic listings (default 10,000)")
@@ -60,6 +76,7 @@ def main() -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     url = args.database_url or f"sqlite:///{OUT_DIR / f'export-{args.count}.db'}"
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
+    create_postgres_database(url)
 
     app = bench_app(url)
     app.config["SERVER_NAME"] = "registry.example"
