@@ -45,7 +45,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tqdm import tqdm
 
 from registry.domain.postcodes import PostcodeKind, parse_postcode_query
-from registry.domain.validator import assess_all
+from registry.domain.validator import assess_all, rules_basis
 from registry.models import (
     LISTING_RECORD_LISTS,
     Assessment,
@@ -65,7 +65,7 @@ from registry.models import (
 )
 from registry.models.gazetteer import Outcode, Postcode, Sector
 from registry.models.imports import ImportedRecord, ImportRun, ImportRunStatus
-from registry.services.assessments import listing_facts
+from registry.services.assessments import listing_facts, store_assessments
 from registry.services.gazetteer import REGION_NAMES, is_gazetteer_loaded
 from registry.services.listing_data import apply_listing_data
 from registry.services.listings import listing_as_dict
@@ -906,6 +906,7 @@ class ImportRunner:
         ids = {slug: org_id for org_id, slug in inserted}
         rows: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         assessment_rows: list[dict[str, Any]] = []
+        basis = rules_basis()
         for decision in decisions:
             org, row = decision.org, decision.row
             org.id = ids[org.slug]
@@ -928,6 +929,7 @@ class ImportRunner:
                         "verdict": verdict,
                         "report_json": self._report_json(assessment),
                         "organisation_version": 1,
+                        "basis": basis,
                         "assessed_at": now,
                     }
                 )
@@ -1046,17 +1048,7 @@ def _reassess(orgs: list[Organisation], session: Session) -> None:
     deletes would check every object in the session, so a batch takes quadratic time.)
     """
     for org in orgs:
-        stored = {a.ruleset_id: a for a in org.assessments}
-        for assessment in assess_all(listing_facts(org)):
-            row = stored.pop(assessment.ruleset_id, None)
-            if row is None:
-                row = Assessment(ruleset_id=assessment.ruleset_id)
-                org.assessments.append(row)
-            row.verdict = assessment.verdict.value
-            row.report = assessment.to_dict()
-            row.organisation_version = org.version
-        for leftover in stored.values():
-            org.assessments.remove(leftover)
+        store_assessments(org)
     reindex(session, orgs)
 
 
