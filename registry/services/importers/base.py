@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import socket
 import time
 import unicodedata
 from collections import defaultdict
@@ -707,11 +709,12 @@ class ImportRunner:
                 rows.append(item)
         self.report.rows_read = len(rows) + len(self.report.rejected)
 
+        _close_abandoned_runs(self.session)
         run = ImportRun(
             source=self.importer.source,
             file_name=self.importer.path.name[:300],
             edition=self.importer.edition,
-            options=self.importer.options(),
+            options={**self.importer.options(), "process": {"host": socket.gethostname(), "pid": os.getpid()}},
             status=ImportRunStatus.RUNNING,
             rows_read=self.report.rows_read,
         )
@@ -1050,6 +1053,26 @@ def _reassess(orgs: list[Organisation], session: Session) -> None:
     for org in orgs:
         store_assessments(org)
     reindex(session, orgs)
+
+
+def _close_abandoned_runs(session: Session) -> None:
+    """Mark as interrupted the runs left "running" by an import process on this host that no longer exists
+    (killed, or its machine restarted). Their finish time stays empty: nobody knows when they stopped."""
+    here = socket.gethostname()
+    for run in session.scalars(select(ImportRun).where(ImportRun.status == ImportRunStatus.RUNNING)):
+        process = (run.options or {}).get("process") or {}
+        if process.get("host") == here and isinstance(process.get("pid"), int) and not _alive(process["pid"]):
+            run.status = ImportRunStatus.INTERRUPTED  # committed with the new run
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _same_what(row: SourceRow, org: Organisation, keyed: Organisation | None) -> str:
