@@ -48,7 +48,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from flask import Flask  # noqa: E402
 
-from registry.domain.validator import assess_all  # noqa: E402
+from registry.domain.validator import assess_all, rules_basis  # noqa: E402
 from registry.extensions import db  # noqa: E402
 from registry.models import (  # noqa: E402
     Assessment,
@@ -672,6 +672,7 @@ def load_synthetic_listings(
             orgs.append(org)
         started = report.add_time("generate", started)
 
+        basis = rules_basis()
         for org in orgs:
             keep_report = org.id % reports_every == 0
             org.assessments = [
@@ -680,6 +681,7 @@ def load_synthetic_listings(
                     verdict=a.verdict.value,
                     report=a.to_dict() if keep_report else {},
                     organisation_version=1,
+                    basis=basis,
                 )
                 for a in assess_all(listing_facts(org))
             ]

@@ -11,7 +11,18 @@ def init_app(app: Flask) -> None:
     from registry.commands.check import check
     from registry.commands.gazetteer import gazetteer
     from registry.commands.importing import import_group
-    from registry.commands.setup import init, reference, seed
+    from registry.commands.setup import assess, init, reference, seed
 
-    for command in (init, reference, seed, gazetteer, check, create_user_command, backup, restore, import_group):
+    for command in (
+        init,
+        reference,
+        seed,
+        assess,
+        gazetteer,
+        check,
+        create_user_command,
+        backup,
+        restore,
+        import_group,
+    ):
         app.cli.add_command(command)

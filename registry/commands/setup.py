@@ -37,6 +37,28 @@ def seed() -> None:
     )
 
 
+@click.command("assess")
+@click.option("--all", "every", is_flag=True, help="Assess every listing, not only those assessed on other rules.")
+@with_appcontext
+def assess(every: bool) -> None:
+    """Assess listings again with today's rule sets (those whose verdicts were made on other rules or code)."""
+    from sqlalchemy import select
+    from tqdm import tqdm
+
+    from registry.models import Organisation
+    from registry.services.assessments import outdated_listing_ids, reassess_listings
+
+    session = db.session()
+    every_id = select(Organisation.id).order_by(Organisation.id)
+    ids = list(session.scalars(every_id)) if every else outdated_listing_ids(session)
+    if not ids:
+        click.echo("Assessments: up to date.")
+        return
+    with tqdm(total=len(ids), unit=" listings", desc="Assessing", disable=None) as bar:
+        done = reassess_listings(session, ids, progress=bar.update)
+    click.echo(f"Assessments: {done:,} listing{'' if done == 1 else 's'} assessed again with the current rule sets.")
+
+
 @click.command("init")
 @click.option("--skip-gazetteer", is_flag=True, help="Do not build the postcode gazetteer even if it is missing.")
 @with_appcontext
@@ -49,6 +71,7 @@ def init(skip_gazetteer: bool) -> None:
     ctx = click.get_current_context()
     ctx.invoke(reference_load)
     ctx.invoke(seed)
+    ctx.invoke(assess)
     from registry.services.search_index import ensure_index
 
     rebuilt = ensure_index(db.session())

@@ -360,6 +360,9 @@ class Assessment(Model):
     # and every finding with its source.
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     organisation_version: Mapped[int] = mapped_column(Integer)
+    # The rule sets and validator code the verdict was made with (``rules_basis()``); another basis means
+    # the verdict is out of date and is made again.
+    basis: Mapped[str | None] = mapped_column(String(16))
     assessed_at: Mapped[datetime] = created_at_column()
 
     organisation: Mapped[Organisation] = relationship(back_populates="assessments")

@@ -9,12 +9,14 @@ never "none", so the validator says it needs information rather than guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from registry.domain.structure import StructureFacts, facts_from_dict
-from registry.domain.validator import assess_all
+from registry.domain.validator import assess_all, rules_basis
 from registry.models import Assessment, Organisation
 
 DATE_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
@@ -99,14 +101,11 @@ def listing_facts(org: Organisation) -> StructureFacts:
     return facts_from_dict(facts_dict(org))
 
 
-def reassess(session: Session, org: Organisation) -> list[Assessment]:
-    """Assess ``org`` against every rule set and replace its stored verdicts; then refresh its index entry."""
-    from registry.services.search_index import reindex
-
-    session.flush()
-    assessments = assess_all(listing_facts(org))
+def store_assessments(org: Organisation) -> None:
+    """Assess ``org`` against every rule set and replace its stored verdicts (without touching the index)."""
+    basis = rules_basis()
     stored = {a.ruleset_id: a for a in org.assessments}
-    for assessment in assessments:
+    for assessment in assess_all(listing_facts(org)):
         row = stored.pop(assessment.ruleset_id, None)
         if row is None:
             row = Assessment(ruleset_id=assessment.ruleset_id)
@@ -114,10 +113,53 @@ def reassess(session: Session, org: Organisation) -> list[Assessment]:
         row.verdict = assessment.verdict.value
         row.report = assessment.to_dict()
         row.organisation_version = org.version
+        row.basis = basis
     for leftover in stored.values():
         org.assessments.remove(leftover)
+
+
+def reassess(session: Session, org: Organisation) -> list[Assessment]:
+    """Assess ``org`` against every rule set and replace its stored verdicts; then refresh its index entry."""
+    from registry.services.search_index import reindex
+
+    session.flush()
+    store_assessments(org)
     reindex(session, [org])
     return org.assessments
+
+
+def outdated_listing_ids(session: Session) -> list[int]:
+    """Listings with a verdict made on other rule sets or validator code than today's (or never recorded)."""
+    basis = rules_basis()
+    query = (
+        select(Assessment.organisation_id)
+        .where(or_(Assessment.basis.is_(None), Assessment.basis != basis))
+        .distinct()
+        .order_by(Assessment.organisation_id)
+    )
+    return list(session.scalars(query))
+
+
+def reassess_listings(
+    session: Session, ids: list[int], batch_size: int = 200, progress: Callable[[int], None] | None = None
+) -> int:
+    """Assess the listings ``ids`` again, committing a batch at a time (an interrupted run leaves whole
+    batches, and the next run finds what is left); returns how many were assessed."""
+    from registry.services.listings import LISTING_LOAD
+    from registry.services.search_index import reindex
+
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        orgs = list(session.scalars(select(Organisation).where(Organisation.id.in_(chunk)).options(*LISTING_LOAD)))
+        for org in orgs:
+            store_assessments(org)
+        reindex(session, orgs)
+        session.commit()
+        done += len(orgs)
+        if progress is not None:
+            progress(len(orgs))
+    return done
 
 
 def stored_reports(org: Organisation) -> list[dict[str, Any]]:

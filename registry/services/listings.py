@@ -13,7 +13,7 @@ from registry.models import BoardSeat, ListingStatus, MemberClass, Organisation
 
 PUBLIC_STATUSES = (ListingStatus.PUBLISHED,)
 
-_LISTING_LOAD = (
+LISTING_LOAD = (
     selectinload(Organisation.identifiers),
     selectinload(Organisation.member_classes).joinedload(MemberClass.kind),
     selectinload(Organisation.board_seats).joinedload(BoardSeat.elected_by),
@@ -43,7 +43,7 @@ def published_listings(session: Session, paging: PageRequest) -> Page[Organisati
 
 def get_listing(session: Session, slug: str, *, published_only: bool = True) -> Organisation | None:
     """One listing with everything it holds, or None. Unpublished listings only when asked for."""
-    query = select(Organisation).where(Organisation.slug == slug).options(*_LISTING_LOAD)
+    query = select(Organisation).where(Organisation.slug == slug).options(*LISTING_LOAD)
     if published_only:
         query = query.where(Organisation.status.in_(PUBLIC_STATUSES))
     return session.scalars(query).first()

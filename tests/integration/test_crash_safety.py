@@ -411,10 +411,10 @@ def test_killed_imports_leave_whole_batches_and_a_rerun_completes_them(database_
         assert import_summary(fourth.stdout) == (0, 0, created + unchanged + linked, 0)
         assert check_consistent(url) == completed
 
-        # The killed runs never say they completed or finished; the others do.
+        # The killed runs are marked interrupted by the next run (with no finish time); the others completed.
         runs = import_runs(url)
         assert len(runs) == 4
-        assert all(status != ImportRunStatus.COMPLETED and not finished for status, finished in runs[:2])
+        assert runs[:2] == [(ImportRunStatus.INTERRUPTED, False)] * 2
         assert runs[2:] == [(ImportRunStatus.COMPLETED, True)] * 2
 
 

@@ -7,7 +7,7 @@ set's verdict with a finding per rule, each naming the facts that decided it and
 
 from registry.domain.validator.assessment import assess, assess_all
 from registry.domain.validator.checks import CHECKS
-from registry.domain.validator.loading import clear_cache, load_rulesets, parse_ruleset
+from registry.domain.validator.loading import clear_cache, load_rulesets, parse_ruleset, rules_basis
 from registry.domain.validator.model import (
     Assessment,
     Confidence,
@@ -39,6 +39,7 @@ __all__ = [
     "clear_cache",
     "load_rulesets",
     "parse_ruleset",
+    "rules_basis",
     "vote_share_of",
     "vote_shares",
 ]

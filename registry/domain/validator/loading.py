@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -46,6 +47,25 @@ def load_rulesets(path: Path | str | None = None) -> tuple[RuleSet, ...]:
 def clear_cache() -> None:
     """Forget loaded rule sets (for tests that write rule set files)."""
     _load.cache_clear()
+    rules_basis.cache_clear()
+
+
+# What decides a verdict besides the facts: the rule set files, and the code that reads facts and runs checks.
+_BASIS_CODE = (*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).parents[1] / "structure.py")
+
+
+@functools.cache
+def rules_basis() -> str:
+    """A short fingerprint of the default rule sets and the validator's code.
+
+    Stored with each assessment: when a rule set or a check changes, stored verdicts made on another basis
+    are out of date, and ``flask init`` (or ``flask assess``) makes them again.
+    """
+    digest = hashlib.sha256()
+    for file in (*sorted(DEFAULT_PATH.glob("*.yaml")), *_BASIS_CODE):
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes().replace(b"\r\n", b"\n"))
+    return digest.hexdigest()[:16]
 
 
 @functools.cache

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import socket
 import time
 import unicodedata
 from collections import defaultdict
@@ -45,7 +47,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tqdm import tqdm
 
 from registry.domain.postcodes import PostcodeKind, parse_postcode_query
-from registry.domain.validator import assess_all
+from registry.domain.validator import assess_all, rules_basis
 from registry.models import (
     LISTING_RECORD_LISTS,
     Assessment,
@@ -65,7 +67,7 @@ from registry.models import (
 )
 from registry.models.gazetteer import Outcode, Postcode, Sector
 from registry.models.imports import ImportedRecord, ImportRun, ImportRunStatus
-from registry.services.assessments import listing_facts
+from registry.services.assessments import listing_facts, store_assessments
 from registry.services.gazetteer import REGION_NAMES, is_gazetteer_loaded
 from registry.services.listing_data import apply_listing_data
 from registry.services.listings import listing_as_dict
@@ -707,11 +709,12 @@ class ImportRunner:
                 rows.append(item)
         self.report.rows_read = len(rows) + len(self.report.rejected)
 
+        _close_abandoned_runs(self.session)
         run = ImportRun(
             source=self.importer.source,
             file_name=self.importer.path.name[:300],
             edition=self.importer.edition,
-            options=self.importer.options(),
+            options={**self.importer.options(), "process": {"host": socket.gethostname(), "pid": os.getpid()}},
             status=ImportRunStatus.RUNNING,
             rows_read=self.report.rows_read,
         )
@@ -906,6 +909,7 @@ class ImportRunner:
         ids = {slug: org_id for org_id, slug in inserted}
         rows: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         assessment_rows: list[dict[str, Any]] = []
+        basis = rules_basis()
         for decision in decisions:
             org, row = decision.org, decision.row
             org.id = ids[org.slug]
@@ -928,6 +932,7 @@ class ImportRunner:
                         "verdict": verdict,
                         "report_json": self._report_json(assessment),
                         "organisation_version": 1,
+                        "basis": basis,
                         "assessed_at": now,
                     }
                 )
@@ -1046,18 +1051,28 @@ def _reassess(orgs: list[Organisation], session: Session) -> None:
     deletes would check every object in the session, so a batch takes quadratic time.)
     """
     for org in orgs:
-        stored = {a.ruleset_id: a for a in org.assessments}
-        for assessment in assess_all(listing_facts(org)):
-            row = stored.pop(assessment.ruleset_id, None)
-            if row is None:
-                row = Assessment(ruleset_id=assessment.ruleset_id)
-                org.assessments.append(row)
-            row.verdict = assessment.verdict.value
-            row.report = assessment.to_dict()
-            row.organisation_version = org.version
-        for leftover in stored.values():
-            org.assessments.remove(leftover)
+        store_assessments(org)
     reindex(session, orgs)
+
+
+def _close_abandoned_runs(session: Session) -> None:
+    """Mark as interrupted the runs left "running" by an import process on this host that no longer exists
+    (killed, or its machine restarted). Their finish time stays empty: nobody knows when they stopped."""
+    here = socket.gethostname()
+    for run in session.scalars(select(ImportRun).where(ImportRun.status == ImportRunStatus.RUNNING)):
+        process = (run.options or {}).get("process") or {}
+        if process.get("host") == here and isinstance(process.get("pid"), int) and not _alive(process["pid"]):
+            run.status = ImportRunStatus.INTERRUPTED  # committed with the new run
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _same_what(row: SourceRow, org: Organisation, keyed: Organisation | None) -> str:
