@@ -64,6 +64,7 @@ from registry.models import (
     ServiceArea,
     ServiceType,
 )
+from registry.services.driver import driver_cursor
 from registry.services.gazetteer import (
     AreaRef,
     MalformedPostcode,
@@ -526,12 +527,9 @@ def _id_and_score(
     compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     args = tuple(params[name] for name in compiled.positiontup or ()) if compiled.positional else params
-    cursor = connection.connection.cursor()
-    try:
+    with driver_cursor(session) as cursor:
         cursor.execute(str(compiled), args)
         rows = cursor.fetchall()
-    finally:
-        cursor.close()
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     table = np.array(rows, dtype=np.float64).reshape(len(rows), -1)

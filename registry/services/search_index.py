@@ -34,6 +34,7 @@ from registry.models import (
     Service,
     ServiceType,
 )
+from registry.services.driver import driver_cursor
 
 PREFERRED_PROVIDER_RULESET = "preferred-provider"
 
@@ -376,13 +377,10 @@ def _encode(rows: Iterable[tuple[Any, str, str]], values: dict[tuple[str, str], 
 
 def _load(session: Session, version: int, token: str) -> FacetIndex:
     # Over a million rows at 150,000 listings: read through the driver's cursor, not SQLAlchemy rows.
-    cursor = session.connection().connection.cursor()
-    try:
+    with driver_cursor(session) as cursor:
         cursor.execute("SELECT organisation_id, facet, value FROM search_facet")
         values: dict[tuple[str, str], int] = {}
         orgs, codes = _encode(cursor.fetchall(), values)
-    finally:
-        cursor.close()
     return _build(
         version,
         token,
