@@ -183,3 +183,36 @@ def test_a_misspelt_place_that_finds_nothing_suggests_places(client: FlaskClient
     page = checked_page(client.get("/find?q=Sheffeld"))
     assert "No organisations found" in text_of(page)
     assert page.select_one("a[href='/find?near=Sheffield']")
+
+
+def test_common_words_are_ranked_once_per_change_to_the_index(
+    client: FlaskClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Matches of a common word are kept until the search index changes, and never served stale."""
+    from registry.services import search
+
+    monkeypatch.setattr(search, "TEXT_CACHE_MIN_MATCHES", 1)  # the test database has no common words
+    monkeypatch.setattr(search, "_text_cache", search.OrderedDict())
+    ranked: list[int] = []
+    real = search._id_and_score
+
+    def counting(*args: object, **kwargs: object) -> object:
+        ranked.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "_id_and_score", counting)
+
+    def slugs() -> list[str]:
+        return [i["slug"] for i in client.get("/api/v1/organisations?q=homecare").json["data"]]
+
+    first = slugs()
+    assert "mutual-support" in first
+    assert slugs() == first
+    assert len(ranked) == 1  # the second search was answered from the kept matches
+
+    make_listing(session, "kept-homecare-co-op", description="Homecare owned by its workers.")
+    after = slugs()
+    assert set(after) == {*first, "kept-homecare-co-op"}
+    assert len(ranked) == 2  # the index changed, so the word was ranked again
+    assert slugs() == after
+    assert len(ranked) == 2
