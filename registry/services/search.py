@@ -5,7 +5,8 @@ there ("based 2.1 km away", "serves Sheffield"), with facet counts. Location sea
 *based* within the radius (any of their locations) and listings whose service areas *serve* the place's local
 authority. The radius prefilter and ordering use an equirectangular distance computed in SQL (plain
 arithmetic, so SQLite and PostgreSQL agree and the (latitude, longitude) index is used); the distance shown
-is the geodesic one from geopy.
+is geopy's great-circle distance (within 0.5% of the geodesic, a tenth of a kilometre at 25 km, and
+a tenth of its cost: the geodesic was a tenth of a radius search's time).
 
 The database finds what the text, the place and any refinements admit (with the full-text rank and the
 distance); filtering by facets, counting the results and each facet's values, and choosing the page are done
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from geopy.distance import geodesic
+from geopy.distance import great_circle
 from sqlalchemy import (
     ColumnElement,
     Float,
@@ -810,7 +811,7 @@ def _hits(
         hit = SearchHit(org)
         if place is not None:
             distances = [
-                geodesic((place.latitude, place.longitude), (loc.latitude, loc.longitude)).km
+                great_circle((place.latitude, place.longitude), (loc.latitude, loc.longitude)).km
                 for loc in org.locations
                 if loc.latitude is not None and loc.longitude is not None
             ]
