@@ -124,8 +124,21 @@ def _cache_static(response: Response) -> Response:
     return response
 
 
+def _remove_session(error: BaseException | None) -> None:
+    """End the request's session before Flask-SQLAlchemy's own teardown (teardowns run last-registered
+    first). If the database dropped the connection after the answer was made (PostgreSQL restarting), the
+    closing rollback fails: the connection is already invalidated, so forget the session rather than let the
+    failure turn a finished answer into a 500."""
+    try:
+        db.session.remove()
+    except DBAPIError as failure:
+        current_app.logger.warning("Session closed with a lost connection: %s", str(failure).splitlines()[0][:200])
+        db.session.registry.clear()
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.teardown_appcontext(_remove_session)
     app.before_request(_start_request)
     app.after_request(_cache_static)
     app.after_request(_log_request)

@@ -121,3 +121,29 @@ def test_a_null_character_in_the_address_is_a_400_on_every_database(client: Flas
 def test_a_null_character_in_a_form_is_a_400(client: FlaskClient) -> None:
     response = client.post("/account/sign-in", data={"email": "a\x00@example.org", "password": "x"})
     assert response.status_code == 400
+
+
+def test_a_connection_lost_after_the_answer_is_made_does_not_turn_it_into_a_500(database_url: str) -> None:
+    """PostgreSQL restarting between a request's last query and the end of its transaction."""
+    from sqlalchemy import create_engine, text
+
+    from registry.extensions import db
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a server that drops connections (PostgreSQL restarting)")
+    app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test"})
+
+    @app.get("/test-only/connection-lost")
+    def connection_lost() -> str:
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()  # opens a transaction
+        admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.dispose()
+        return "answered"
+
+    client = app.test_client()
+    response = client.get("/test-only/connection-lost")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "answered"
+    assert client.get("/readyz").status_code == 200  # and the next request gets a working connection
