@@ -41,12 +41,19 @@ _LISTS: dict[ParamKind, type[Any]] = {
 def load_rulesets(path: Path | str | None = None) -> tuple[RuleSet, ...]:
     """The rule sets in ``path`` (default ``data/rulesets``), checked, in display order. Cached per path."""
     directory = Path(path) if path is not None else DEFAULT_PATH
-    return _load(str(directory.resolve()))
+    return _load(_resolved(directory))
+
+
+@functools.cache
+def _resolved(directory: Path) -> str:
+    # Resolving a path asks the file system (four lstat calls), which was a tenth of assessing a structure.
+    return str(directory.resolve())
 
 
 def clear_cache() -> None:
     """Forget loaded rule sets (for tests that write rule set files)."""
     _load.cache_clear()
+    _resolved.cache_clear()
     rules_basis.cache_clear()
 
 
