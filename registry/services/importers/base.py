@@ -33,6 +33,7 @@ import re
 import socket
 import time
 import unicodedata
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from slugify import slugify
-from sqlalchemy import JSON, Table, Text, bindparam, cast, func, insert, select, type_coerce
+from sqlalchemy import Table, Text, bindparam, cast, func, insert, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from tqdm import tqdm
@@ -200,7 +201,7 @@ class ImportReport:
         return lines
 
 
-class Importer:
+class Importer(ABC):
     """One source's reader. Subclasses set the class attributes and implement :meth:`read`."""
 
     source: ClassVar[str]
@@ -218,8 +219,9 @@ class Importer:
     def options(self) -> dict[str, Any]:
         return {}
 
+    @abstractmethod
     def read(self) -> Iterator[SourceRow | Problem]:
-        raise NotImplementedError
+        """The file's rows, each as a listing's data or as the reason it was rejected."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1104,25 +1106,15 @@ def _drop_identifiers_held_elsewhere(data: dict[str, Any], org: Organisation, ba
     data["identifiers"] = kept
 
 
-def _copy_rows(
-    session: Session, table: Any, rows: list[dict[str, Any]], json_text: dict[str, str] | None = None
-) -> None:
+def _copy_rows(session: Session, table: Any, rows: list[dict[str, Any]], json_text: dict[str, str]) -> None:
     """PostgreSQL's COPY of ``rows`` into ``table``: a batch's assessments carry a few kB of report JSON each,
     and the multi-row INSERT of them (which psycopg must also parse) was a third of a PostgreSQL import.
-    ``json_text`` names columns whose value is already JSON text, under another key."""
-    from_text = json_text or {}
-    columns = [column.key for column in table.columns if column.key in rows[0] or column.key in from_text]
-    keys = [from_text.get(column, column) for column in columns]
-    encode = {column for column in columns if column not in from_text and isinstance(table.c[column].type, JSON)}
-    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-    with driver_cursor(session) as cursor, cursor.copy(statement) as copy:
+    ``json_text`` maps a JSON column to the key under which each row holds its value as JSON text."""
+    columns = [column.key for column in table.columns if column.key in rows[0] or column.key in json_text]
+    keys = [json_text.get(column, column) for column in columns]
+    with driver_cursor(session) as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(row[key]) if column in encode else row[key]  # None as JSON null, as SQLAlchemy does
-                    for column, key in zip(columns, keys, strict=True)
-                ]
-            )
+            copy.write_row([row[key] for key in keys])
 
 
 def _insert_with_json_text(table: Any, column: str, session: Session) -> Any:
