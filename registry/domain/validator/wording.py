@@ -65,8 +65,9 @@ ORIGIN_NAMES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def pct(value: float) -> str:
-    """A percentage as people write it: 40%, 33.3%, 35.001%."""
+    """A percentage as people write it: 40%, 33.3%, 35.001%. Cached: most are a rule's few thresholds."""
     if float(value).is_integer():
         return f"{int(value)}%"
     text = f"{value:.3f}".rstrip("0").rstrip(".")
