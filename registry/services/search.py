@@ -459,7 +459,7 @@ def search_listings(
     prepared = _prepare(session, query, geocoder, refinement)
     query, place = prepared.query, prepared.place
     index = facet_index(session)
-    admitted, keys = _admitted(session, index, prepared)
+    admitted, keys, served = _admitted(session, index, prepared)
     chosen = {facet: index.having(facet, query.filter_values(facet)) for facet in FACETS if query.filter_values(facet)}
     matched = _all_of(admitted, chosen.values())
     total = int(matched.sum())
@@ -470,8 +470,11 @@ def search_listings(
         page = _page_of(matched, keys, paging.offset, paging.per_page)
         ids = [int(i) for i in index.listing_ids[page]]
 
-    # Only the commissioner tools, which refine every search, show verdicts: other searches skip ten rows each.
-    hits = _hits(session, ids, place, query, with_verdicts=refinement is not None)
+    serving_ids: set[int] = set()
+    if served is not None and ids:
+        pos, found = index.positions(np.array(ids, dtype=np.int64))
+        serving_ids = {i for i, at, known in zip(ids, pos, found, strict=True) if known and served[at]}
+    hits = _hits(session, ids, place, query, serving_ids, for_commissioners=refinement is not None)
     suggestions = prepared.suggestions
     if not total and query.text and place is None:
         suggestions = suggest_places(session, query.text)
@@ -487,12 +490,14 @@ def search_listings(
 
 def _admitted(
     session: Session, index: FacetIndex, prepared: _Prepared
-) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], list[np.ndarray[Any, Any]]]:
-    """The published listings the text, place and refinements admit (before facet filters), and the keys that
-    order them, most significant first: as ``_prepare``'s ORDER BY (nearest, best rank, name, id)."""
+) -> tuple[np.ndarray[Any, np.dtype[np.bool_]], list[np.ndarray[Any, Any]], np.ndarray[Any, np.dtype[np.bool_]] | None]:
+    """The published listings the text, place and refinements admit (before facet filters); the keys that
+    order them, most significant first, as ``_prepare``'s ORDER BY (nearest, best rank, name, id); and for a
+    place, the listings that serve it."""
     plan, query = prepared.plan, prepared.query
     admitted = np.ones(len(index), dtype=bool)
     keys: list[np.ndarray[Any, Any]] = []
+    served = None
     if plan.near is not None and plan.serves is not None:
         assert prepared.place is not None
         ids, d2 = _id_and_score(session, _indexed_points_within(prepared.place, query.radius_km))
@@ -518,7 +523,7 @@ def _admitted(
     if plan.refinements:
         admitted &= index.mask(_id_and_score(session, select(Organisation.id).where(*plan.refinements))[0])
     keys.append(index.name_order)
-    return admitted, keys
+    return admitted, keys, served
 
 
 # A common word matches most listings ("care": 84,000 of 150,000 synthetic ones), and ranking every match was
@@ -789,19 +794,29 @@ def refinement_order(refinement: Refinement) -> list[Any]:
 
 
 def _hits(
-    session: Session, ids: list[int], place: ResolvedPlace | None, query: SearchQuery, with_verdicts: bool
+    session: Session,
+    ids: list[int],
+    place: ResolvedPlace | None,
+    query: SearchQuery,
+    serving_ids: set[int],
+    for_commissioners: bool,
 ) -> list[SearchHit]:
+    """The page's listings with what their results show, a query per kind of child row: the public results
+    show member classes and services (and, for a place, locations: distances and the map); the commissioner
+    tools show services, areas served and verdicts. ``serving_ids`` are those that serve the place."""
     if not ids:
         return []
-    options = [
-        selectinload(Organisation.locations),
-        selectinload(Organisation.service_areas),
-        selectinload(Organisation.member_classes).joinedload(MemberClass.kind),
-        selectinload(Organisation.services).joinedload(Service.service_type),
-    ]
-    if with_verdicts:
-        # The verdicts, not the stored reports (tens of kB each).
-        options.append(selectinload(Organisation.assessments).options(defer(Assessment.report)))
+    options = [selectinload(Organisation.services).joinedload(Service.service_type)]
+    if place is not None:
+        options.append(selectinload(Organisation.locations))
+    if for_commissioners:
+        options += [
+            selectinload(Organisation.service_areas),
+            # The verdicts, not the stored reports (tens of kB each).
+            selectinload(Organisation.assessments).options(defer(Assessment.report)),
+        ]
+    else:
+        options.append(selectinload(Organisation.member_classes).joinedload(MemberClass.kind))
     loaded = {
         org.id: org for org in session.scalars(select(Organisation).where(Organisation.id.in_(ids)).options(*options))
     }
@@ -817,7 +832,7 @@ def _hits(
             ]
             hit.distance_km = round(min(distances), 1) if distances else None
             la = place.local_authority
-            hit.serves = bool(la and any(a.local_authority_code == la.code for a in org.service_areas))
+            hit.serves = org_id in serving_ids
             if hit.distance_km is not None and hit.distance_km <= query.radius_km:
                 hit.reasons.append(f"Based {hit.distance_km:g} km away")
             if hit.serves and la:
