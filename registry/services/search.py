@@ -185,25 +185,36 @@ def _fts5_query(tokens: list[str], corrections: dict[str, list[str]]) -> str:
     return " AND ".join(parts)
 
 
-def _sqlite_text_ids(session: Session, tokens: list[str]) -> tuple[Select[int, Any], dict[str, str]]:
-    """Ids matching every token (as a prefix); a token found nowhere is replaced by its closest indexed terms."""
+def _corrections(session: Session, tokens: list[str]) -> tuple[dict[str, list[str]], set[str]]:
+    """For each token that starts no indexed word (a typo), up to three of the closest indexed words, from
+    ``organisation_search_vocab`` (SQLite's fts5vocab table; PostgreSQL's kept by the search index). Returns
+    those corrections and the tokens found nowhere."""
     corrections: dict[str, list[str]] = {}
+    unknown: set[str] = set()
     for token in tokens:
-        if len(token) < 4:  # too short to correct
-            continue
         known = session.execute(
             text("SELECT 1 FROM organisation_search_vocab WHERE term >= :t AND term < :end LIMIT 1"),
             {"t": token, "end": token + "\uffff"},
         ).first()
         if known:
             continue
+        unknown.add(token)
+        if len(token) < 4:  # too short to correct
+            continue
         candidates = session.execute(
             text("SELECT term FROM organisation_search_vocab WHERE term >= :a AND term < :b"),
             {"a": token[:2], "b": token[:2] + "\uffff"},
         ).scalars()
-        close = difflib.get_close_matches(token, list(candidates), n=3, cutoff=0.75)
+        words = [term for term in candidates if _TOKEN.fullmatch(term)]  # not "co-op", "nhs.uk"
+        close = difflib.get_close_matches(token, words, n=3, cutoff=0.75)
         if close:
             corrections[token] = close
+    return corrections, unknown
+
+
+def _sqlite_text_ids(session: Session, tokens: list[str]) -> tuple[Select[int, Any], dict[str, str]]:
+    """Ids matching every token (as a prefix); a token found nowhere also matches its closest indexed words."""
+    corrections, _ = _corrections(session, tokens)
     match = _fts5_query(tokens, corrections)
     ids: Select[int, Any] = (
         select(
@@ -218,10 +229,14 @@ def _sqlite_text_ids(session: Session, tokens: list[str]) -> tuple[Select[int, A
 
 
 def _postgresql_text_ids(session: Session, tokens: list[str]) -> tuple[Select[int, Any], dict[str, str]]:
-    """Full-text match on every token as a prefix; when a token is found nowhere (a typo, as SQLite corrects
-    only those), trigram similarity on the names as well."""
+    """Full-text match on every token as a prefix; a token found nowhere also matches its closest indexed
+    words, as on SQLite, and brings in trigram similarity on the names."""
     words = [word for word in (_NON_WORD.sub("", t) for t in tokens) if word]
-    tsquery = " & ".join(f"{word}:*" for word in words)
+    corrections, unknown = _corrections(session, words)
+    tsquery = " & ".join(
+        "(" + " | ".join([f"{word}:*", *corrections[word]]) + ")" if word in corrections else f"{word}:*"
+        for word in words
+    )
     phrase = " ".join(tokens)
     document: ColumnElement[Any] = literal_column("organisation_search.document")
     names: ColumnElement[str] = literal_column("organisation_search.names", String)
@@ -230,7 +245,7 @@ def _postgresql_text_ids(session: Session, tokens: list[str]) -> tuple[Select[in
     # The similarity operators cannot use an index for a common word and cost a pass over every name, which
     # was most of a search's time at 150,000 listings: they are added only when a word needs them. So is
     # similarity in the rank: for "care", matching 84,000 of 150,000 listings, it tripled the query's time.
-    if any(not _indexed_word(session, word) for word in words):
+    if unknown:
         matches = or_(
             matches,
             literal(phrase).op("<%")(names),
@@ -246,16 +261,8 @@ def _postgresql_text_ids(session: Session, tokens: list[str]) -> tuple[Select[in
         .select_from(text("organisation_search"))
         .where(matches)
     )
-    return ids, {}
-
-
-def _indexed_word(session: Session, word: str) -> bool:
-    """Whether some listing's document has a word starting with ``word`` (one GIN index probe)."""
-    found = session.execute(
-        text("SELECT 1 FROM organisation_search WHERE document @@ to_tsquery('simple', :prefix) LIMIT 1"),
-        {"prefix": f"{word}:*"},
-    ).first()
-    return found is not None
+    shown = {token: options[0] for token, options in corrections.items()}
+    return ids, shown
 
 
 def text_matches(session: Session, value: str) -> tuple[Select[int, Any] | None, dict[str, str]]:

@@ -87,6 +87,7 @@ def reindex(session: Session, organisations: Iterable[Organisation]) -> None:
         return
     session.flush()
     ids = [org.id for org in orgs]
+    _take_turn(session)
     session.execute(delete(SearchFacet).where(SearchFacet.organisation_id.in_(ids)))
     _delete_documents(session, ids)
     for table in ("organisation_search_location", "organisation_search_area"):
@@ -105,6 +106,7 @@ def add_to_index(
     """
     orgs = list(organisations)
     parents = service_parents if service_parents is not None else _service_parents(session)
+    _take_turn(session)
     indexed = _write_rows(session, orgs, parents)
     if orgs:
         record_change(session, [org.id for org in orgs])
@@ -183,10 +185,35 @@ def reindex_all(session: Session, batch_size: int = 1000) -> int:
         last_id = batch[-1].id
 
 
+# PostgreSQL's organisation_search_vocab (migration 0006) is kept here, as SQLite's fts5vocab table follows
+# its FTS5 index: each word of the documents written or removed, counted once per listing. The counts are
+# taken in word order, and index writers take turns (``_take_turn``), so two writers never wait on each other.
+_WORDS_OF_DOCUMENTS = (
+    "SELECT term, count(*) AS n FROM organisation_search, unnest(tsvector_to_array(document)) AS term"
+    " WHERE organisation_id = ANY(:ids) GROUP BY term"
+)
+_COUNT_WORDS = text(
+    f"INSERT INTO organisation_search_vocab (term, doc) {_WORDS_OF_DOCUMENTS} ORDER BY term"  # noqa: S608 (constant)
+    " ON CONFLICT (term) DO UPDATE SET doc = organisation_search_vocab.doc + EXCLUDED.doc"
+)
+_UNCOUNT_WORDS = text(
+    f"WITH gone AS ({_WORDS_OF_DOCUMENTS}),"  # noqa: S608 (constant)
+    " dropped AS (DELETE FROM organisation_search_vocab v USING gone WHERE v.term = gone.term AND v.doc <= gone.n)"
+    " UPDATE organisation_search_vocab v SET doc = v.doc - gone.n FROM gone WHERE v.term = gone.term AND v.doc > gone.n"
+)
+
+
+def _take_turn(session: Session) -> None:
+    """Wait for any other transaction writing the index (PostgreSQL; SQLite has one writer at a time)."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(text("SELECT version FROM organisation_search_state WHERE id = 1 FOR UPDATE"))
+
+
 def _delete_documents(session: Session, ids: list[int]) -> None:
     if session.get_bind().dialect.name == "sqlite":
         statement = text("DELETE FROM organisation_search WHERE rowid = :id")
     else:
+        session.execute(_UNCOUNT_WORDS, {"ids": ids})
         statement = text("DELETE FROM organisation_search WHERE organisation_id = :id")
     session.execute(statement, [{"id": i} for i in ids])
 
@@ -194,9 +221,11 @@ def _delete_documents(session: Session, ids: list[int]) -> None:
 def _insert_documents(session: Session, rows: list[dict[str, object]]) -> None:
     if session.get_bind().dialect.name == "sqlite":
         statement = text("INSERT INTO organisation_search (rowid, names, body) VALUES (:id, :names, :body)")
-    else:
-        statement = text("INSERT INTO organisation_search (organisation_id, names, body) VALUES (:id, :names, :body)")
+        session.execute(statement, rows)
+        return
+    statement = text("INSERT INTO organisation_search (organisation_id, names, body) VALUES (:id, :names, :body)")
     session.execute(statement, rows)
+    session.execute(_COUNT_WORDS, {"ids": [row["id"] for row in rows]})
 
 
 def index_is_current(session: Session) -> bool:
@@ -213,8 +242,12 @@ def ensure_index(session: Session) -> int:
     """Rebuild the search index when it is not current; returns how many listings were indexed (0 if none)."""
     if index_is_current(session):
         return 0
+    _take_turn(session)
     session.execute(delete(SearchFacet))
-    for table in ("organisation_search", "organisation_search_location", "organisation_search_area"):
+    tables = ["organisation_search", "organisation_search_location", "organisation_search_area"]
+    if session.get_bind().dialect.name != "sqlite":
+        tables.append("organisation_search_vocab")  # SQLite's is a view of organisation_search
+    for table in tables:
         session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (our table names)
     record_change(session, None)
     return reindex_all(session)

@@ -6,6 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from registry.models import Organisation
+from registry.services.search_index import reindex
 from tests.support.factories import location, make_listing
 from tests.support.pages import checked_page, text_of
 
@@ -55,6 +57,28 @@ def test_a_typo_in_a_name_still_finds_the_listing(client: FlaskClient) -> None:
     page = checked_page(client.get("/find?q=Ripplze"))
     assert _names(page) == ["Ripplez CIC"]
     assert _names(checked_page(client.get("/find?q=Mutaul+Suport"))) == ["Mutual Support"]
+
+
+def test_a_misspelt_word_is_corrected_and_the_page_says_so(client: FlaskClient) -> None:
+    page = checked_page(client.get("/find?q=homecre"))
+    assert "Mutual Support" in _names(page)
+    assert "Showing results for homecare (you typed homecre)." in text_of(page)
+    body = client.get("/api/v1/organisations?q=homecre").json
+    assert body["meta"]["corrected_terms"] == {"homecre": "homecare"}
+    assert "mutual-support" in [item["slug"] for item in body["data"]]
+
+
+def test_corrections_follow_the_words_listings_use_now(client: FlaskClient, session: Session) -> None:
+    org_id = make_listing(session, "brewing-co-op", description="A zymurgical co-operative").id
+    assert _names(checked_page(client.get("/find?q=zymurgicl"))) == ["Brewing Co Op"]
+    org = session.get(Organisation, org_id)
+    assert org is not None
+    org.description = "A co-operative of brewers"
+    reindex(session, [org])
+    session.commit()
+    page = checked_page(client.get("/find?q=zymurgicl"))
+    assert _names(page) == []
+    assert "Showing results for" not in text_of(page)
 
 
 def test_text_search_covers_descriptions_and_services(client: FlaskClient) -> None:
