@@ -193,7 +193,7 @@ _WORDS_OF_DOCUMENTS = (
     " WHERE organisation_id = ANY(:ids) GROUP BY term"
 )
 _COUNT_WORDS = text(
-    f"INSERT INTO organisation_search_vocab (term, doc) {_WORDS_OF_DOCUMENTS} ORDER BY term"  # noqa: S608 (constant)
+    f"INSERT INTO organisation_search_vocab (term, doc) {_WORDS_OF_DOCUMENTS} ORDER BY term"
     " ON CONFLICT (term) DO UPDATE SET doc = organisation_search_vocab.doc + EXCLUDED.doc"
 )
 _UNCOUNT_WORDS = text(
