@@ -40,6 +40,18 @@ def test_places_and_partial_postcodes_find_mutual_support(client: FlaskClient, q
     assert "Mutual Support" in _names(page)
 
 
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("S1 2HE", "S1 2HE is in Sheffield, Yorkshire and The Humber."),
+        ("Sheffield", "Sheffield is in Yorkshire and The Humber."),  # not "Sheffield is in Sheffield"
+    ],
+)
+def test_the_page_says_where_the_place_is(client: FlaskClient, query: str, said: str) -> None:
+    page = checked_page(client.get("/find", query_string={"q": query}))
+    assert text_of(page.select_one("#results-heading ~ .registry-meta")).startswith(said)
+
+
 def test_unknown_postcode_gets_a_clear_message_with_an_error_summary(client: FlaskClient) -> None:
     page = checked_page(client.get("/find?q=ZZ9+9ZZ"), status=400)
     summary = page.select_one(".nhsuk-error-summary")
