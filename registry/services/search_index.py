@@ -187,7 +187,7 @@ def reindex_all(session: Session, batch_size: int = 1000) -> int:
 
 # PostgreSQL's organisation_search_vocab (migration 0006) is kept here, as SQLite's fts5vocab table follows
 # its FTS5 index: each word of the documents written or removed, counted once per listing. The counts are
-# taken in word order, and index writers take turns (``_take_turn``), so two writers never wait on each other.
+# taken in word order, and index writers take turns (``_take_turn``), so two writers cannot deadlock.
 _WORDS_OF_DOCUMENTS = (
     "SELECT term, count(*) AS n FROM organisation_search, unnest(tsvector_to_array(document)) AS term"
     " WHERE organisation_id = ANY(:ids) GROUP BY term"
