@@ -140,8 +140,29 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection: Any) -> None:
+    """On SQLite, a request that may write takes the write lock when its transaction begins.
+
+    A transaction begun with a plain BEGIN reads first and asks for the write lock at its first write; if
+    another connection has written meanwhile, SQLite refuses at once ("database is locked") rather than wait,
+    since waiting could not help. BEGIN IMMEDIATE waits its turn (up to the busy timeout) before reading, so
+    concurrent saves queue instead of failing. Reads (GET, HEAD) keep a plain BEGIN: in WAL mode they never
+    wait for writers. Work outside a request (commands, tests) chooses with the execution option
+    ``sqlite_immediate``.
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write(connection) else "BEGIN")
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _may_write(connection: Any) -> bool:
+    from flask import has_request_context, request
+
+    chosen = connection.get_execution_options().get("sqlite_immediate")
+    if chosen is not None:
+        return bool(chosen)
+    return has_request_context() and request.method not in _SAFE_METHODS
 
 
 def _is_memory_database(dbapi_connection: Any) -> bool:

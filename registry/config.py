@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ConfigurationError(RuntimeError):
@@ -28,12 +29,30 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_seconds(name: str, default: float) -> float:
+    value = _env(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 86_400:
+        raise ConfigurationError(f"REGISTRY_{name} is {value!r}; set it to a number of seconds, like 5 or 0.5.")
+    return seconds
+
+
 class Config:
     ENV_NAME = "base"
     DEBUG = False
     TESTING = False
     SITE_NAME = "Health & Care Mutuals Registry"
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # Seconds (PostgreSQL): how long to wait for a new connection, and how long one statement of a web request
+    # may run (0: no limit). A database that stops answering gives a 503 rather than holding the request. Outside
+    # a request (the command line, imports) statements are not limited. Applied by registry.web.operations.
+    DB_CONNECT_TIMEOUT = 5.0
+    DB_STATEMENT_TIMEOUT = 15.0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -58,6 +77,11 @@ class Config:
     SMTP_FROM = "Health & Care Mutuals Registry <noreply@localhost>"
     # Email domains whose confirmed accounts become commissioners when they sign in, e.g. "nhs.net,gov.uk".
     COMMISSIONER_DOMAINS = ""
+    # The public address every emailed and absolute link is built from ("https://registry.example.org"); never
+    # the request's Host header. Required in production.
+    BASE_URL: str | None = None
+    # Host names the app answers to; any other Host header is refused with a 400 before a view runs.
+    TRUSTED_HOSTS: list[str] | None = None
 
 
 class DevelopmentConfig(Config):
@@ -145,6 +169,8 @@ def load_config(instance_path: Path, env_name: str | None = None) -> dict[str, A
     settings["GEOCODER_URL"] = _env("GEOCODER_URL")
     settings["GEOCODER_USER_AGENT"] = _env("GEOCODER_USER_AGENT", settings["GEOCODER_USER_AGENT"])
     settings["LOG_SQL"] = _env_bool("LOG_SQL", False)
+    settings["DB_CONNECT_TIMEOUT"] = _env_seconds("DB_CONNECT_TIMEOUT", settings["DB_CONNECT_TIMEOUT"])
+    settings["DB_STATEMENT_TIMEOUT"] = _env_seconds("DB_STATEMENT_TIMEOUT", settings["DB_STATEMENT_TIMEOUT"])
     settings["SMTP_HOST"] = _env("SMTP_HOST")
     settings["SMTP_PORT"] = int(_env("SMTP_PORT", str(settings["SMTP_PORT"])) or settings["SMTP_PORT"])
     settings["SMTP_USERNAME"] = _env("SMTP_USERNAME")
@@ -152,4 +178,39 @@ def load_config(instance_path: Path, env_name: str | None = None) -> dict[str, A
     settings["SMTP_STARTTLS"] = _env_bool("SMTP_STARTTLS", settings["SMTP_STARTTLS"])
     settings["SMTP_FROM"] = _env("SMTP_FROM", settings["SMTP_FROM"])
     settings["COMMISSIONER_DOMAINS"] = _env("COMMISSIONER_DOMAINS", settings["COMMISSIONER_DOMAINS"])
+    settings["BASE_URL"] = _base_url(_env("BASE_URL"), name)
+    settings["TRUSTED_HOSTS"] = trusted_hosts(settings["BASE_URL"], _env("TRUSTED_HOSTS"))
     return settings
+
+
+# Development and tests answer only to the loopback names, so a forged Host header is refused there too.
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+
+
+def _base_url(value: str | None, env_name: str) -> str | None:
+    """The configured public base URL, checked: scheme and host only, no path, query or trailing slash."""
+    if not value:
+        if env_name == "production":
+            raise ConfigurationError(
+                "The registry is running in production (REGISTRY_ENV=production) but REGISTRY_BASE_URL is not "
+                "set. Set it to the public address people use, like https://registry.example.org: every link in "
+                "the emails the registry sends is built from it, never from the request's Host header."
+            )
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path.strip("/") or parts.query:
+        raise ConfigurationError(
+            f"REGISTRY_BASE_URL is {value!r}; set it to a scheme and host only, like https://registry.example.org."
+        )
+    if env_name == "production" and parts.scheme != "https":
+        raise ConfigurationError(f"REGISTRY_BASE_URL is {value!r}; in production it must start with https://.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def trusted_hosts(base_url: str | None, configured: str | None) -> list[str]:
+    """The host names to accept: the base URL's, those in REGISTRY_TRUSTED_HOSTS (comma-separated; a leading
+    dot accepts every subdomain), and, when neither names any, only localhost and 127.0.0.1."""
+    hosts = [host.strip().lower() for host in (configured or "").split(",") if host.strip()]
+    if base_url:
+        hosts.insert(0, urlsplit(base_url).hostname or "")
+    return list(dict.fromkeys(hosts)) or list(LOCAL_HOSTS)

@@ -1,6 +1,6 @@
 """Persistence: typed SQLAlchemy 2 models. Importing this package registers every table with the metadata."""
 
-from registry.models.accounts import AuditEvent, Membership, OutboxEmail, Role, User
+from registry.models.accounts import AuditEvent, Membership, OutboxEmail, Role, User, UserSession
 from registry.models.commissioning import Shortlist, ShortlistEntry
 from registry.models.gazetteer import GazetteerBuild, LocalAuthority, Outcode, Place, Postcode, Sector
 from registry.models.imports import ImportedRecord, ImportRun  # noqa: F401  (registers the import tables)
@@ -73,5 +73,6 @@ __all__ = [
     "SignificantControl",
     "Source",
     "User",
+    "UserSession",
     "Verification",
 ]

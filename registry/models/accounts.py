@@ -92,12 +92,35 @@ class User(Model):
     def is_anonymous(self) -> bool:
         return False
 
+    # The secret of the server-side session this object was loaded for (or just signed in with); never stored,
+    # so not a mapped column: ``__allow_unmapped__`` lets it be a plain annotated attribute.
+    __allow_unmapped__ = True
+    session_token: str | None = None
+
     def get_id(self) -> str:
-        """The id Flask-Login keeps in the session and remember cookie: stale once the password changes."""
-        return f"{self.id}:{password_stamp(self.password_changed_at)}"
+        """The id Flask-Login keeps in the session and remember cookie: ``"<user id>:<session token>"``.
+
+        The token names a row of ``user_session``; signing out, or changing the password, revokes the row, and
+        with it both the session cookie and the remember-me cookie, wherever they have been copied.
+        """
+        if not self.session_token:
+            raise RuntimeError("Start a server-side session (accounts.start_session) before signing in")
+        return f"{self.id}:{self.session_token}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class UserSession(Model):
+    """One signed-in browser. Only a hash of its token is kept, so a copy of this table signs nobody in."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Membership(Model):

@@ -8,14 +8,16 @@ log or the application log.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from registry.domain.passwords import (
@@ -25,7 +27,7 @@ from registry.domain.passwords import (
     spend_verification_time,
     verify_password,
 )
-from registry.models import AuditEvent, Role, User
+from registry.models import AuditEvent, Role, User, UserSession
 from registry.models.accounts import password_stamp
 from registry.services.email import send_email
 
@@ -34,6 +36,12 @@ RESET_SALT = "registry.account.reset-password"
 CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 RESET_MAX_AGE = 60 * 60
 LINK_NOT_VALID = "This link has expired or has already been used"
+CONFIRM_PASSWORD_WRONG = (
+    "Enter the password you chose when you created the account. If you did not create it, someone else used "  # noqa: S105
+    "your email address: create an account again to choose your own password"
+)
+# How long a sign-in lasts at most, "Keep me signed in" included; then the person signs in again.
+SESSION_MAX_AGE = timedelta(days=30)
 
 LinkTo = Callable[[str], str]
 
@@ -83,7 +91,9 @@ class Tokens:
         return URLSafeTimedSerializer(self.secret_key, salt=salt)
 
     def confirmation(self, user: User) -> str:
-        return self._serializer(CONFIRM_SALT).dumps({"id": user.id, "email": user.email})
+        return self._serializer(CONFIRM_SALT).dumps(
+            {"id": user.id, "email": user.email, "stamp": password_stamp(user.password_changed_at)}
+        )
 
     def reset(self, user: User) -> str:
         return self._serializer(RESET_SALT).dumps({"id": user.id, "stamp": password_stamp(user.password_changed_at)})
@@ -92,6 +102,9 @@ class Tokens:
         payload = self._load(CONFIRM_SALT, token, max_age)
         user = _user_by_id(session, payload.get("id")) if payload else None
         if user is None or not payload or payload.get("email") != user.email:
+            return None
+        # A later sign-up for the same unconfirmed address chose a new password: earlier links stop working.
+        if not user.is_confirmed and payload.get("stamp") != password_stamp(user.password_changed_at):
             return None
         return user
 
@@ -124,21 +137,73 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def user_for_session(session: Session, session_id: str) -> User | None:
-    """The user a session or remember-me cookie names, if that account is active and its password unchanged.
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
-    The id is ``"<user id>:<password stamp>"`` (``User.get_id``), so changing the password signs out every
-    other browser, remember-me cookies included.
+
+def start_session(session: Session, user: User) -> UserSession:
+    """Start a server-side session for a sign-in; its token goes into the cookies through ``user.get_id()``."""
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    # Each sign-in tidies away the person's ended sessions, so the table holds only live ones and a few more.
+    session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id,
+            or_(UserSession.revoked_at.is_not(None), UserSession.created_at < now - SESSION_MAX_AGE),
+        )
+    )
+    row = UserSession(user_id=user.id, token_hash=_token_hash(token), created_at=now)
+    session.add(row)
+    session.flush()
+    user.session_token = token
+    return row
+
+
+def end_session(session: Session, user: User) -> None:
+    """Revoke the session ``user`` was loaded for: its session and remember-me cookies stop working."""
+    if user.session_token:
+        session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _token_hash(user.session_token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=_now())
+        )
+        user.session_token = None
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Revoke every session of ``user``, in every browser (after a password change or reset)."""
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    )
+    user.session_token = None
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The user a session or remember-me cookie names, if that session is live and the account active.
+
+    The id is ``"<user id>:<session token>"`` (``User.get_id``); the token must name a session that has not
+    been revoked (by signing out, or a password change) and is younger than ``SESSION_MAX_AGE``.
     """
-    user_id, _, stamp = session_id.partition(":")
-    if not user_id.isdecimal():
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdecimal() or not token:
         return None
-    user = session.get(User, int(user_id))
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if row is None or row.user_id != int(user_id) or row.revoked_at is not None:
+        return None
+    if _aware(row.created_at) < _now() - SESSION_MAX_AGE:
+        return None
+    user = session.get(User, row.user_id)
     if user is None or not user.is_active or not user.is_confirmed:
         return None
-    if stamp != password_stamp(user.password_changed_at):
-        return None
+    user.session_token = token
     return user
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes and PostgreSQL aware ones; both are UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def audit(
@@ -188,21 +253,27 @@ def sign_up(
 ) -> User | None:
     """Create an unconfirmed account and email a confirmation link.
 
-    If the address already has an account, nothing changes: its owner gets an email saying so (or a new
-    confirmation link, if they never confirmed), and the caller cannot tell the difference. Returns the new
-    user, or None when the address was taken.
+    Every path costs one password hash and sends one email, so neither the page nor its timing tells whether
+    the address had an account. A confirmed account is left alone and its owner is told by email. An
+    unconfirmed one takes the new password: whoever signed up first (perhaps not the mailbox's owner) loses
+    theirs, and their link stops working. Confirming asks for the password too, so only someone who both
+    reads the mailbox and chose the password can confirm. Returns the new user, or None when the address
+    already had an account.
     """
     email = normalise_email(email)
     check_new_password(password, email, site_name)
+    password_hash = hash_password(password)
     existing = find_user(session, email)
     if existing is not None:
         if existing.is_confirmed:
             _send_already_registered(session, existing, links, site_name)
         else:
+            existing.password_hash = password_hash
+            existing.password_changed_at = _now()
             _send_confirmation(session, existing, tokens, links, site_name)
         audit(session, "account.sign_up_repeated", subject=existing, ip=ip)
         return None
-    user = User(email=email, password_hash=hash_password(password), role=Role.REPRESENTATIVE.value)
+    user = User(email=email, password_hash=password_hash, role=Role.REPRESENTATIVE.value)
     session.add(user)
     session.flush()
     audit(session, "account.signed_up", actor=user, subject=user, ip=ip)
@@ -210,11 +281,18 @@ def sign_up(
     return user
 
 
-def confirm_email(session: Session, token: str, *, tokens: Tokens, ip: str | None = None) -> User | None:
-    """Confirm the address a confirmation link was sent to; None if the link is not valid or has expired."""
+def confirm_email(session: Session, token: str, password: str, *, tokens: Tokens, ip: str | None = None) -> User:
+    """Confirm the address a confirmation link was sent to, given the account's password.
+
+    The link proves the mailbox; the password proves the account is theirs. Raises ``AccountError`` when the
+    link is not valid (message ``LINK_NOT_VALID``) or the password is not the account's.
+    """
     user = tokens.user_for_confirmation(session, token)
-    if user is None:
-        return None
+    if user is None or not user.is_active:
+        raise AccountError(LINK_NOT_VALID)
+    if not verify_password(user.password_hash, password):
+        audit(session, "account.confirmation_failed", subject=user, detail={"reason": "wrong_password"}, ip=ip)
+        raise AccountError(CONFIRM_PASSWORD_WRONG, "password")
     if not user.is_confirmed:
         user.email_confirmed_at = _now()
         audit(session, "account.email_confirmed", actor=user, subject=user, ip=ip)
@@ -259,7 +337,9 @@ def authenticate(
     return SignInResult(SignInOutcome.SIGNED_IN, user)
 
 
-def record_sign_out(session: Session, user: User, *, ip: str | None = None) -> None:
+def sign_out(session: Session, user: User, *, ip: str | None = None) -> None:
+    """End the session ``user`` was loaded for, server-side, and record it."""
+    end_session(session, user)
     audit(session, "account.signed_out", actor=user, subject=user, ip=ip)
 
 
@@ -278,6 +358,7 @@ def change_password(
         raise AccountError("Your current password is not correct", "current_password")
     check_new_password(new_password, user.email, site_name)
     _set_password(user, new_password)
+    end_all_sessions(session, user)
     audit(session, "account.password_changed", actor=user, subject=user, ip=ip)
     send_email(
         session,
@@ -328,6 +409,7 @@ def reset_password(
         raise AccountError(LINK_NOT_VALID)
     check_new_password(new_password, user.email, site_name)
     _set_password(user, new_password)
+    end_all_sessions(session, user)
     if not user.is_confirmed:
         user.email_confirmed_at = _now()
     audit(session, "account.password_reset", actor=user, subject=user, ip=ip)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from registry.web.negotiation import json_error, wants_json
 
@@ -50,6 +50,12 @@ def handle_csrf_error(error: CSRFError) -> tuple[Any, int]:
     )
 
 
+def handle_untrusted_host(error: SecurityError) -> tuple[Any, int, dict[str, str]]:
+    """A request for a host name not in ``TRUSTED_HOSTS``: a short plain answer, built without URLs (none can
+    be built for a host the app does not serve) and without echoing the host back."""
+    return "Bad request: this server does not answer to that host name.\n", 400, {"Content-Type": "text/plain"}
+
+
 def handle_unexpected(error: Exception) -> tuple[Any, int]:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -75,6 +81,7 @@ def refuse_null_characters() -> None:
 def init_app(app: Flask) -> None:
     app.before_request(refuse_null_characters)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_exception)
     if not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

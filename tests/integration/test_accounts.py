@@ -75,7 +75,11 @@ def test_sign_up_confirm_sign_in_change_password_and_sign_out(client: FlaskClien
     assert [e.subject for e in emails] == ["Confirm your email address", "Confirm your email address"]
 
     page = checked_page(client.get(link_in(emails[0])))
+    assert page.find("h1").get_text() == "Confirm your email address"
+    page = checked_page(post_form(client, link_in(emails[0]), {"password": PASSWORD}))
     assert page.find("h1").get_text() == "Email address confirmed"
+    assert "you are signed in" in text_of(page)
+    post_form(client, "/account", {}, action="/account/sign-out")
 
     response = sign_in(client, "AMIRA@example.org", remember="y")
     assert response.status_code == 302
@@ -115,6 +119,7 @@ def test_sign_up_confirm_sign_in_change_password_and_sign_out(client: FlaskClien
         "account.signed_up",
         "account.sign_in_failed",
         "account.email_confirmed",
+        "account.signed_out",
         "account.signed_in",
         "account.password_changed",
         "account.signed_out",

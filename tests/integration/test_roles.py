@@ -14,6 +14,7 @@ from werkzeug.exceptions import Forbidden
 
 from registry.extensions import limiter
 from registry.models import Role
+from registry.services.accounts import start_session
 from registry.web.authorisation import PERMISSIONS, can, has_role, permission_required, role_required
 from tests.support.accounts import make_user, sign_in
 from tests.support.pages import checked_page
@@ -77,10 +78,12 @@ def test_role_required_refuses_a_signed_in_person_without_the_role(app: Flask, s
     admin = make_user(session, "boss@example.org", Role.ADMIN)
     view = role_required(Role.MODERATOR)(lambda: "moderation queue")
     with app.test_request_context("/moderate"):
+        start_session(session, representative)
         login_user(representative)
         with pytest.raises(Forbidden):
             view()
     with app.test_request_context("/moderate"):
+        start_session(session, admin)
         login_user(admin)
         assert view() == "moderation queue"
     with app.test_request_context("/moderate"):

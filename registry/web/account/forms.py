@@ -51,6 +51,10 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
+class ConfirmEmailForm(FlaskForm):
+    password = PasswordField("Password", validators=[InputRequired("Enter the password you chose")])
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[InputRequired("Enter your current password")])
     new_password = PasswordField("New password", validators=[InputRequired("Enter a new password"), NewPassword()])

@@ -15,6 +15,7 @@ from registry.services.accounts import AccountError, Links, SignInOutcome, Token
 from registry.web.account import bp
 from registry.web.account.forms import (
     ChangePasswordForm,
+    ConfirmEmailForm,
     RequestResetForm,
     ResetPasswordForm,
     SignInForm,
@@ -22,13 +23,16 @@ from registry.web.account.forms import (
     form_errors,
 )
 from registry.web.authorisation import ANY_ROLE, role_required
+from registry.web.links import public_url
 from registry.web.negotiation import json_error, wants_json
 from registry.web.redirects import safe_next
 
-# Per address and per account, so that neither one machine nor a botnet aimed at one account gets many guesses.
-# Only failed sign-ins count against an account, so its owner is not locked out by their own successes.
+# Failed sign-ins are limited per client and account together, so one machine gets few guesses at an account
+# while the account's owner, signing in from anywhere else, is never locked out by it. A looser ceiling per
+# account stops a botnet spreading its guesses over many clients. Only failures count against an account.
 SIGN_IN_PER_IP = "10 per minute"
-SIGN_IN_PER_ACCOUNT = "5 per 15 minutes"
+SIGN_IN_PER_ACCOUNT_AND_CLIENT = "5 per 15 minutes"
+SIGN_IN_PER_ACCOUNT = "50 per hour"
 # Each of these sends an email: limited so the registry cannot be used to flood someone's inbox.
 SIGN_UP_PER_IP = "10 per hour"
 RESET_REQUEST_PER_IP = "5 per 15 minutes"
@@ -46,6 +50,10 @@ def submitted_email() -> str:
     return f"email:{accounts.normalise_email(request.form.get('email', '')) or '-'}"
 
 
+def submitted_email_and_client() -> str:
+    return f"{submitted_email()}|{client_ip()}"
+
+
 # Kept on the request, not in flask.g: g belongs to the app context, which can outlive one request.
 _SIGN_IN_FAILED_KEY = "registry.sign_in_failed"
 
@@ -60,10 +68,10 @@ def _tokens() -> Tokens:
 
 def _links() -> Links:
     return Links(
-        confirm=lambda token: url_for("account.confirm", token=token, _external=True),
-        reset=lambda token: url_for("account.reset_password", token=token, _external=True),
-        sign_in=url_for("account.sign_in", _external=True),
-        request_reset=url_for("account.request_reset", _external=True),
+        confirm=lambda token: public_url("account.confirm", token=token),
+        reset=lambda token: public_url("account.reset_password", token=token),
+        sign_in=public_url("account.sign_in"),
+        request_reset=public_url("account.request_reset"),
     )
 
 
@@ -119,18 +127,47 @@ def sign_up() -> Any:
     return _form_page("account/sign_up.html", form, form_errors(form))
 
 
-@bp.get("/confirm/<token>")
-@limiter.limit(TOKEN_PER_IP, key_func=client_ip)
-def confirm(token: str) -> Any:
-    user = accounts.confirm_email(db.session(), token, tokens=_tokens(), ip=request.remote_addr)
-    if user is None:
-        return render_template("account/link_not_valid.html", purpose="confirm"), 400
+def _sign_in(user: User, *, remember: bool) -> None:
+    """Start a server-side session for ``user``, commit, and give this browser its cookies."""
+    accounts.start_session(db.session(), user)
     db.session.commit()
-    return render_template("account/confirmed.html", email=user.email)
+    login_user(user, remember=remember)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(TOKEN_PER_IP, key_func=client_ip, methods=["POST"])
+def confirm(token: str) -> Any:
+    """The emailed link: the person enters the password they chose, which confirms the address and signs in.
+
+    Asking for the password means a link cannot confirm an account someone else created with this address.
+    """
+    user = _tokens().user_for_confirmation(db.session(), token)
+    if user is None or not user.is_active:
+        return render_template("account/link_not_valid.html", purpose="confirm"), 400
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.confirm_email(
+                db.session(), token, form.password.data, tokens=_tokens(), ip=request.remote_addr
+            )
+        except AccountError as error:
+            if error.field is None:
+                return render_template("account/link_not_valid.html", purpose="confirm"), 400
+            db.session.commit()  # keeps the audit record of the failure
+            form.password.errors = [error.message]
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            _sign_in(user, remember=False)
+            return render_template("account/confirmed.html", email=user.email)
+    return _form_page("account/confirm.html", form, form_errors(form), email=user.email, token=token)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(SIGN_IN_PER_IP, key_func=client_ip, methods=["POST"])
+@limiter.limit(
+    SIGN_IN_PER_ACCOUNT_AND_CLIENT, key_func=submitted_email_and_client, methods=["POST"], deduct_when=_sign_in_failed
+)
 @limiter.limit(SIGN_IN_PER_ACCOUNT, key_func=submitted_email, methods=["POST"], deduct_when=_sign_in_failed)
 def sign_in() -> Any:
     form = SignInForm()
@@ -143,8 +180,7 @@ def sign_in() -> Any:
     if form.validate_on_submit():
         result = accounts.authenticate(db.session(), form.email.data, form.password.data, ip=request.remote_addr)
         if result.outcome is SignInOutcome.SIGNED_IN and result.user is not None:
-            db.session.commit()
-            login_user(result.user, remember=bool(form.remember.data))
+            _sign_in(result.user, remember=bool(form.remember.data))
             return redirect(form.next.data or url_for("account.details"))
         if result.outcome is SignInOutcome.UNCONFIRMED and result.user is not None:
             accounts.resend_confirmation(
@@ -162,7 +198,7 @@ def sign_in() -> Any:
 def sign_out() -> Response:
     if current_user.is_authenticated:
         user: User = current_user._get_current_object()
-        accounts.record_sign_out(db.session(), user, ip=request.remote_addr)
+        accounts.sign_out(db.session(), user, ip=request.remote_addr)
         db.session.commit()
         logout_user()
         flash("You have signed out.")
@@ -188,11 +224,10 @@ def details() -> Any:
         except AccountError as error:
             form[error.field or "new_password"].errors = [error.message]
         else:
-            db.session.commit()
-            # The session id carries the password's timestamp: sign in again here, so this browser stays
-            # signed in while every other one is signed out.
+            # Changing the password ended every session, this one included: start a new one here, so this
+            # browser stays signed in while every other one is signed out.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-            login_user(user, remember=remembered)
+            _sign_in(user, remember=remembered)
             flash("Your password has been changed.")
             return redirect(url_for("account.details"))
     return _form_page("account/details.html", form, form_errors(form), user=user)

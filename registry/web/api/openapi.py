@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import Response, current_app, url_for
+from flask import Response, current_app
 
 from registry.domain.reference_data import load_vocabulary
 from registry.domain.search_query import FACETS, LocationMatch
@@ -39,6 +39,7 @@ from registry.models.organisation import ListingProvenance, ListingStatus, Regis
 from registry.services.gazetteer import PlaceKind
 from registry.services.structure_checks import rulesets
 from registry.web.api import bp
+from registry.web.links import public_url
 
 DOCUMENT_PATH = Path(__file__).with_name("openapi.yaml")
 VALUES_KEY = "x-values-from"
@@ -146,7 +147,7 @@ def api_document(server_url: str, per_page: int, max_per_page: int) -> dict[str,
 
 def current_api_document() -> dict[str, Any]:
     """The document for the app and address handling this request."""
-    server_url = url_for("api.openapi_json", _external=True).removesuffix("/openapi.json")
+    server_url = public_url("api.openapi_json").removesuffix("/openapi.json")
     return api_document(server_url, current_app.config["PER_PAGE"], current_app.config["MAX_PER_PAGE"])
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request, url_for
+from flask import Response, request
 
 from registry.domain.structure import StructureFactsError
 from registry.extensions import db
@@ -14,6 +14,7 @@ from registry.services.structure_checks import UnknownRuleSet, check_structure
 from registry.services.structure_checks import ruleset as find_ruleset
 from registry.services.structure_checks import rulesets as all_rulesets
 from registry.web.api import bp
+from registry.web.links import public_url
 from registry.web.loaders import load_listing
 from registry.web.negotiation import json_error, json_success
 from registry.web.search import run_search
@@ -25,7 +26,7 @@ def organisation_summary(org: Organisation) -> dict[str, Any]:
         "name": org.name,
         "legal_form": {"code": org.legal_form.code, "label": org.legal_form.label} if org.legal_form else None,
         "region": {"code": org.region.code, "name": org.region.name} if org.region else None,
-        "url": url_for("public.listing", slug=org.slug, _external=True),
+        "url": public_url("public.listing", slug=org.slug),
     }
 
 
@@ -138,7 +139,7 @@ def rulesets() -> Response:
                 "summary": r.summary,
                 "version": r.version,
                 "rules": len(r.rules),
-                "url": url_for("api.ruleset", ruleset_id=r.id, _external=True),
+                "url": public_url("api.ruleset", ruleset_id=r.id),
             }
             for r in sets
         ],

@@ -54,6 +54,7 @@ from registry.web.commission.forms import (
     local_authorities,
     read_commission_search,
 )
+from registry.web.links import public_url
 from registry.web.loaders import load_listing
 from registry.web.negotiation import json_error, json_success, wants_json
 from registry.web.redirects import safe_next
@@ -90,7 +91,7 @@ def load_shortlist(shortlist_id: int) -> Shortlist:
 
 
 def _listing_url(slug: str) -> str:
-    return url_for("public.listing", slug=slug, _external=True)
+    return public_url("public.listing", slug=slug)
 
 
 def _search_args(exclude: tuple[str, ...] = PAGE_ONLY) -> str:
@@ -127,7 +128,7 @@ def _row(org: Organisation, areas: tuple[str, ...]) -> dict[str, Any]:
     return {
         "slug": org.slug,
         "name": org.name,
-        "url": url_for("public.listing", slug=org.slug, _external=True),
+        "url": public_url("public.listing", slug=org.slug),
         "legal_form": org.legal_form.label if org.legal_form else None,
         "preferred_provider": verdicts.get("preferred-provider"),
         "verdicts": verdicts,

@@ -41,6 +41,7 @@ from registry.services.registration import (
     withdraw_listing,
 )
 from registry.web.authorisation import has_role, permission_required
+from registry.web.links import public_url
 from registry.web.loaders import load_listing
 from registry.web.manage import bp
 from registry.web.manage.forms import (
@@ -71,7 +72,7 @@ def _user() -> User:
 
 
 def _manage_url() -> str:
-    return url_for("manage.home", _external=True)
+    return public_url("manage.home")
 
 
 def _in_journey(org: Organisation) -> bool:

@@ -28,6 +28,7 @@ from registry.services.moderation import (
 from registry.services.registration import listings_named, representatives
 from registry.web.account.forms import form_errors
 from registry.web.authorisation import role_required
+from registry.web.links import public_url
 from registry.web.loaders import requested_page
 from registry.web.manage.loaders import Purpose, change_request_for, claim_for, listing_for, revision_for
 from registry.web.manage.steps import STEPS
@@ -43,7 +44,7 @@ def _moderator() -> User:
 
 
 def _manage_url() -> str:
-    return url_for("manage.home", _external=True)
+    return public_url("manage.home")
 
 
 @bp.get("")
@@ -67,7 +68,7 @@ def change_request(request_id: int) -> Any:
                     item,
                     _moderator(),
                     manage_url=_manage_url(),
-                    listing_url=url_for("public.listing", slug=org.slug, _external=True),
+                    listing_url=public_url("public.listing", slug=org.slug),
                     ip=request.remote_addr,
                 )
             else:

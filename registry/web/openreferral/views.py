@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, stream_with_context, url_for
+from flask import Response, current_app, jsonify, request, stream_with_context
 from werkzeug.exceptions import HTTPException
 
 from registry.domain.paging import PageRequest
 from registry.extensions import db
 from registry.services import openreferral as oruk
 from registry.services.geocoding import OnlineGeocoder
+from registry.web.links import public_url
 from registry.web.loaders import requested_page
 from registry.web.negotiation import json_error
 from registry.web.openreferral import bp
@@ -35,8 +36,8 @@ def bad_parameters(error: oruk.FeedQueryError) -> Response:
 
 def _links() -> oruk.Links:
     return oruk.Links(
-        feed_url=url_for("openreferral.api_details", _external=True).rstrip("/"),
-        listing_url=lambda slug: url_for("public.listing", slug=slug, _external=True),
+        feed_url=public_url("openreferral.api_details").rstrip("/"),
+        listing_url=lambda slug: public_url("public.listing", slug=slug),
     )
 
 
@@ -186,5 +187,5 @@ def package() -> Response:
 
     response = Response(stream_with_context(chunks()), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="openreferral-services.json"'
-    response.headers["Link"] = f'<{url_for("public.about_data", _external=True)}>; rel="describedby"'
+    response.headers["Link"] = f'<{public_url("public.about_data")}>; rel="describedby"'
     return response

@@ -5,21 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from flask import Response, render_template, stream_with_context, url_for
+from flask import Response, render_template, stream_with_context
 
 from registry.extensions import db
 from registry.services import open_data
+from registry.web.links import public_url
 from registry.web.public import bp
 
 
 def _listing_url(slug: str) -> str:
-    return url_for("public.listing", slug=slug, _external=True)
+    return public_url("public.listing", slug=slug)
 
 
 def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
     response = Response(stream_with_context(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Link"] = f'<{url_for("public.data_licence", _external=True)}>; rel="license"'
+    response.headers["Link"] = f'<{public_url("public.data_licence")}>; rel="license"'
     return response
 
 
