@@ -56,6 +56,9 @@ def _run(importer: Importer, batch_size: int, report_dir: Path | None) -> None:
         raise click.UsageError(error.message) from error
     for line in report.summary_lines():
         click.echo(line)
+    if report.reports_error:
+        # The rows are imported, but whoever runs this must know the reports of what was left out are missing.
+        raise click.ClickException(f"The rows are imported, but the report files could not be written to {directory}.")
 
 
 @import_group.command("coops-uk")

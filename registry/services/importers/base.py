@@ -21,22 +21,38 @@ contribution to one listing in the shape ``apply_listing_data`` reads, or into :
    is done (unchanged fingerprints) and completes the rest.
 
 The rejected rows (line, key, name, reason) and the rows imported with warnings are written to two CSV
-files beside the printed summary.
+files beside the printed summary, formulas written as text. The report directory is checked before the first
+row: an import whose reports cannot be written does not start.
+
+Every importer reads its files through :func:`read_csv_records` (and :func:`csv_header`, :func:`table_rows`),
+so every importer reads the same way:
+
+- **Encoding.** UTF-8, with or without a byte-order mark. A file wholly in Windows-1252 (as older spreadsheets
+  save CSV) is read as that, with a note in the summary. In a UTF-8 file, a line holding bytes that are not
+  UTF-8 has just those bytes read as Windows-1252, with a warning naming the line; valid UTF-8 is never
+  decoded again as something else.
+- **Control characters** (C0 but tab and newlines, DEL, C1; a NUL cannot be stored in PostgreSQL) are removed
+  from every line, with a warning naming the line.
+- **Rows that cannot be read** are rejected with their reason, and the rows after them are read: a cell of more
+  than :data:`MAX_CELL_CHARACTERS`, a different number of cells from the header, the header line repeated.
+  A header that names a column twice refuses the file (which of the two would we read?).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
 import re
 import socket
+import tempfile
 import time
 import unicodedata
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -69,6 +85,7 @@ from registry.models import (
 from registry.models.gazetteer import Outcode, Postcode, Sector
 from registry.models.imports import ImportedRecord, ImportRun, ImportRunStatus
 from registry.services.assessments import listing_facts, store_assessments
+from registry.services.commissioning import spreadsheet_safe
 from registry.services.driver import driver_cursor
 from registry.services.gazetteer import REGION_NAMES, is_gazetteer_loaded
 from registry.services.listing_data import apply_listing_data
@@ -104,7 +121,8 @@ NATION_REGIONS = {
 
 
 class ImportFileError(ValueError):
-    """The file cannot be imported at all (not the expected format); ``message`` says what to do."""
+    """The import cannot start: the file is not the expected format (or names a column twice), or the report
+    directory cannot be written. Nothing has been imported; ``message`` says what to do."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -169,6 +187,10 @@ class ImportReport:
     rejected_path: Path | None = None
     warnings_path: Path | None = None
     run_id: int | None = None
+    # About whole files rather than rows (a file read as Windows-1252), printed with the summary.
+    notes: list[str] = field(default_factory=list)
+    # Why the report files could not be written after the rows were (the rows are imported all the same).
+    reports_error: str | None = None
 
     def counts(self) -> dict[str, int]:
         return {
@@ -193,6 +215,9 @@ class ImportReport:
             f"  Rows imported with warnings: {len({w.line for w in self.warnings}):,}"
             + (f" (see {self.warnings_path})" if self.warnings_path else ""),
         ]
+        lines += [f"  Note: {note}" for note in self.notes]
+        if self.reports_error:
+            lines.append(f"  The report files could not be written: {self.reports_error}")
         if not self.gazetteer_loaded:
             lines.append(
                 "  The gazetteer is not built, so no listing was given a map position or region: run "
@@ -211,6 +236,8 @@ class Importer(ABC):
     def __init__(self, path: Path, *, edition: str | None = None) -> None:
         self.path = Path(path)
         self.edition = edition or edition_from_file_name(self.path.name)
+        # What reading found about whole files (one read as Windows-1252): the report's notes.
+        self.notes: list[str] = []
 
     @property
     def filter_description(self) -> str:
@@ -286,13 +313,201 @@ def csv_rows(lines: Iterable[str], first_line: int = 1) -> Iterator[tuple[int, l
         start = first_line + reader.line_num
 
 
-def read_csv_file(path: Path) -> str:
-    """The file's text, UTF-8 (with or without a byte-order mark), or Windows-1252 as spreadsheets save it."""
-    raw = path.read_bytes()
+# Characters no register means as text: the C0 controls but tab, line feed and carriage return (the CSV's own
+# structure, and clean_text makes them spaces), DEL and the C1 controls. A NUL byte cannot be stored in
+# PostgreSQL at all (it aborted a whole batch); the others are invisible, or break the lines of reports.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# More characters in one cell than any register field holds (csv's own default limit): such a row is rejected.
+MAX_CELL_CHARACTERS = 131_072
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class CsvText:
+    """A CSV file's text as lines (line endings kept), decoded and cleaned, and what reading changed."""
+
+    lines: list[str]
+    # File line number → what was changed on that line: bytes read as Windows-1252, control characters removed.
+    changes: dict[int, list[str]] = field(default_factory=dict)
+    # True when the whole file is Windows-1252 (not UTF-8), as older spreadsheets save CSV files.
+    windows_1252: bool = False
+
+
+@dataclass
+class CsvRecord:
+    """One CSV record: the file line it starts on, its cells, and what reading changed on its lines.
+
+    ``problem`` says why the record cannot be a row at all (a cell too large); its cells are then empty.
+    """
+
+    line: int
+    cells: list[str]
+    changes: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+def _cp1252_for_invalid_utf8(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: the bytes that are not UTF-8 read as Windows-1252, one at a time."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("registry-cp1252-fallback", _cp1252_for_invalid_utf8)
+
+
+def _is_utf8(data: bytes) -> bool:
     try:
-        return raw.decode("utf-8-sig")
+        data.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        return False
+    return True
+
+
+def decode_csv(raw: bytes) -> CsvText:
+    """A CSV file's bytes as text, each line decoded on its own and cleaned of control characters.
+
+    - A file that is UTF-8 throughout (with or without a byte-order mark) is read as UTF-8.
+    - A file in which no line with a byte beyond ASCII is UTF-8 is a Windows-1252 file (as older spreadsheets
+      save CSV): it is read as Windows-1252 throughout, and ``windows_1252`` says so.
+    - Otherwise (a UTF-8 file with a stray byte from elsewhere) each UTF-8 line is read as UTF-8, never
+      re-decoded, and in a line that is not, only the bytes that are not UTF-8 are read as Windows-1252
+      ("Cr\\xe8me" becomes "Crème"), with a change naming the line and the bytes.
+
+    Control characters (C0 but tab and newlines, DEL, C1) are removed from every line, with a change naming the
+    line; those that separate words (a vertical tab, a form feed) become a space.
+    """
+    if raw.startswith(_UTF8_BOM):
+        raw = raw[len(_UTF8_BOM) :]
+    # bytes.splitlines breaks at \r\n, \r and \n only: the lines csv reads from text opened with newline="".
+    raw_lines = raw.splitlines(keepends=True)
+    whole_utf8 = _is_utf8(raw)
+    cp1252_file = not whole_utf8 and not any(not line.isascii() and _is_utf8(line) for line in raw_lines)
+    text = CsvText(lines=[], windows_1252=cp1252_file)
+    for number, raw_line in enumerate(raw_lines, start=1):
+        changes: list[str] = []
+        if whole_utf8 or raw_line.isascii():
+            line = raw_line.decode("utf-8")
+        elif cp1252_file:
+            line = raw_line.decode("cp1252", errors="replace")
+        else:
+            try:
+                line = raw_line.decode("utf-8")
+            except UnicodeDecodeError:
+                line = raw_line.decode("utf-8", errors="registry-cp1252-fallback")
+                changes.append(_not_utf8_change(number, raw_line))
+        if _CONTROL_CHARACTERS.search(line):
+            found = sorted(set(_CONTROL_CHARACTERS.findall(line)))
+            line = _CONTROL_CHARACTERS.sub(lambda m: " " if m.group().isspace() else "", line)
+            shown = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+            changes.append(f"Line {number} held control characters that are not text ({shown}): removed")
+        text.lines.append(line)
+        if changes:
+            text.changes[number] = changes
+    return text
+
+
+def _not_utf8_change(number: int, raw_line: bytes) -> str:
+    """What reading a line that is not UTF-8 changed: its stray bytes, each read as Windows-1252."""
+    strays: list[str] = []
+    position = 0
+    while position < len(raw_line) and len(strays) < 5:
+        try:
+            raw_line[position:].decode("utf-8")
+            break
+        except UnicodeDecodeError as error:
+            start, end = position + error.start, position + error.end
+            byte = raw_line[start:end]
+            strays.append(f"0x{byte.hex().upper()} is {byte.decode('cp1252', errors='replace')!r}")
+            position = end
+    return f"Line {number} is not UTF-8 throughout: read as Windows-1252, " + ", ".join(strays)
+
+
+def read_csv_file(path: Path) -> str:
+    """The file's text, decoded and cleaned as :func:`decode_csv` says."""
+    return "".join(decode_csv(path.read_bytes()).lines)
+
+
+def read_csv_records(path: Path, notes: list[str] | None = None) -> Iterator[CsvRecord]:
+    """The CSV records of a register's file, decoded and cleaned (:func:`decode_csv`), each with its line.
+
+    A record with a cell larger than :data:`MAX_CELL_CHARACTERS` comes with a ``problem`` instead of its
+    cells, and the records after it are read as usual. A note about the whole file (read as Windows-1252) is
+    added to ``notes``.
+    """
+    raw = path.read_bytes()
+    text = decode_csv(raw)
+    if text.windows_1252 and notes is not None:
+        notes.append(
+            f"{path.name} is not UTF-8, so it was read as Windows-1252 (as older spreadsheets save CSV files): "
+            "check the accents of a few of its listings"
+        )
+    # csv refuses a field over its limit with an error that ends the reading of the file. The limit is the
+    # csv module's, for every reader in the process: raised only while this file is parsed (to the file's
+    # size, so no field can reach it), and put back before any record is used.
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(raw) + 1))
+    try:
+        parsed = [(line, cells) for line, cells in csv_rows(text.lines)]
+    finally:
+        csv.field_size_limit(previous)
+    ends = [line for line, _ in parsed[1:]] + [len(text.lines) + 1]
+    for (line, cells), next_line in zip(parsed, ends, strict=True):
+        changes = [change for number in range(line, next_line) for change in text.changes.get(number, [])]
+        largest = max((len(cell) for cell in cells), default=0)
+        if largest > MAX_CELL_CHARACTERS:
+            problem = (
+                f"A cell holds {largest:,} characters, more than the {MAX_CELL_CHARACTERS:,} a cell may hold: "
+                "the row is not imported"
+            )
+            yield CsvRecord(line, [], changes, problem)
+        else:
+            yield CsvRecord(line, cells, changes)
+
+
+def csv_header(path: Path, cells: list[str]) -> list[str]:
+    """A file's column names, cleaned; refuses a file that names a column twice (which would we read?)."""
+    header = [clean_text(cell) for cell in cells]
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name and name in seen:
+            raise ImportFileError(
+                f"{path.name} has two columns called {name!r} (columns {seen[name]} and {number}), so we cannot "
+                "tell which one to read. Rename or remove one of them and import the file again."
+            )
+        seen.setdefault(name, number)
+    return header
+
+
+@dataclass
+class TableRow:
+    """A row of a register's file by column name, or the reason it cannot be read (``problem``)."""
+
+    line: int
+    cells: dict[str, str]
+    changes: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+def table_rows(records: Iterable[CsvRecord], header: list[str], header_line: int) -> Iterator[TableRow]:
+    """The records after a header as rows by column name; blank lines are skipped.
+
+    A record that cannot be a row comes with its reason: a cell too large, a different number of cells from
+    the header, or the header repeated (as when two files are pasted together).
+    """
+    for record in records:
+        cells = record.cells
+        if record.problem is not None:
+            yield TableRow(record.line, {}, record.changes, record.problem)
+        elif not any(cell.strip() for cell in cells):
+            continue
+        elif len(cells) != len(header):
+            problem = f"The row has {len(cells)} cells but the header has {len(header)}"
+            yield TableRow(record.line, {}, record.changes, problem)
+        elif [clean_text(cell) for cell in cells] == header:
+            problem = f"The header line repeated (the header is line {header_line}): not a row of data"
+            yield TableRow(record.line, {}, record.changes, problem)
+        else:
+            yield TableRow(record.line, dict(zip(header, cells, strict=True)), record.changes)
 
 
 def edition_from_file_name(name: str) -> str | None:
@@ -704,6 +919,8 @@ class ImportRunner:
 
     def run(self) -> ImportReport:
         started = time.perf_counter()
+        if self.report_dir is not None:
+            check_report_directory(self.report_dir)
         rows: list[SourceRow] = []
         for item in self.importer.read():
             if isinstance(item, Problem):
@@ -711,6 +928,7 @@ class ImportRunner:
             else:
                 rows.append(item)
         self.report.rows_read = len(rows) + len(self.report.rejected)
+        self.report.notes += self.importer.notes
 
         _close_abandoned_runs(self.session)
         run = ImportRun(
@@ -747,7 +965,11 @@ class ImportRunner:
         self.report.rejected.sort(key=lambda p: p.line)
         self.report.warnings.sort(key=lambda p: p.line)
         if self.report_dir is not None:
-            self.report.rejected_path, self.report.warnings_path = write_reports(self.report, self.report_dir)
+            try:
+                self.report.rejected_path, self.report.warnings_path = write_reports(self.report, self.report_dir)
+            except OSError as error:
+                # The rows are saved: record the run as what it was, and say the reports are missing.
+                self.report.reports_error = f"{self.report_dir}: {error.strerror or error}"
         run = self.session.get(ImportRun, run_id)
         if run is not None:
             run.status = status
@@ -1182,8 +1404,28 @@ class _Vocabulary:
 REPORT_COLUMNS = ("line", "source_key", "name", "reason")
 
 
+def check_report_directory(directory: Path) -> None:
+    """Make the report directory if need be, and prove a file can be written there, before anything is imported.
+
+    Raises ImportFileError saying why not: an import whose reports cannot be written must not start.
+    """
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as error:
+        raise ImportFileError(
+            f"The import's reports cannot be written to {directory} ({error.strerror or error}). "
+            "Choose a directory you can write to with --report-dir. Nothing has been imported."
+        ) from error
+
+
 def write_reports(report: ImportReport, directory: Path) -> tuple[Path, Path]:
-    """``FILE.rejected.csv`` and ``FILE.warnings.csv`` (UTF-8 with a byte-order mark, for spreadsheets)."""
+    """``FILE.rejected.csv`` and ``FILE.warnings.csv`` (UTF-8 with a byte-order mark, for spreadsheets).
+
+    A cell a spreadsheet would run as a formula (a name like ``=HYPERLINK(...)``) is written as text, the way
+    the registry's exports write it.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     stem = report.file.stem
     paths = (directory / f"{stem}.rejected.csv", directory / f"{stem}.warnings.csv")
@@ -1192,7 +1434,8 @@ def write_reports(report: ImportReport, directory: Path) -> tuple[Path, Path]:
             writer = csv.writer(handle)
             writer.writerow(REPORT_COLUMNS)
             for problem in problems:
-                writer.writerow([problem.line, problem.source_key, problem.name, problem.reason])
+                safe = spreadsheet_safe(dict(zip(REPORT_COLUMNS, astuple(problem), strict=True)))
+                writer.writerow([safe[column] for column in REPORT_COLUMNS])
     return paths
 
 

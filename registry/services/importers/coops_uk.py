@@ -22,7 +22,6 @@ Care); ``--all`` keeps every row. A row outside the sector still updates a listi
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,14 +34,16 @@ from registry.services.importers.base import (
     Problem,
     RowRejected,
     SourceRow,
+    TableRow,
     address_lines,
     clean_text,
-    csv_rows,
+    csv_header,
     edition_from_file_name,
     parse_date,
-    read_csv_file,
+    read_csv_records,
     read_date,
     region_for_nation,
+    table_rows,
 )
 from registry.services.importers.mappings import (
     coops_uk_governance,
@@ -80,28 +81,22 @@ ECONOMY_COLUMNS = ("CUK Organisation ID", "Turnover", "Memberships", "Employees"
 OUTLET_COLUMNS = ("CUK Organisation ID", "Outlet Name", "Street", "City", "State/Province", "Postcode")
 
 
-def read_table(path: Path, required: tuple[str, ...], what: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows of a Co-operatives UK CSV as (line, {column: value}); refuses a file without the columns."""
-    records = csv_rows(io.StringIO(read_csv_file(path), newline=""))
-    try:
-        _, header = next(records)
-    except StopIteration:
-        raise ImportFileError(f"{path.name} is empty: it should be {what}.") from None
-    header = [clean_text(h) for h in header]
+def read_table(path: Path, required: tuple[str, ...], what: str, notes: list[str] | None = None) -> Iterator[TableRow]:
+    """The rows of a Co-operatives UK CSV by column name (see ``table_rows``); refuses a file without the
+    columns, or with a column named twice. Notes about the whole file are added to ``notes``."""
+    records = read_csv_records(path, notes)
+    first = next(records, None)
+    if first is None:
+        raise ImportFileError(f"{path.name} is empty: it should be {what}.")
     # The published header spells "SIC code  - level 2" with two spaces; cleaned, it has one.
+    header = csv_header(path, first.cells)
     missing = [c for c in required if clean_text(c) not in header]
     if missing:
         raise ImportFileError(
             f"{path.name} is not {what}: it has no {', '.join(repr(m) for m in missing)} column. "
             "Check you chose the right file."
         )
-    for line, cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            yield line, {"__problem__": f"The row has {len(cells)} cells but the header has {len(header)}"}
-            continue
-        yield line, dict(zip(header, cells, strict=True))
+    yield from table_rows(records, header, first.line)
 
 
 @dataclass(frozen=True)
@@ -110,6 +105,8 @@ class _Economy:
     turnover: str
     members: str
     employees: str
+    # What reading changed on the row's lines (see ``decode_csv``), naming the economy file.
+    changes: tuple[str, ...] = ()
 
 
 def _whole_number(value: str, what: str, warnings: list[str]) -> int | None:
@@ -158,19 +155,26 @@ class CoopsUkImporter(Importer):
         }
 
     def read(self) -> Iterator[SourceRow | Problem]:
-        economy = self._economy() if self.economy_path else {}
-        outlets = self._outlets() if self.outlets_path else {}
-        for line, cells in read_table(self.path, ORGANISATION_COLUMNS, "a Co-operatives UK organisations file"):
+        # The economy and outlets files' rows that cannot be read are rejected rows too, their reason naming
+        # the file (their line numbers are that file's).
+        side_problems: list[Problem] = []
+        economy = self._economy(side_problems) if self.economy_path else {}
+        outlets = self._outlets(side_problems) if self.outlets_path else {}
+        yield from side_problems
+        rows = read_table(self.path, ORGANISATION_COLUMNS, "a Co-operatives UK organisations file", self.notes)
+        for table_row in rows:
+            line, cells = table_row.line, table_row.cells
+            if table_row.problem is not None:
+                yield Problem(line, "", "", table_row.problem)
+                continue
             key = clean_text(cells.get("CUK Organisation ID"))
             name = clean_text(cells.get("Registered Name"))
-            if "__problem__" in cells:
-                yield Problem(line, "", "", cells["__problem__"])
-                continue
             try:
                 row = self._row(line, cells)
             except RowRejected as rejected:
                 yield Problem(line, key, name, str(rejected))
                 continue
+            row.warnings += table_row.changes
             if key in economy:
                 self._add_economy(row, economy[key])
             if key in outlets:
@@ -256,20 +260,32 @@ class CoopsUkImporter(Importer):
 
     # -- the economy file: one row per organisation and year
 
-    def _economy(self) -> dict[str, _Economy]:
+    def _economy(self, problems: list[Problem]) -> dict[str, _Economy]:
         assert self.economy_path is not None
+        file_name = self.economy_path.name
         latest: dict[str, _Economy] = {}
-        for _, cells in read_table(self.economy_path, ECONOMY_COLUMNS, "a Co-operatives UK economy file"):
-            if "__problem__" in cells:
+        for row in read_table(self.economy_path, ECONOMY_COLUMNS, "a Co-operatives UK economy file", self.notes):
+            cells = row.cells
+            if row.problem is not None:
+                problems.append(Problem(row.line, "", "", f"{file_name}, line {row.line}: {row.problem}"))
                 continue
             key = clean_text(cells["CUK Organisation ID"])
             try:
                 year_end = parse_date(cells["Year End Date"])
             except ValueError:
+                given = clean_text(cells["Year End Date"])
+                reason = f"{file_name}, line {row.line}: the Year End Date {given!r} is not a date"
+                problems.append(Problem(row.line, key, clean_text(cells.get("Registered Name")), reason))
                 continue
             if not key or year_end is None:
                 continue
-            figures = _Economy(year_end.isoformat(), cells["Turnover"], cells["Memberships"], cells["Employees"])
+            figures = _Economy(
+                year_end.isoformat(),
+                cells["Turnover"],
+                cells["Memberships"],
+                cells["Employees"],
+                tuple(f"{file_name}: {change}" for change in row.changes),
+            )
             if not any(clean_text(v) for v in (figures.turnover, figures.members, figures.employees)):
                 continue
             if key not in latest or latest[key].year_end < figures.year_end:
@@ -277,6 +293,7 @@ class CoopsUkImporter(Importer):
         return latest
 
     def _add_economy(self, row: SourceRow, economy: _Economy) -> None:
+        row.warnings += economy.changes
         year = int(economy.year_end[:4])
         turnover = _whole_number(economy.turnover, "turnover", row.warnings)
         row.data["size"] = {
@@ -300,15 +317,21 @@ class CoopsUkImporter(Importer):
 
     # -- the outlets file: shops, surgeries and other places an organisation works from
 
-    def _outlets(self) -> dict[str, list[dict[str, str]]]:
+    def _outlets(self, problems: list[Problem]) -> dict[str, list[TableRow]]:
         assert self.outlets_path is not None
-        outlets: dict[str, list[dict[str, str]]] = {}
-        for _, cells in read_table(self.outlets_path, OUTLET_COLUMNS, "a Co-operatives UK outlets file"):
-            if "__problem__" not in cells and clean_text(cells["CUK Organisation ID"]):
-                outlets.setdefault(clean_text(cells["CUK Organisation ID"]), []).append(cells)
+        file_name = self.outlets_path.name
+        outlets: dict[str, list[TableRow]] = {}
+        for row in read_table(self.outlets_path, OUTLET_COLUMNS, "a Co-operatives UK outlets file", self.notes):
+            if row.problem is not None:
+                problems.append(Problem(row.line, "", "", f"{file_name}, line {row.line}: {row.problem}"))
+            elif clean_text(row.cells["CUK Organisation ID"]):
+                row.changes = [f"{file_name}: {change}" for change in row.changes]
+                outlets.setdefault(clean_text(row.cells["CUK Organisation ID"]), []).append(row)
         return outlets
 
-    def _add_outlets(self, row: SourceRow, outlets: list[dict[str, str]]) -> None:
+    def _add_outlets(self, row: SourceRow, outlet_rows: list[TableRow]) -> None:
+        outlets = [outlet.cells for outlet in outlet_rows]
+        row.warnings += [change for outlet in outlet_rows for change in outlet.changes]
         for cells in outlets:
             row.data["locations"].append(
                 {

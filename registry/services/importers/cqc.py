@@ -17,7 +17,6 @@ default a provider that matches no listing is skipped; ``--add-unmatched`` lists
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,10 @@ from registry.services.importers.base import (
     SourceRow,
     address_lines,
     clean_text,
-    csv_rows,
-    read_csv_file,
+    csv_header,
+    read_csv_records,
     region_for_name,
+    table_rows,
 )
 from registry.services.importers.mappings import services_for_cqc
 
@@ -69,14 +69,15 @@ class CqcImporter(Importer):
         return {"add_unmatched": self.add_unmatched}
 
     def read(self) -> Iterator[SourceRow | Problem]:
-        records = csv_rows(io.StringIO(read_csv_file(self.path), newline=""))
+        records = read_csv_records(self.path, self.notes)
         header: list[str] | None = None
-        for line, cells in records:
-            cleaned = [clean_text(c) for c in cells]
+        header_line = 0
+        for record in records:
+            cleaned = [clean_text(c) for c in record.cells]
             if "Name" in cleaned and any(c.startswith(PROVIDER_ID_PREFIX) for c in cleaned):
-                header = cleaned
+                header, header_line = csv_header(self.path, record.cells), record.line
                 break
-            if line >= HEADER_SEARCH_LINES:
+            if record.line >= HEADER_SEARCH_LINES:
                 break
         if header is None:
             raise ImportFileError(
@@ -94,13 +95,11 @@ class CqcImporter(Importer):
 
         providers: dict[str, SourceRow] = {}
         seen_locations: dict[str, int] = {}
-        for line, cells in records:
-            if not any(cell.strip() for cell in cells):
+        for table_row in table_rows(records, header, header_line):
+            line, row = table_row.line, table_row.cells
+            if table_row.problem is not None:
+                yield Problem(line, "", "", table_row.problem)
                 continue
-            if len(cells) != len(header):
-                yield Problem(line, "", "", f"The row has {len(cells)} cells but the header has {len(header)}")
-                continue
-            row = dict(zip(header, cells, strict=True))
             raw_provider = clean_text(row[provider_column])
             location_name = clean_text(row["Name"])
             if not raw_provider:
@@ -130,6 +129,7 @@ class CqcImporter(Importer):
                     continue
                 provider = providers[provider_id] = self._provider(line, provider_id, provider_name)
             self._add_location(provider, row)
+            provider.warnings += table_row.changes
         yield from providers.values()
 
     def _provider(self, line: int, provider_id: str, name: str) -> SourceRow:

@@ -21,7 +21,6 @@ source row says so, and so does ``/data``.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,9 +37,10 @@ from registry.services.importers.base import (
     SourceRow,
     address_lines,
     clean_text,
-    csv_rows,
-    read_csv_file,
+    csv_header,
+    read_csv_records,
     read_date,
+    table_rows,
 )
 from registry.services.importers.mappings import fca_legal_form, is_health_or_social_care_sic, services_for_sic
 
@@ -81,12 +81,11 @@ class FcaMprImporter(Importer):
         return {"all": self.everything}
 
     def read(self) -> Iterator[SourceRow | Problem]:
-        records = csv_rows(io.StringIO(read_csv_file(self.path), newline=""))
-        try:
-            _, header = next(records)
-        except StopIteration:
-            raise ImportFileError(f"{self.path.name} is empty: it should be the FCA society list.") from None
-        header = [clean_text(h) for h in header]
+        records = read_csv_records(self.path, self.notes)
+        first = next(records, None)
+        if first is None:
+            raise ImportFileError(f"{self.path.name} is empty: it should be the FCA society list.")
+        header = csv_header(self.path, first.cells)
         number_column = next((c for c in NUMBER_COLUMNS if c in header), None)
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if number_column is None:
@@ -98,18 +97,19 @@ class FcaMprImporter(Importer):
             )
         assert number_column is not None
         sic_column = next((c for c in header if c.startswith(SIC_COLUMN_PREFIX)), None)
-        for line, cells in records:
-            if not any(cell.strip() for cell in cells):
+        for table_row in table_rows(records, header, first.line):
+            line, row = table_row.line, table_row.cells
+            if table_row.problem is not None:
+                yield Problem(line, "", "", table_row.problem)
                 continue
-            if len(cells) != len(header):
-                yield Problem(line, "", "", f"The row has {len(cells)} cells but the header has {len(header)}")
-                continue
-            row = dict(zip(header, cells, strict=True))
             number = self._number(row, number_column)
             try:
-                yield self._row(line, row, number, row.get(sic_column, "") if sic_column else "")
+                source_row = self._row(line, row, number, row.get(sic_column, "") if sic_column else "")
             except RowRejected as rejected:
                 yield Problem(line, number, clean_text(row["Society Name"]), str(rejected))
+                continue
+            source_row.warnings += table_row.changes
+            yield source_row
 
     @staticmethod
     def _number(row: dict[str, str], number_column: str) -> str:
