@@ -11,12 +11,13 @@ def init_app(app: Flask) -> None:
     from registry.commands.check import check
     from registry.commands.gazetteer import gazetteer
     from registry.commands.importing import import_group
-    from registry.commands.setup import assess, init, reference, seed
+    from registry.commands.setup import assess, init, open_data, reference, seed
 
     for command in (
         init,
         reference,
         seed,
+        open_data,
         assess,
         gazetteer,
         check,

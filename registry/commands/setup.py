@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -59,30 +61,51 @@ def assess(every: bool) -> None:
     click.echo(f"Assessments: {done:,} listing{'' if done == 1 else 's'} assessed again with the current rule sets.")
 
 
+@click.command("open-data")
+@with_appcontext
+def open_data() -> None:
+    """Load the default open data (Co-operatives UK health and social care, data/coops-uk/) unless loaded."""
+    from registry.services.default_data import load_default_data
+
+    report = load_default_data(db.session(), report_dir=Path(current_app.instance_path) / "imports", progress=True)
+    if report is None:
+        click.echo("Open data: Co-operatives UK health and social care already loaded.")
+        return
+    for line in report.summary_lines():
+        click.echo(line)
+
+
 @click.command("init")
 @click.option("--skip-gazetteer", is_flag=True, help="Do not build the postcode gazetteer even if it is missing.")
+@click.option("--skip-open-data", is_flag=True, help="Do not load the default open data (Co-operatives UK).")
 @with_appcontext
-def init(skip_gazetteer: bool) -> None:
-    """Bring the database up to date: migrations, reference data, seed listings, gazetteer if missing."""
+def init(skip_gazetteer: bool, skip_open_data: bool) -> None:
+    """Bring the database up to date: migrations, reference data, gazetteer if missing, curated listings, the
+    default open data, assessments and the search index."""
     from registry.services.gazetteer import is_gazetteer_loaded
+    from registry.services.search_index import ensure_index
 
     click.echo("Applying migrations...")
     upgrade(directory=current_app.extensions["migrate"].directory)
     ctx = click.get_current_context()
     ctx.invoke(reference_load)
-    ctx.invoke(seed)
-    ctx.invoke(assess)
-    from registry.services.search_index import ensure_index
-
-    rebuilt = ensure_index(db.session())
-    db.session.commit()
-    click.echo(f"Search index: rebuilt for {rebuilt:,} listings." if rebuilt else "Search index: up to date.")
+    # The gazetteer before the listings, so their postcodes are placed on the map as they load.
     if skip_gazetteer:
         click.echo("Gazetteer: skipped (--skip-gazetteer).")
-        return
-    if not is_gazetteer_loaded(db.session()):
+    elif not is_gazetteer_loaded(db.session()):
         from registry.commands.gazetteer import build
 
         ctx.invoke(build)
     else:
         click.echo("Gazetteer: already built.")
+    ctx.invoke(seed)
+    if skip_open_data:
+        click.echo("Open data: skipped (--skip-open-data).")
+    else:
+        ctx.invoke(open_data)
+        # Curated listings the import matched now take in its facts and sources (unchanged ones are left alone).
+        ctx.invoke(seed)
+    ctx.invoke(assess)
+    rebuilt = ensure_index(db.session())
+    db.session.commit()
+    click.echo(f"Search index: rebuilt for {rebuilt:,} listings." if rebuilt else "Search index: up to date.")

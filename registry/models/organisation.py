@@ -115,6 +115,8 @@ class Organisation(Model):
     verification: Mapped[str] = mapped_column(String(20), default=Verification.UNVERIFIED)
     registered_status: Mapped[str] = mapped_column(String(20), default=RegisteredStatus.ACTIVE)
     dissolved_on: Mapped[str | None] = mapped_column(String(10))
+    # The organisation that took this one over, as a source names it (a closed listing's successor).
+    merged_into: Mapped[str | None] = mapped_column(String(300))
     provenance: Mapped[str] = mapped_column(String(20), default=ListingProvenance.SELF_REGISTERED)
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(300))
@@ -339,6 +341,9 @@ class Source(Model):
     published: Mapped[str | None] = mapped_column(String(10))
     licence: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str] = mapped_column(Text, default="")
+    # The listing's facts this source supports, by their keys in the listing data ("legal_form",
+    # "locations"...); None when the source does not say (a person's own edits).
+    facts: Mapped[list[str] | None] = mapped_column(JSON)
 
     organisation: Mapped[Organisation] = relationship(back_populates="sources")
 

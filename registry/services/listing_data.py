@@ -37,6 +37,7 @@ _SCALARS = {
     "verification": "verification",
     "registered_status": "registered_status",
     "dissolved_on": "dissolved_on",
+    "merged_into": "merged_into",
     "provenance": "provenance",
     "description": "description",
     "website": "website",
@@ -190,6 +191,7 @@ def apply_listing_data(session: Session, org: Organisation, data: Mapping[str, A
                 published=s.get("published"),
                 licence=s.get("licence"),
                 note=s.get("note") or "",
+                facts=list(s["facts"]) if s.get("facts") is not None else None,
             )
             for position, s in enumerate(data["sources"])
         ]

@@ -67,6 +67,7 @@ def listing_as_dict(organisation: Organisation) -> dict[str, Any]:
         "verification": org.verification,
         "registered_status": org.registered_status,
         "dissolved_on": org.dissolved_on,
+        "merged_into": org.merged_into,
         "provenance": org.provenance,
         "legal_form": {"code": org.legal_form.code, "label": org.legal_form.label} if org.legal_form else None,
         "governance_model": (
@@ -168,6 +169,7 @@ def listing_as_dict(organisation: Organisation) -> dict[str, Any]:
                 "published": s.published,
                 "licence": s.licence,
                 "note": s.note,
+                "facts": s.facts,
             }
             for s in org.sources
         ],

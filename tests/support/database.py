@@ -36,9 +36,11 @@ def build_test_database() -> None:
     reset_schema()
     upgrade(directory=current_app.extensions["migrate"].directory)
     load_reference_data(db.session)
+    db.session.commit()
+    # The gazetteer first, as `flask init` does, so the seed listings' postcodes are placed on the map.
+    build_gazetteer(db.session, areas=TEST_GAZETTEER_AREAS)
     load_seed(db.session)
     db.session.commit()
-    build_gazetteer(db.session, areas=TEST_GAZETTEER_AREAS)
 
 
 @contextmanager
