@@ -43,6 +43,8 @@ class SearchQuery:
     radius_km: float = DEFAULT_RADIUS_KM
     match: LocationMatch = LocationMatch.BOTH
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Closed (dissolved) organisations stay listed but are found only when the searcher asks for them.
+    include_closed: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -123,6 +125,15 @@ def parse_search_query(
                 errors[facet] = f"{unknown[0][:40]!r} is not a {facet.replace('_', ' ')} we know. Choose from the list"
                 continue
         filters[facet] = values
+    closed_raw = (first("include_closed") or "").strip().lower()
+    if closed_raw not in _YES | _NO:
+        errors["include_closed"] = "Choose whether to include closed organisations: yes or no"
     if errors:
         raise SearchQueryError(errors)
-    return SearchQuery(text=text, near=near, radius_km=radius, match=match, filters=filters)
+    return SearchQuery(
+        text=text, near=near, radius_km=radius, match=match, filters=filters, include_closed=closed_raw in _YES
+    )
+
+
+_YES = frozenset({"1", "true", "yes", "on"})
+_NO = frozenset({"", "0", "false", "no", "off"})

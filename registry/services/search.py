@@ -62,6 +62,7 @@ from registry.models import (
     MemberClassKind,
     Organisation,
     Region,
+    RegisteredStatus,
     SearchFacet,
     Service,
     ServiceArea,
@@ -79,6 +80,7 @@ from registry.services.gazetteer import (
     suggest_places,
 )
 from registry.services.geocoding import OnlineGeocoder, geocode_place
+from registry.services.search_index import CLOSED as CLOSED_FACET
 from registry.services.search_index import PREFERRED_PROVIDER_RULESET, FacetIndex, facet_index, latitude_strip
 
 KM_PER_DEGREE = 111.195  # mean Earth radius 6371.0088 km * pi / 180
@@ -502,7 +504,7 @@ def _admitted(
     order them, most significant first, as ``_prepare``'s ORDER BY (nearest, best rank, name, id); and for a
     place, the listings that serve it."""
     plan, query = prepared.plan, prepared.query
-    admitted = np.ones(len(index), dtype=bool)
+    admitted = ~index.having(*CLOSED_FACET) if not query.include_closed else np.ones(len(index), dtype=bool)
     keys: list[np.ndarray[Any, Any]] = []
     served = None
     if plan.near is not None and plan.serves is not None:
@@ -625,6 +627,8 @@ def _prepare(
 ) -> _Prepared:
     query, place, suggestions = interpret(session, query, geocoder)
     plan = _Plan(conditions=[Organisation.status == ListingStatus.PUBLISHED], text_ids=None, near=None, serves=None)
+    if not query.include_closed:
+        plan.conditions.append(Organisation.registered_status != RegisteredStatus.DISSOLVED)
     corrected: dict[str, str] = {}
 
     if query.text:

@@ -30,6 +30,7 @@ from registry.models import (
     ListingStatus,
     MemberClass,
     Organisation,
+    RegisteredStatus,
     SearchFacet,
     Service,
     ServiceType,
@@ -37,6 +38,8 @@ from registry.models import (
 from registry.services.driver import driver_cursor
 
 PREFERRED_PROVIDER_RULESET = "preferred-provider"
+# The index row of a closed (dissolved) organisation.
+CLOSED = ("status", "closed")
 
 
 def facet_values(org: Organisation, service_parents: dict[str, str | None]) -> set[tuple[str, str]]:
@@ -58,6 +61,9 @@ def facet_values(org: Organisation, service_parents: dict[str, str | None]) -> s
     for assessment in org.assessments:
         if assessment.ruleset_id == PREFERRED_PROVIDER_RULESET:
             values.add(("eligible", assessment.verdict))
+    if org.registered_status == RegisteredStatus.DISSOLVED:
+        # Not a facet people choose from: searches leave these listings out unless asked to include them.
+        values.add(CLOSED)
     return values
 
 

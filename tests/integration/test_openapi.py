@@ -493,6 +493,7 @@ def test_a_listing_with_every_field_filled_matches_the_documented_schema(
         verification="verified",
         registered_status="dissolved",
         dissolved_on="2020-03",
+        merged_into="A Successor Co-operative",
         provenance="imported",
         description="Known through and through.",
         website="https://example.org",
@@ -528,7 +529,7 @@ def test_a_listing_with_every_field_filled_matches_the_documented_schema(
                     "longitude": -1.47, "local_authority_code": "E08000039", "region_code": "E12000003",
                     "is_registered_office": True}],
         sources=[{"title": "Annual report", "publisher": "Itself", "url": "https://example.org/report",
-                  "published": "2021", "licence": "OGL", "note": "Page 3"}],
+                  "published": "2021", "licence": "OGL", "note": "Page 3", "facts": ["services"]}],
     )  # fmt: skip
     body = client.get("/api/v1/organisations/everything-known").json
     assert not [key for key, value in body["data"].items() if value in (None, [], {})]

@@ -68,7 +68,7 @@ def test_unknown_place_in_near_suggests_close_names(client: FlaskClient) -> None
 def test_a_typo_in_a_name_still_finds_the_listing(client: FlaskClient) -> None:
     page = checked_page(client.get("/find?q=Ripplze"))
     assert _names(page) == ["Ripplez CIC"]
-    assert _names(checked_page(client.get("/find?q=Mutaul+Suport"))) == ["Mutual Support"]
+    assert "Mutual Support" in _names(checked_page(client.get("/find?q=Mutaul+Suport")))
 
 
 def test_a_misspelt_word_is_corrected_and_the_page_says_so(client: FlaskClient) -> None:
@@ -137,18 +137,22 @@ def test_facets_count_and_combine(client: FlaskClient) -> None:
     assert legal_forms["co_operative_society"] >= 1
     assert legal_forms["community_interest_company"] >= 3
     narrowed = client.get("/api/v1/organisations?legal_form=community_interest_company&region=E12000004").json
-    assert [i["slug"] for i in narrowed["data"]] == ["ripplez-cic"]
+    assert "ripplez-cic" in [i["slug"] for i in narrowed["data"]]
+    assert {i["region"]["code"] if isinstance(i["region"], dict) else i["region"] for i in narrowed["data"]} == {
+        "E12000004"
+    }
     # Counts for a facet ignore that facet's own filter, so other choices stay visible.
     assert {f["value"] for f in narrowed["meta"]["facets"]["legal_form"]} >= {"community_interest_company"}
 
 
 def test_member_kind_facet_finds_multi_stakeholder_structures(client: FlaskClient) -> None:
-    body = client.get("/api/v1/organisations?member_kind=carer").json
-    assert [i["slug"] for i in body["data"]] == ["mutual-support"]
+    body = client.get("/api/v1/organisations?member_kind=carer&per_page=100").json
+    assert "mutual-support" in [i["slug"] for i in body["data"]]
+    assert body["meta"]["total"] == len(body["data"]) < 20
 
 
 def test_service_group_facet_includes_its_specific_services(client: FlaskClient) -> None:
-    body = client.get("/api/v1/organisations?service=hsc-adult-social-care").json
+    body = client.get("/api/v1/organisations?service=hsc-adult-social-care&per_page=100").json
     assert "mutual-support" in [i["slug"] for i in body["data"]]
 
 
@@ -216,9 +220,10 @@ def test_places_api_answers_404_for_unknown_and_400_for_malformed(client: FlaskC
 
 
 def test_a_misspelt_place_that_finds_nothing_suggests_places(client: FlaskClient) -> None:
-    page = checked_page(client.get("/find?q=Sheffeld"))
+    # (Sheffield itself is named by listings, so a typo of it finds them: Matlock is named by none.)
+    page = checked_page(client.get("/find?q=Matlok"))
     assert "No organisations found" in text_of(page)
-    assert page.select_one("a[href='/find?near=Sheffield']")
+    assert page.select_one("a[href='/find?near=Matlock']")
 
 
 def test_common_words_are_ranked_once_per_change_to_the_index(
