@@ -504,7 +504,8 @@ def _admitted(
     order them, most significant first, as ``_prepare``'s ORDER BY (nearest, best rank, name, id); and for a
     place, the listings that serve it."""
     plan, query = prepared.plan, prepared.query
-    admitted = ~index.having(*CLOSED_FACET) if not query.include_closed else np.ones(len(index), dtype=bool)
+    status, closed = CLOSED_FACET
+    admitted = ~index.having(status, [closed]) if not query.include_closed else np.ones(len(index), dtype=bool)
     keys: list[np.ndarray[Any, Any]] = []
     served = None
     if plan.near is not None and plan.serves is not None:
