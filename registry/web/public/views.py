@@ -4,6 +4,7 @@ from flask import current_app, render_template, request
 
 from registry.extensions import db
 from registry.services.assessments import stored_reports
+from registry.services.directory import directory_summary
 from registry.services.listings import published_listings
 from registry.web.loaders import load_listing, requested_page
 from registry.web.public import bp
@@ -12,7 +13,7 @@ from registry.web.search import RADIUS_CHOICES, run_search
 
 @bp.get("/")
 def home() -> str:
-    return render_template("public/home.html")
+    return render_template("public/home.html", directory=directory_summary(db.session()))
 
 
 @bp.get("/organisations")
@@ -30,7 +31,7 @@ def listing(slug: str) -> str:
 
 @bp.get("/about/data")
 def about_data() -> str:
-    return render_template("public/about_data.html")
+    return render_template("public/about_data.html", directory=directory_summary(db.session()))
 
 
 @bp.get("/accessibility")
