@@ -6,12 +6,16 @@ listing, stable columns, UTF-8 with a byte-order mark, formulas neutralised, and
 row. A header comment would break the CSV in spreadsheets, so the attribution of each source is in a companion
 note (:func:`licence_note`) served beside it and on the page. The JSON document carries ``licence`` and
 ``attribution`` at its top level, before the listings, each listing in ``listing_as_dict``'s shape (the API's).
+
+Both are streamed. The view reads the listings' ids (:func:`published_listing_ids`) before the answer starts, so
+that a database outage is a 503 rather than a download that breaks at its first byte; the chunks then read the
+listings themselves in batches.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -98,6 +102,10 @@ def published_ids() -> Select[Any]:
     )
 
 
+def published_listing_ids(session: Session) -> list[int]:
+    return list(session.scalars(published_ids()))
+
+
 def published_count(session: Session) -> int:
     return session.scalar(select(func.count()).where(Organisation.status == ListingStatus.PUBLISHED)) or 0
 
@@ -143,9 +151,12 @@ def licence_note(generated_at: datetime | None = None) -> str:
     return "\n".join(lines)
 
 
-def csv_chunks(session: Session, listing_url: Callable[[str], str]) -> Iterator[str]:
-    """All published listings as CSV text, a chunk at a time (the commissioners' export format)."""
-    request = ExportRequest(ids=published_ids(), listing_url=listing_url, title="All published listings")
+def csv_chunks(session: Session, listing_url: Callable[[str], str], ids: Sequence[int] | None = None) -> Iterator[str]:
+    """All published listings (or those of ``ids``, read beforehand with :func:`published_listing_ids`) as CSV
+    text, a chunk at a time (the commissioners' export format)."""
+    request = ExportRequest(
+        ids=published_ids() if ids is None else ids, listing_url=listing_url, title="All published listings"
+    )
     return csv_lines(session, request)
 
 
@@ -161,9 +172,10 @@ _LOAD = (
 )
 
 
-def json_chunks(session: Session, listing_url: Callable[[str], str]) -> Iterator[str]:
-    """All published listings as one JSON document, streamed: ``licence`` and ``attribution`` first, then
-    ``listings`` (each as the API gives it, with its page's ``url``), then ``count``."""
+def json_chunks(session: Session, listing_url: Callable[[str], str], ids: Sequence[int] | None = None) -> Iterator[str]:
+    """All published listings (or those of ``ids``, read beforehand with :func:`published_listing_ids`) as one
+    JSON document, streamed: ``licence`` and ``attribution`` first, then ``listings`` (each as the API gives it,
+    with its page's ``url``), then ``count``."""
     generated_at = datetime.now(UTC).replace(microsecond=0)
     head = {
         "title": "Health & Care Mutuals Registry: all published listings",
@@ -172,7 +184,8 @@ def json_chunks(session: Session, listing_url: Callable[[str], str]) -> Iterator
         "attribution": attribution(),
     }
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "listings": ['
-    ids = list(session.scalars(published_ids()))
+    if ids is None:
+        ids = published_listing_ids(session)
     count = 0
     for start in range(0, len(ids), JSON_BATCH):
         batch = ids[start : start + JSON_BATCH]

@@ -1067,14 +1067,24 @@ def area_names(session: Session, locations: Iterable[Location]) -> dict[str, str
     return names
 
 
-def service_package(session: Session, links: Links, batch_size: int = 100) -> Iterator[dict[str, Any]]:
-    """Every published service, fully nested (the HSDS ``service_package`` shape), listing by listing in name
-    order; read in batches so that memory stays flat however many listings there are."""
-    ids = list(
+def package_listing_ids(session: Session) -> list[int]:
+    """The published listings of :func:`service_package`, in its order: read before a streamed answer starts, so
+    that a database outage is an error answer rather than a download broken at its first byte."""
+    return list(
         session.scalars(
             select(Organisation.id).where(_PUBLISHED).order_by(func.lower(Organisation.name), Organisation.id)
         )
     )
+
+
+def service_package(
+    session: Session, links: Links, batch_size: int = 100, ids: Sequence[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every published service (of the listings ``ids``, by default every published one), fully nested (the HSDS
+    ``service_package`` shape), listing by listing in name order; read in batches so that memory stays flat
+    however many listings there are."""
+    if ids is None:
+        ids = package_listing_ids(session)
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         loaded = {
@@ -1085,6 +1095,8 @@ def service_package(session: Session, links: Links, batch_size: int = 100) -> It
         }
         names = area_names(session, (loc for o in loaded.values() for loc in o.locations))
         for key in batch:
-            org = loaded[key]
+            org = loaded.get(key)
+            if org is None or org.status not in PUBLIC_STATUSES:  # deleted or withdrawn since the ids were read
+                continue
             for service in org.services:
                 yield service_full(org, service, links, names)

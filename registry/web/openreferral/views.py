@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, stream_with_context
-from werkzeug.exceptions import HTTPException
+from flask import Response, current_app, jsonify, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
 from registry.domain.paging import PageRequest
 from registry.extensions import db
@@ -13,20 +14,65 @@ from registry.web.links import public_url
 from registry.web.loaders import requested_page
 from registry.web.negotiation import json_error
 from registry.web.openreferral import bp
+from registry.web.operations import is_outage, streamed, unavailable_response
 
 FEED = "/openreferral"
+PACKAGE = "/data/openreferral.json"
+SERVER_ERROR = "Sorry, there is a problem with the service. Try again later."
 
 
-@bp.after_request
-def allow_any_origin(response: Response) -> Response:
+def _in_feed() -> bool:
+    return request.path in {FEED, PACKAGE} or request.path.startswith(f"{FEED}/")
+
+
+@bp.after_app_request
+def feed_responses(response: Response) -> Response:
+    """Every answer of the feed, including those made before its views could run (an unknown method is refused
+    while routing, before the blueprint is known): the CORS header, and errors in the JSON error envelope."""
+    if not _in_feed():
+        return response
     # ORUK compliance: any directory or app may read the feed from a browser.
     response.headers["Access-Control-Allow-Origin"] = "*"
+    if response.status_code >= 400 and not response.is_json:
+        status = response.status_code
+        known = default_exceptions.get(status)
+        message = SERVER_ERROR if status >= 500 or known is None else str(known.description)
+        envelope = json_error(status, message)
+        response.set_data(envelope.get_data())
+        response.mimetype = "application/json"
+    refused = request.routing_exception
+    if response.status_code == 405 and isinstance(refused, MethodNotAllowed) and "Allow" not in response.headers:
+        response.headers["Allow"] = ", ".join(sorted(refused.valid_methods or ()))
     return response
 
 
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Response:
-    return json_error(error.code or 500, error.description or "Sorry, there is a problem with the service")
+    status = error.code or 500
+    response = json_error(status, SERVER_ERROR if status == 500 else error.description or SERVER_ERROR)
+    for name, value in error.get_headers():  # Allow for a 405, Retry-After where given
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+@bp.errorhandler(OperationalError)
+@bp.errorhandler(DBAPIError)
+def database_error(error: DBAPIError) -> Response:
+    """The app's handler would answer a database outage with an HTML page; the feed answers JSON."""
+    if not is_outage(error):
+        raise error  # a bug, not an outage: a 500 (in the envelope, by http_error), logged by Flask
+    return unavailable_response(error, as_json=True)
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(error: Exception) -> Response:
+    """Any other failure: a 500 in the envelope, as the app's own handler (``errors.handle_unexpected``) would
+    give it, except where exceptions propagate (tests), so that bugs stay visible there."""
+    if current_app.config.get("PROPAGATE_EXCEPTIONS") or current_app.testing:
+        raise error
+    current_app.logger.exception("Unhandled error", exc_info=error)
+    return json_error(500, SERVER_ERROR)
 
 
 @bp.errorhandler(oruk.FeedQueryError)
@@ -178,14 +224,16 @@ def package() -> Response:
     """Every published service, fully nested: the HSDS service_package shape, streamed."""
     links = _links()
     session = db.session()
+    ids = oruk.package_listing_ids(session)  # before the answer starts: an outage here is a JSON 503
 
     def chunks() -> Any:
         yield "["
-        for position, item in enumerate(oruk.service_package(session, links)):
+        for position, item in enumerate(oruk.service_package(session, links, ids=ids)):
             yield ("," if position else "") + current_app.json.dumps(item)
         yield "]\n"
 
-    response = Response(stream_with_context(chunks()), mimetype="application/json")
+    # A failure once the answer has started drops the connection: the client sees an incomplete download.
+    response = Response(streamed(chunks()), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="openreferral-services.json"'
     response.headers["Link"] = f'<{public_url("public.about_data")}>; rel="describedby"'
     return response

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from flask import Response, render_template, stream_with_context
+from flask import Response, render_template
 
 from registry.extensions import db
 from registry.services import open_data
 from registry.web.links import public_url
+from registry.web.operations import streamed
 from registry.web.public import bp
 
 
@@ -18,7 +19,8 @@ def _listing_url(slug: str) -> str:
 
 
 def _download(chunks: Iterator[str], mimetype: str, filename: str) -> Response:
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    # The first chunk is made before the answer starts; a failure after that drops the connection (operations).
+    response = Response(streamed(chunks), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Link"] = f'<{public_url("public.data_licence")}>; rel="license"'
     return response
@@ -37,14 +39,18 @@ def data() -> str:
 @bp.get("/data/listings.csv")
 def data_csv() -> Response:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    chunks = open_data.csv_chunks(db.session(), _listing_url)
+    session = db.session()
+    ids = open_data.published_listing_ids(session)  # before the answer starts: an outage here is a 503
+    chunks = open_data.csv_chunks(session, _listing_url, ids)
     return _download(chunks, "text/csv; charset=utf-8", f"health-care-mutuals-listings-{stamp}.csv")
 
 
 @bp.get("/data/listings.json")
 def data_json() -> Response:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    chunks = open_data.json_chunks(db.session(), _listing_url)
+    session = db.session()
+    ids = open_data.published_listing_ids(session)  # before the answer starts: an outage here is a 503
+    chunks = open_data.json_chunks(session, _listing_url, ids)
     return _download(chunks, "application/json", f"health-care-mutuals-listings-{stamp}.json")
 
 
