@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -25,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
+    app.json = _RegistryJSONProvider(app)
     _configure_templates(app)
     _configure_database(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR.parent / "migrations"), render_as_batch=True)
@@ -60,6 +62,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # CSRF exemption is needed.
     app.register_blueprint(openreferral_bp)
 
+    from registry.web import limits
+
+    limits.init_app(app)
     _serve_frontend_assets(app)
     _configure_geocoder(app)
 
@@ -73,6 +78,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app
+
+
+class _RegistryJSONProvider(DefaultJSONProvider):
+    """JSON nested too deeply to parse (thousands of levels) is bad input, not a server fault: Python's parser
+    raises RecursionError, which ``request.get_json`` would let through as a 500. Here it becomes the ValueError
+    that Flask answers with a 400."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as error:
+            raise ValueError("The JSON is nested too deeply") from error
 
 
 def _configure_geocoder(app: Flask) -> None:

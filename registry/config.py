@@ -59,9 +59,15 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tokens last for the session; forms left open overnight still submit
     PER_PAGE = 20
+    # No form or API request needs more; larger bodies get a 413 before anything reads them. Imports run from
+    # the command line and are not limited.
+    MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_PER_PAGE = 100
     JSON_SORT_KEYS = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Per client address: requests to /api/v1 and /openreferral, and whole-register downloads.
+    API_RATE_LIMIT = "300 per minute"
+    DOWNLOAD_RATE_LIMIT = "30 per hour"
     RATELIMIT_HEADERS_ENABLED = True
     PROXY_FIX_HOPS = 0
     MAP_TILES: str | None = None
@@ -94,6 +100,9 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = True
+    # The suite calls the API thousands of times from one address; the limits' own tests set them low.
+    API_RATE_LIMIT = "100000 per minute"
+    DOWNLOAD_RATE_LIMIT = "100000 per minute"
 
 
 class ProductionConfig(Config):
@@ -178,6 +187,8 @@ def load_config(instance_path: Path, env_name: str | None = None) -> dict[str, A
     settings["SMTP_STARTTLS"] = _env_bool("SMTP_STARTTLS", settings["SMTP_STARTTLS"])
     settings["SMTP_FROM"] = _env("SMTP_FROM", settings["SMTP_FROM"])
     settings["COMMISSIONER_DOMAINS"] = _env("COMMISSIONER_DOMAINS", settings["COMMISSIONER_DOMAINS"])
+    settings["API_RATE_LIMIT"] = _env("API_RATE_LIMIT", settings["API_RATE_LIMIT"])
+    settings["DOWNLOAD_RATE_LIMIT"] = _env("DOWNLOAD_RATE_LIMIT", settings["DOWNLOAD_RATE_LIMIT"])
     settings["BASE_URL"] = _base_url(_env("BASE_URL"), name)
     settings["TRUSTED_HOSTS"] = trusted_hosts(settings["BASE_URL"], _env("TRUSTED_HOSTS"))
     return settings

@@ -4,6 +4,7 @@ from registry.models.accounts import AuditEvent, Membership, OutboxEmail, Role, 
 from registry.models.commissioning import Shortlist, ShortlistEntry
 from registry.models.gazetteer import GazetteerBuild, LocalAuthority, Outcode, Place, Postcode, Sector
 from registry.models.imports import ImportedRecord, ImportRun  # noqa: F401  (registers the import tables)
+from registry.models.limits import FieldRefused, FieldTooLong, column_limit, install_guard
 from registry.models.moderation import ChangeKind, ChangeRequest, Claim, ReviewStatus
 from registry.models.organisation import (
     LISTING_RECORD_LISTS,
@@ -33,6 +34,8 @@ from registry.models.reference import (
 )
 from registry.models.search import SearchFacet
 
+install_guard()
+
 __all__ = [
     "LISTING_RECORD_LISTS",
     "Assessment",
@@ -41,6 +44,8 @@ __all__ = [
     "ChangeKind",
     "ChangeRequest",
     "Claim",
+    "FieldRefused",
+    "FieldTooLong",
     "GazetteerBuild",
     "GovernanceModel",
     "Identifier",
@@ -75,4 +80,5 @@ __all__ = [
     "User",
     "UserSession",
     "Verification",
+    "column_limit",
 ]

@@ -116,7 +116,7 @@ class Claim(Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     role_at_organisation: Mapped[str] = mapped_column(String(200))
-    evidence: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text, info={"max_length": 5000})
     status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.PENDING.value)
     created_at: Mapped[datetime] = created_at_column()
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

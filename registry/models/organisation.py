@@ -118,8 +118,8 @@ class Organisation(Model):
     # The organisation that took this one over, as a source names it (a closed listing's successor).
     merged_into: Mapped[str | None] = mapped_column(String(300))
     provenance: Mapped[str] = mapped_column(String(20), default=ListingProvenance.SELF_REGISTERED)
-    description: Mapped[str] = mapped_column(Text, default="")
-    website: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="", info={"max_length": 5000})
+    website: Mapped[str | None] = mapped_column(String(300), info={"web_address": True})
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(40))
     # Partial ISO dates (YYYY, YYYY-MM or YYYY-MM-DD): sources often give only a month or a year.
@@ -222,7 +222,7 @@ class MemberClass(Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(200))
     kind_code: Mapped[str] = mapped_column(ForeignKey("member_class_kind.code"))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", info={"max_length": 1000})
     member_count: Mapped[int | None] = mapped_column(Integer)
     voting_rule: Mapped[str | None] = mapped_column(String(40))
     vote_share_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
@@ -285,7 +285,7 @@ class Service(Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     service_type_code: Mapped[str] = mapped_column(ForeignKey("service_type.code"), index=True)
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
 
     organisation: Mapped[Organisation] = relationship(back_populates="services")
     service_type: Mapped[ServiceType] = relationship(lazy="joined")
@@ -316,7 +316,7 @@ class Location(Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(200), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(Text, default="", info={"max_length": 500})
     postcode: Mapped[str | None] = mapped_column(String(8))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
@@ -337,10 +337,10 @@ class Source(Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(300))
     publisher: Mapped[str | None] = mapped_column(String(200))
-    url: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(500), info={"web_address": True})
     published: Mapped[str | None] = mapped_column(String(10))
     licence: Mapped[str | None] = mapped_column(String(100))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
     # The listing's facts this source supports, by their keys in the listing data ("legal_form",
     # "locations"...); None when the source does not say (a person's own edits).
     facts: Mapped[list[str] | None] = mapped_column(JSON)

@@ -39,8 +39,15 @@ from registry.services.listings import listing_as_dict
 from registry.services.revisions import record_revision
 
 # The facts a moderator checks before a listing is verified: once verified, changes to them wait for review.
+# Identity and contact facts are among them: a verified listing renamed "NHS England (Official)" with a phishing
+# website must not go live while still showing "Verified".
 VERIFIED_FACT_KEYS = frozenset(
     {
+        "name",
+        "trading_names",
+        "website",
+        "email",
+        "phone",
         "legal_form",
         "identifiers",
         "governance_model",

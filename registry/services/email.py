@@ -20,7 +20,8 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from registry.models import OutboxEmail
+from registry.domain.text import clean_line
+from registry.models import OutboxEmail, column_limit
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,10 @@ class SmtpSettings:
 def send_email(session: Session, to: str, subject: str, body: str, smtp: SmtpSettings | None = None) -> OutboxEmail:
     """Put a plain-text email in the outbox and, if SMTP is configured, send it and record how that went.
 
-    ``smtp`` defaults to the current app's configuration.
+    ``smtp`` defaults to the current app's configuration. The subject is made one clean line, whatever names it
+    carries (a listing's name with a line break once made sending fail), and cut to the column's length.
     """
+    subject = clean_line(subject)[: column_limit(OutboxEmail.subject)]
     email = OutboxEmail(to=to, subject=subject, body=body)
     session.add(email)
     session.flush()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from registry.models import FieldRefused
 from registry.web.negotiation import json_error, wants_json
 
 MESSAGES = {
@@ -15,13 +16,26 @@ MESSAGES = {
     403: ("You do not have permission to see this page", "Sign in with an account that has access."),
     404: ("Page not found", "If you typed the web address, check it is correct."),
     405: ("That action is not allowed here", "Go back and try again."),
+    413: ("What you sent is too large", "Send less at once, then try again."),
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
     503: ("Sorry, the service is unavailable", "Try again in a few minutes."),
 }
 
 
+def _rollback() -> None:
+    """End a failed transaction before the error page is made: a page that reads the database (the layout's
+    navigation, a signed-in user) would otherwise fail again on PostgreSQL with PendingRollbackError."""
+    from registry.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself may be gone; the page must still be made
+        current_app.logger.warning("Rolling back before an error page failed", exc_info=True)
+
+
 def _render(status: int, description: str | None = None) -> tuple[Any, int]:
+    _rollback()
     title, advice = MESSAGES.get(status, ("Sorry, there is a problem", "Try again later."))
     if wants_json():
         return json_error(status, description or title), status
@@ -48,6 +62,13 @@ def handle_csrf_error(error: CSRFError) -> tuple[Any, int]:
         ),
         400,
     )
+
+
+def handle_field_refused(error: FieldRefused) -> tuple[Any, int]:
+    """A value its column must not hold (too long, or not a web address) got past the forms to the database
+    layer: it is the input that is wrong, so a 400 that says what to enter, not a 500."""
+    current_app.logger.warning("Refused a value: %s", error)
+    return _render(400, error.advice)
 
 
 def handle_untrusted_host(error: SecurityError) -> tuple[Any, int, dict[str, str]]:
@@ -82,6 +103,7 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_null_characters)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(SecurityError, handle_untrusted_host)
+    app.register_error_handler(FieldRefused, handle_field_refused)
     app.register_error_handler(HTTPException, handle_http_exception)
     if not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

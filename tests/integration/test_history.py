@@ -80,29 +80,29 @@ def test_two_people_editing_at_once_the_second_is_refused_with_both_versions_and
 
     saved = representative.post(page, data={**ABOUT, **first, "description": "We now also cover Rotherham."})
     assert saved.status_code == 302
-    refused = colleague.post(page, data={**ABOUT, **second, "phone": "0114 496 0123"})
+    refused = colleague.post(page, data={**ABOUT, **second, "founded": "2018"})
     conflict = checked_page(refused, 409)
     assert conflict.h1.get_text(strip=True) == "Someone else changed this listing while you were editing it"
     rows = {row.th.get_text(strip=True): row for row in conflict.select("tbody tr")}
-    assert set(rows) == {"Description", "Phone"}
+    assert set(rows) == {"Description", "Founded"}
     assert "We now also cover Rotherham." in rows["Description"].get_text()  # the saved version
     assert "owned by the people" in rows["Description"].get_text()  # what the second person had
-    assert "0114 496 0123" in rows["Phone"].get_text()  # their unsaved change, shown so it is not lost
-    assert "0114 496 0000" in rows["Phone"].get_text()
+    assert "2018" in rows["Founded"].get_text()  # their unsaved change, shown so it is not lost
+    assert "2019" in rows["Founded"].get_text()
 
     org = _listing(session, slug)
     assert org.description == "We now also cover Rotherham."
-    assert org.phone == "0114 496 0000"
+    assert org.founded == "2019"
     # After reloading, the second person's save goes through on top of the first.
     again = open_form(colleague, page)
     assert (
         colleague.post(
-            page, data={**ABOUT, **again, "description": org.description, "phone": "0114 496 0123"}
+            page, data={**ABOUT, **again, "description": org.description, "founded": "2018"}
         ).status_code
         == 302
     )
     org = _listing(session, slug)
-    assert (org.description, org.phone) == ("We now also cover Rotherham.", "0114 496 0123")
+    assert (org.description, org.founded) == ("We now also cover Rotherham.", "2018")
 
 
 def test_child_only_changes_move_the_version_on_so_concurrent_governance_edits_conflict(
@@ -175,8 +175,11 @@ def test_a_moderator_restores_an_earlier_revision_as_a_new_revision(
 ) -> None:
     slug = published_listing(representative, moderator, session)
     page = f"/manage/listings/{slug}/about"
-    representative.post(page, data={**ABOUT, **open_form(representative, page), "name": "Riverside Care Ltd"})
-    assert _listing(session, slug).name == "Riverside Care Ltd"
+    # A moderator may restore an edit that went live at once: a representative's new description.
+    representative.post(
+        page, data={**ABOUT, **open_form(representative, page), "description": "Homecare, now in Leeds too."}
+    )
+    assert _listing(session, slug).description == "Homecare, now in Leeds too."
     history = moderator.get(f"/organisations/{slug}/history")
     token, version = csrf_token_from(history), _listing(session, slug).version
     response = moderator.post(
@@ -184,7 +187,7 @@ def test_a_moderator_restores_an_earlier_revision_as_a_new_revision(
     )
     assert response.status_code == 302
     org = _listing(session, slug)
-    assert org.name == "Riverside Homecare Co-operative"
+    assert org.description == ABOUT["description"]
     assert org.status == "published"  # restoring brings back content, never an old review status
     revisions = session.scalars(select(Revision).where(Revision.organisation_id == org.id)).all()
     assert [r.number for r in revisions] == list(range(1, 9))
@@ -195,7 +198,7 @@ def test_a_moderator_restores_an_earlier_revision_as_a_new_revision(
         f"/moderate/listings/{slug}/revisions/7/restore", data={"csrf_token": token, "version": str(version)}
     )
     assert response.status_code == 302
-    assert _listing(session, slug).name == "Riverside Homecare Co-operative"
+    assert _listing(session, slug).description == ABOUT["description"]
     # Representatives cannot restore.
     assert (
         representative.post(

@@ -189,9 +189,10 @@ def test_other_changes_to_a_verified_listing_go_live_at_once(
     slug = published_listing(representative, moderator, session)
     from tests.integration.test_registration import ABOUT
 
-    response = post_step(representative, f"/manage/listings/{slug}/about", {**ABOUT, "phone": "0114 496 0999"})
+    description = "Homecare across Sheffield and Rotherham, owned by the people who give and receive care."
+    response = post_step(representative, f"/manage/listings/{slug}/about", {**ABOUT, "description": description})
     assert response.location == f"/manage/listings/{slug}"
-    assert _listing(session, slug).phone == "0114 496 0999"
+    assert _listing(session, slug).description == description
     assert session.scalar(select(ChangeRequest).where(ChangeRequest.status == "pending")) is None
 
 

@@ -160,7 +160,7 @@ NEAR = {
     "governance_model": "multi_stakeholder",
     "region": "E12000003",
     "description": "Homecare and a care home in Sheffield, owned by the people who use them and the staff.",
-    "website": "www.example-feed-coop.org.uk",
+    "website": "https://www.example-feed-coop.org.uk",
     "email": "hello@example-feed-coop.org.uk",
     "identifiers": [{"scheme": "GB-MPR", "value": "31234R"}],
     "services": [

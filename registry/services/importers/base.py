@@ -64,6 +64,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tqdm import tqdm
 
 from registry.domain.postcodes import PostcodeKind, parse_postcode_query
+from registry.domain.text import clean_line, is_web_address
 from registry.domain.validator import assess_all, rules_basis
 from registry.models import (
     LISTING_RECORD_LISTS,
@@ -84,6 +85,7 @@ from registry.models import (
 )
 from registry.models.gazetteer import Outcode, Postcode, Sector
 from registry.models.imports import ImportedRecord, ImportRun, ImportRunStatus
+from registry.models.limits import too_long
 from registry.services.assessments import listing_facts, store_assessments
 from registry.services.commissioning import spreadsheet_safe
 from registry.services.driver import driver_cursor
@@ -256,8 +258,43 @@ class Importer(ABC):
 
 
 def clean_text(value: str | None) -> str:
-    """One line of text: inner whitespace and newlines collapsed, ends trimmed."""
-    return " ".join((value or "").split())
+    """One line of text: NFKC, no control or invisible (zero-width, bidirectional) characters, inner whitespace
+    and newlines collapsed, ends trimmed (``registry.domain.text.clean_line``)."""
+    return clean_line(value)
+
+
+# Where each part of a row's listing data is stored, so a row is checked against the columns' limits before it
+# is written (rows are inserted in bulk, past the ORM's guard).
+_ROW_COLUMNS: tuple[tuple[str | None, Any], ...] = (
+    (None, Organisation.__table__),
+    ("locations", Location.__table__),
+    ("identifiers", Identifier.__table__),
+    ("services", Service.__table__),
+    ("sources", Source.__table__),
+)
+_ROW_KEYS = {"region": "region_code", "legal_form": "legal_form_code", "governance_model": "governance_model_code"}
+
+
+def column_problems(row: SourceRow) -> list[str]:
+    """Why ``row`` cannot be stored as it is: texts longer than their columns allow. A web address that is
+    not http or https is dropped with a warning instead, as it is only a detail of the listing."""
+    data = row.data
+    website = data.get("website")
+    if website and not is_web_address(website):
+        row.warnings.append(f"The website {website[:80]!r} is not an http or https address: left out")
+        data["website"] = None
+    for source in data.get("sources", []):
+        if source.get("url") and not is_web_address(source["url"]):
+            source["url"] = None
+    problems: list[str] = []
+    for key, table in _ROW_COLUMNS:
+        items = [data] if key is None else data.get(key) or []
+        for item in items:
+            values = {_ROW_KEYS.get(name, name): value for name, value in item.items()}
+            if key is None and data.get("origin"):
+                values["origin_parent_body"] = data["origin"].get("parent_body")
+            problems.extend(f"The {problem}: the row is not imported" for problem in too_long(table, values))
+    return problems
 
 
 def address_lines(*parts: str | None) -> str:
@@ -993,6 +1030,10 @@ class ImportRunner:
         with session.no_autoflush:
             for row in rows:
                 labels.check(row)
+                problems = column_problems(row)
+                if problems:
+                    rejected.append(Problem(row.line, row.source_key, row.name, "; ".join(problems)))
+                    continue
                 org = batch.find(row)
                 if org is None:
                     if not row.wanted:

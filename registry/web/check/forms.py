@@ -10,10 +10,29 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.domain import labels
 from registry.domain.reference_data import load_vocabulary
+from registry.domain.text import clean_line, clean_lines
+from registry.models import BoardSeat, MemberClass, SignificantControl, column_limit
+
+
+def fits(attribute: Any, what: str) -> Length:
+    """A ``Length`` validator whose limit is the column's, so the form and the database agree."""
+    limit = column_limit(attribute)
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+
+
+def one_line(value: Any) -> Any:
+    """Filter for one-line fields: NFKC, no control or invisible characters, whitespace collapsed."""
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def several_lines(value: Any) -> Any:
+    """Filter for text areas: as ``one_line`` but keeping line breaks."""
+    return clean_lines(value) if isinstance(value, str) else value
 
 
 def options(pairs: Any) -> list[SelectChoice]:
@@ -50,7 +69,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class MemberClassForm(Form):
-    name = StringField("Name of the class")
+    name = StringField("Name of the class", validators=[fits(MemberClass.name, "The class's name")], filters=[one_line])
     kind = SelectField("Who the members are", choices=[], validate_choice=False)
     count = StringField("Number of members")
     voting_rule = SelectField(
@@ -71,8 +90,10 @@ class BoardSeatForm(Form):
         "How these seats are filled", choices=_choices(labels.BOARD_SEAT_SOURCE.items()), validate_choice=False
     )
     seats = StringField("Number of seats")
-    member_class = StringField("Elected by (name of the member class)")
-    appointer = StringField("Appointed by")
+    member_class = StringField("Elected by (name of the member class)", filters=[one_line])
+    appointer = StringField(
+        "Appointed by", validators=[fits(BoardSeat.appointed_by, "Who appoints them")], filters=[one_line]
+    )
     appointer_is_public_body = RadioField(
         "The appointing body is a public body", choices=YES_NO_UNKNOWN, default="", validate_choice=False
     )
@@ -80,7 +101,11 @@ class BoardSeatForm(Form):
 
 
 class SignificantControlForm(Form):
-    name = StringField("Name of the person or body")
+    name = StringField(
+        "Name of the person or body",
+        validators=[fits(SignificantControl.name, "The name")],
+        filters=[one_line],
+    )
     natures_of_control = MultiCheckboxField("Their control", choices=NATURES_OF_CONTROL, validate_choice=False)
     is_for_profit = RadioField(
         "It is a for-profit company, fund or investor", choices=YES_NO_UNKNOWN, default="", validate_choice=False
@@ -118,7 +143,7 @@ class EmployeeOwnershipForm(Form):
 
 
 class StructureForm(FlaskForm):
-    name = StringField("Organisation name")
+    name = StringField("Organisation name", filters=[one_line])
     legal_form = SelectField("Legal form", choices=[], validate_choice=False)
     origin = SelectField("How it started", choices=_choices(labels.ORIGIN.items()), validate_choice=False)
     spin_out_programme = SelectField(

@@ -27,10 +27,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Optional, ValidationError
 
 from registry.domain import labels
 from registry.domain.identifiers import load_identifier_schemes
+from registry.domain.text import is_web_address
+from registry.models import BoardSeat, Claim, Identifier, Location, MemberClass, Organisation, column_limit
 from registry.services.gazetteer import load_lad_regions
 from registry.web.check.forms import (
     YES_NO_UNKNOWN,
@@ -41,17 +43,14 @@ from registry.web.check.forms import (
     SignificantControlForm,
     _choices,
     _vocabulary_choices,
+    fits,
+    one_line,
     options,
+    several_lines,
 )
 
-MAX_TEXT = 300
-MAX_LONG_TEXT = 5000
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _PHONE = re.compile(r"^[0-9 +()\-]{6,40}$")
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class PartialDate:
@@ -98,8 +97,7 @@ class Percentage:
 
 def web_address(form: Any, field: Any) -> None:
     """Only http and https addresses with a host: a ``javascript:`` link must never reach a listing page."""
-    value = field.data or ""
-    if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", value, re.IGNORECASE):
+    if not is_web_address(field.data):
         raise ValidationError("Enter a web address that starts with https://, like https://www.example.org")
 
 
@@ -113,27 +111,37 @@ class AboutStepForm(StepForm):
         "Organisation name",
         validators=[
             InputRequired("Enter the organisation's name"),
-            Length(max=MAX_TEXT, message="Organisation name must be 300 characters or fewer"),
+            fits(Organisation.name, "Organisation name"),
         ],
-        filters=[_strip],
+        filters=[one_line],
     )
-    trading_names = TextAreaField("Other names it uses (optional)", filters=[_strip])
+    trading_names = TextAreaField("Other names it uses (optional)", filters=[several_lines])
     description = TextAreaField(
         "What the organisation does",
-        validators=[Length(max=MAX_LONG_TEXT, message="Description must be 5,000 characters or fewer")],
-        filters=[_strip],
+        validators=[fits(Organisation.description, "Description")],
+        filters=[several_lines],
     )
-    website = StringField("Website (optional)", validators=[Optional(), web_address], filters=[_strip])
+    website = StringField(
+        "Website (optional)",
+        validators=[Optional(), fits(Organisation.website, "Web address"), web_address],
+        filters=[one_line],
+    )
     email = StringField(
         "Contact email address (optional)",
-        validators=[Optional(), Length(max=254), Email("Enter an email address like name@example.org")],
-        filters=[_strip],
+        validators=[
+            Optional(),
+            fits(Organisation.email, "Email address"),
+            Email("Enter an email address like name@example.org"),
+        ],
+        filters=[one_line],
     )
-    phone = StringField("Phone number (optional)", validators=[Optional()], filters=[_strip])
+    phone = StringField("Phone number (optional)", validators=[Optional()], filters=[one_line])
     founded = StringField("When it was founded (optional)", validators=[Optional(), PartialDate("when it was founded")])
     origin = SelectField("How it started", choices=_choices(labels.ORIGIN.items()), validate_choice=False)
     origin_parent_body = StringField(
-        "The body it spun out of (optional)", validators=[Optional(), Length(max=MAX_TEXT)], filters=[_strip]
+        "The body it spun out of (optional)",
+        validators=[Optional(), fits(Organisation.origin_parent_body, "The body it spun out of")],
+        filters=[one_line],
     )
     origin_programme = SelectField(
         "Spin-out programme", choices=_choices(labels.SPIN_OUT_PROGRAMME.items()), validate_choice=False
@@ -158,8 +166,9 @@ class AboutStepForm(StepForm):
 
     def validate_trading_names(self, field: Field) -> None:
         names = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
-        if len(names) > 10 or any(len(name) > MAX_TEXT for name in names):
-            raise ValidationError("Enter up to 10 other names, one on each line, each 300 characters or fewer")
+        limit = column_limit(Organisation.name)
+        if len(names) > 10 or any(len(name) > limit for name in names):
+            raise ValidationError(f"Enter up to 10 other names, one on each line, each {limit} characters or fewer")
 
     def validate_origin_programme(self, field: Field) -> None:
         if field.data and field.data not in labels.SPIN_OUT_PROGRAMME:
@@ -177,7 +186,7 @@ def identifier_scheme_choices() -> tuple[tuple[str, str], ...]:
 
 class IdentifierForm(Form):
     scheme = SelectField("Register", choices=[], validate_choice=False)
-    value = StringField("Number or code", filters=[_strip])
+    value = StringField("Number or code", validators=[fits(Identifier.value, "The number or code")], filters=[one_line])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -194,11 +203,17 @@ class LegalStepForm(StepForm):
 
 
 class ListingMemberClassForm(MemberClassForm):
-    description = TextAreaField("Who can join this class (optional)", filters=[_strip])
+    description = TextAreaField(
+        "Who can join this class (optional)",
+        validators=[fits(MemberClass.description, "Who can join")],
+        filters=[several_lines],
+    )
 
 
 class ListingBoardSeatForm(BoardSeatForm):
-    role = StringField("Name of these seats (optional)", filters=[_strip])
+    role = StringField(
+        "Name of these seats (optional)", validators=[fits(BoardSeat.role, "The seats' name")], filters=[one_line]
+    )
     is_non_executive = RadioField("Non-executive seats", choices=YES_NO_UNKNOWN, default="", validate_choice=False)
 
 
@@ -253,9 +268,11 @@ def local_authority_groups() -> tuple[tuple[str, str, tuple[tuple[str, str], ...
 
 
 class LocationForm(Form):
-    name = StringField("Name of the place (optional)", filters=[_strip])
-    address = TextAreaField("Address", filters=[_strip])
-    postcode = StringField("Postcode", filters=[_strip])
+    name = StringField(
+        "Name of the place (optional)", validators=[fits(Location.name, "The place's name")], filters=[one_line]
+    )
+    address = TextAreaField("Address", validators=[fits(Location.address, "Address")], filters=[several_lines])
+    postcode = StringField("Postcode", filters=[one_line])
     is_registered_office = BooleanField("This is the registered office")
 
 
@@ -284,16 +301,19 @@ class WithdrawForm(FlaskForm):
 class ClaimForm(FlaskForm):
     role_at_organisation = StringField(
         "Your role at the organisation",
-        validators=[InputRequired("Enter your role at the organisation"), Length(max=200)],
-        filters=[_strip],
+        validators=[
+            InputRequired("Enter your role at the organisation"),
+            fits(Claim.role_at_organisation, "Your role"),
+        ],
+        filters=[one_line],
     )
     evidence = TextAreaField(
         "How can we check that you represent it?",
         validators=[
             InputRequired("Tell us how we can check that you represent the organisation"),
-            Length(max=MAX_LONG_TEXT, message="Evidence must be 5,000 characters or fewer"),
+            fits(Claim.evidence, "Evidence"),
         ],
-        filters=[_strip],
+        filters=[several_lines],
     )
 
 
@@ -301,7 +321,7 @@ class ClaimSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Organisation name", filters=[_strip])
+    q = StringField("Organisation name", filters=[one_line])
 
 
 # Add-another and remove buttons: "add-identifier", "remove-location-2" and the /check form's own.

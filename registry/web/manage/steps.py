@@ -139,8 +139,16 @@ def legal_initial(org: Organisation) -> dict[str, Any]:
     }
 
 
+def _field_errors(form: Any) -> dict[str, str]:
+    """The messages of the fields' own validators (lengths, chiefly), before the step's checks add theirs."""
+    from registry.web.manage.forms import form_errors
+
+    form.validate()
+    return form_errors(form)
+
+
 def legal_read(form: LegalStepForm, org: Organisation | None, session: Session) -> StepResult:
-    result = StepResult()
+    result = StepResult(errors=_field_errors(form))
     legal_form = form.legal_form.data or None
     if legal_form and legal_form not in dict(_vocabulary_choices("legal_forms")):
         result.errors["legal_form"] = "Choose a legal form from the list"
@@ -305,7 +313,7 @@ def _listing_governance(
 
 
 def governance_read(form: GovernanceStepForm, org: Organisation | None, session: Session) -> StepResult:
-    result = StepResult()
+    result = StepResult(errors=_field_errors(form))
     data, rows = structure_data(form)
     governance_model = data.pop("governance_model", None)
     data.pop("version", None)
@@ -363,7 +371,7 @@ def _region_codes() -> set[str]:
 
 
 def services_read(form: ServicesStepForm, org: Organisation | None, session: Session) -> StepResult:
-    result = StepResult()
+    result = StepResult(errors=_field_errors(form))
     known_services = {code for _, pairs in service_groups() for code, _ in pairs}
     services = list(dict.fromkeys(form.services.data or []))
     if any(code not in known_services for code in services):
