@@ -369,6 +369,7 @@ _SCALARS = (
     "verification",
     "registered_status",
     "dissolved_on",
+    "merged_into",
     "provenance",
     "description",
     "website",
