@@ -96,4 +96,14 @@ def client(app: Flask, session: Session) -> FlaskClient:
     return app.test_client()
 
 
+@pytest.fixture
+def fresh_rate_limits() -> Iterator[None]:
+    """Rate limits counted from zero, for tests that sign in or post often (``pytestmark`` in their module)."""
+    from registry.extensions import limiter
+
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -10,6 +10,8 @@ shared storage.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app
 
 from registry.extensions import limiter
@@ -28,11 +30,13 @@ def _download_limit() -> str:
 
 def init_app(app: Flask) -> None:
     for name in LIMITED_BLUEPRINTS:
-        limiter.limit(_api_limit)(app.blueprints[name])
+        blueprint: Any = app.blueprints[name]
+        limiter.limit(_api_limit)(blueprint)
     for endpoint in DOWNLOAD_ENDPOINTS:
         # The limiter checks a decorated view's limits when the view is called, so the registered view is
         # replaced by its decorated form (set here, beside the other limits, rather than on each view).
-        app.view_functions[endpoint] = limiter.limit(_download_limit)(app.view_functions[endpoint])
+        view: Any = app.view_functions[endpoint]
+        app.view_functions[endpoint] = limiter.limit(_download_limit)(view)
     storage = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
     if app.config.get("ENV_NAME") == "production" and storage.startswith("memory://"):
         app.logger.warning(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import statistics
 import time
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,22 +18,14 @@ from sqlalchemy.orm import Session
 from registry.config import ConfigurationError, load_config, trusted_hosts
 from registry.extensions import limiter
 from registry.models import OutboxEmail, User, UserSession
-from tests.support.accounts import PASSWORD, csrf_token_from, make_user, post_form, sign_in
+from tests.support.accounts import PASSWORD, csrf_token_from, make_user, outbox_to, post_form, sign_in
 from tests.support.pages import checked_page, text_of
 
 OWNER_PASSWORD = "lantern orchard velvet quiver"
 ATTACKER_PASSWORD = "crimson harbour mango tilt"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-def outbox_to(session: Session, email: str) -> list[OutboxEmail]:
-    return list(session.scalars(select(OutboxEmail).where(OutboxEmail.to == email).order_by(OutboxEmail.id)))
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def account_link(email: OutboxEmail) -> str:
@@ -80,10 +72,7 @@ def test_emailed_links_use_the_configured_base_url_whatever_the_host(
     assert listing["data"][0]["url"].startswith("https://registry.example.org/organisations/")
 
 
-def test_production_refuses_to_start_without_a_base_url(
-    tmp_path,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-) -> None:
+def test_production_refuses_to_start_without_a_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REGISTRY_SECRET_KEY", "x" * 64)
     monkeypatch.setenv("REGISTRY_DATABASE_URL", "postgresql+psycopg://registry@db/registry")
     monkeypatch.delenv("REGISTRY_BASE_URL", raising=False)

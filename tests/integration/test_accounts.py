@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,12 +13,12 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.extensions import limiter
 from registry.models import AuditEvent, OutboxEmail, Role, User
 from tests.support.accounts import (
     PASSWORD,
     csrf_token_from,
     make_user,
+    outbox_to,
     post_form,
     sign_in,
 )
@@ -28,15 +27,7 @@ from tests.support.pages import checked_page, text_of
 NEW_PASSWORD = "lantern orchard velvet quiver"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-def outbox_to(session: Session, email: str) -> list[OutboxEmail]:
-    return list(session.scalars(select(OutboxEmail).where(OutboxEmail.to == email.lower()).order_by(OutboxEmail.id)))
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def link_in(email: OutboxEmail) -> str:

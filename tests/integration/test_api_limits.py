@@ -4,20 +4,13 @@ no limit at all; production without shared limit storage kept per-worker counts 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from registry.extensions import limiter
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @pytest.mark.parametrize("path", ["/api/v1/organisations", "/api/v1/rulesets", "/openreferral/services"])
@@ -49,7 +42,7 @@ def test_whole_register_downloads_have_their_own_tighter_limit(
 
 
 def test_production_without_shared_limit_storage_warns_loudly(
-    tmp_path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from registry import create_app
 

@@ -6,7 +6,6 @@ single-line names and clean email headers; invisible characters stripped from na
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -15,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.domain.text import clean_line, clean_lines, is_web_address
-from registry.extensions import limiter
-from registry.models import ChangeRequest, FieldTooLong, Organisation, Role, Source, Verification
+from registry.models import ChangeRequest, FieldTooLong, Organisation, Source, Verification
 from registry.services.email import send_email
-from tests.support.accounts import make_user, sign_in
+from tests.support.accounts import signed_in_client
 from tests.support.pages import checked_page, text_of
 from tests.support.registration import ABOUT, LEGAL, SERVICES, post_step, register
 
@@ -26,19 +24,12 @@ ZERO_WIDTH = "\u200b"
 RIGHT_TO_LEFT_OVERRIDE = "\u202e"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @pytest.fixture
 def representative(app: Flask, session: Session) -> FlaskClient:
-    make_user(session, "rep@bad-input.example.org", Role.REPRESENTATIVE)
-    client = app.test_client()
-    assert sign_in(client, "rep@bad-input.example.org").status_code == 302
-    return client
+    return signed_in_client(app, session, "rep@bad-input.example.org")
 
 
 def _listing(session: Session, slug: str) -> Organisation:
@@ -214,7 +205,8 @@ def test_zero_width_and_bidirectional_characters_are_stripped_from_names(
     name = f"Anglian{ZERO_WIDTH} Community {RIGHT_TO_LEFT_OVERRIDE}Enterprise\ufeff"
     slug = register(representative, about={**ABOUT, "name": name})
     assert _listing(session, slug).name == "Anglian Community Enterprise"
-    assert clean_line("\uff32\uff49\uff50\uff50\uff4c\uff45\uff5a\u00a0CIC") == "Ripplez CIC"  # NFKC: full-width letters, no-break space
+    # NFKC: full-width letters and a no-break space become their ordinary forms.
+    assert clean_line("\uff32\uff49\uff50\uff50\uff4c\uff45\uff5a\u00a0CIC") == "Ripplez CIC"
     assert clean_lines("First line\u200b\r\nSecond\x00 line\n") == "First line\nSecond line"
 
 

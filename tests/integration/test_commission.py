@@ -4,7 +4,6 @@ notes, side-by-side comparison, and the automatic and moderator-granted commissi
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.extensions import limiter
 from registry.models import AuditEvent, Organisation, Role, Shortlist, ShortlistEntry, User
 from registry.services import commissioning
 from tests.support.accounts import csrf_token_from, make_user, post_form, sign_in
@@ -79,11 +77,7 @@ def homecare() -> list[dict[str, str]]:
     return [{"code": "hsc-homecare"}]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @pytest.fixture

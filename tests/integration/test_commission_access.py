@@ -7,7 +7,6 @@ shortlist is "not found" on every route, whoever asks, admins included.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.extensions import limiter
 from registry.models import Organisation, Role, Shortlist, User
 from registry.services import commissioning
 from tests.support.accounts import csrf_token_from, make_user, sign_in
@@ -71,11 +69,7 @@ ROUTES = [
 SHORTLIST_ROUTES = [route for route in ROUTES if "{shortlist}" in route.path]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def _shortlist_for(session: Session, user: User, name: str = "Mine") -> int:

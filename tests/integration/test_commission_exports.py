@@ -10,7 +10,6 @@ import json
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree
@@ -21,7 +20,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.extensions import limiter
 from registry.models import Assessment, ListingStatus, Organisation, Role, Service, ServiceArea, ServiceType
 from registry.services import commissioning
 from registry.services.listings import get_listing, listing_as_dict
@@ -34,11 +32,7 @@ from tests.support.pages import checked_page
 TODAY = datetime.now(UTC).date().isoformat()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @pytest.fixture

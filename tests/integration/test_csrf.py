@@ -3,15 +3,13 @@ CSRF on). The JSON API is the one exemption, so it must not act on a session coo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
-from registry.extensions import csrf, limiter
+from registry.extensions import csrf
 from tests.support.accounts import PASSWORD, csrf_token_from, make_user, sign_in
 from tests.support.pages import checked_page
 
@@ -42,11 +40,7 @@ def _path(app: Flask, rule: Rule) -> str:
         return rule.build(values, append_unknown=False)[1]  # type: ignore[index]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def test_csrf_protection_is_on_in_the_test_configuration(app: Flask) -> None:

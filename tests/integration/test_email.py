@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.extensions import limiter
 from registry.models import OutboxEmail
 from registry.services.email import SmtpSettings, send_email
 from tests.support.accounts import PASSWORD, post_form
@@ -58,11 +57,7 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
         controller.stop()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def test_without_smtp_the_email_is_kept_in_the_outbox_and_not_sent(app: Flask, session: Session) -> None:

@@ -4,8 +4,6 @@ and search, /manage, check your answers, each step's form, /moderate, the audit 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
@@ -13,7 +11,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.extensions import limiter
 from registry.models import ChangeRequest, Claim, Organisation, Role
 from tests.integration.test_moderation import decide, submit
 from tests.integration.test_registration import ABOUT, GOVERNANCE, LEGAL, SERVICES, _hidden, post_step
@@ -44,11 +41,7 @@ SERVICES_FIELDS = {"locations-0-name": payload("placename"), "locations-0-addres
 WEBSITE = 'https://evil.example.org/"><script>alert("website")</script>'
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def assert_inert(html: str, markers: tuple[str, ...] = ()) -> None:

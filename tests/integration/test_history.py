@@ -3,8 +3,6 @@ with both versions, and neither overwrites the other; a moderator restores an ea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -12,7 +10,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from registry.extensions import limiter
 from registry.models import Membership, Organisation, Revision, Role, User
 from registry.services.editing import (
     changes,
@@ -29,11 +26,7 @@ from tests.support.pages import checked_page, text_of
 REP = "rep@riverside.example.org"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def _client(app: Flask, session: Session, email: str, role: Role) -> FlaskClient:
@@ -96,9 +89,7 @@ def test_two_people_editing_at_once_the_second_is_refused_with_both_versions_and
     # After reloading, the second person's save goes through on top of the first.
     again = open_form(colleague, page)
     assert (
-        colleague.post(
-            page, data={**ABOUT, **again, "description": org.description, "founded": "2018"}
-        ).status_code
+        colleague.post(page, data={**ABOUT, **again, "description": org.description, "founded": "2018"}).status_code
         == 302
     )
     org = _listing(session, slug)

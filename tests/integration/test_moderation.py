@@ -4,15 +4,12 @@ suspending hides without deleting; moderators make commissioners; the audit log 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.extensions import limiter
 from registry.models import (
     AuditEvent,
     ChangeRequest,
@@ -32,11 +29,7 @@ from tests.support.pages import checked_page, text_of
 REP = "rep@riverside.example.org"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def _client(app: Flask, session: Session, email: str, role: Role) -> FlaskClient:

@@ -7,7 +7,6 @@ does not reveal which drafts exist. Anonymous visitors are sent to sign in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -16,7 +15,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.extensions import limiter
 from registry.models import ChangeRequest, Claim, Membership, Organisation, Role, User
 from registry.services.registration import make_claim, start_draft
 from registry.services.registration import submit_for_review as submit_service
@@ -97,11 +95,7 @@ ROUTES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @dataclass

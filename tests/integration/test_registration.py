@@ -4,35 +4,24 @@ the gazetteer; repeatable rows without JavaScript; resuming a draft; withdrawing
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.extensions import limiter
-from registry.models import ChangeRequest, ListingStatus, Membership, Organisation, OutboxEmail, Revision, Role
-from tests.support.accounts import csrf_token_from, make_user, sign_in
+from registry.models import ChangeRequest, ListingStatus, Membership, Organisation, OutboxEmail, Revision
+from tests.support.accounts import csrf_token_from, signed_in_client
 from tests.support.pages import checked_page, text_of
 from tests.support.registration import ABOUT, GOVERNANCE, LEGAL, SERVICES, post_step, register
 from tests.support.registration import hidden_value as _hidden
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @pytest.fixture
 def representative(app: Flask, session: Session) -> FlaskClient:
-    make_user(session, "rep@riverside.example.org", Role.REPRESENTATIVE)
-    client = app.test_client()
-    assert sign_in(client, "rep@riverside.example.org").status_code == 302
-    return client
+    return signed_in_client(app, session, "rep@riverside.example.org")
 
 
 def _listing(session: Session, slug: str) -> Organisation:

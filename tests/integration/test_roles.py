@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -12,7 +11,6 @@ from flask_login import login_user
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden
 
-from registry.extensions import limiter
 from registry.models import Role
 from registry.services.accounts import start_session
 from registry.web.authorisation import PERMISSIONS, can, has_role, permission_required, role_required
@@ -39,11 +37,7 @@ AREAS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 @pytest.mark.parametrize("area", AREAS, ids=lambda area: area.path)

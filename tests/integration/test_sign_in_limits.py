@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from registry.extensions import limiter
 from tests.support.accounts import PASSWORD, csrf_token_from, make_user
 from tests.support.pages import checked_page, text_of
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
+pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def attempt(client: FlaskClient, email: str, password: str, ip: str = "192.0.2.1", **headers: str):  # type: ignore[no-untyped-def]

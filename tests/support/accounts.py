@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from registry.models import Role, User
+from registry.models import OutboxEmail, Role, User
 from registry.services.accounts import create_user
 
 PASSWORD = "pepper camel rowing frost"
@@ -22,6 +24,19 @@ def make_user(session: Session, email: str, role: Role = Role.REPRESENTATIVE, pa
     session.commit()
     session.refresh(user)
     return user
+
+
+def signed_in_client(app: Flask, session: Session, email: str, role: Role = Role.REPRESENTATIVE) -> FlaskClient:
+    """A test client signed in to a new confirmed account with ``role``."""
+    make_user(session, email, role)
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client
+
+
+def outbox_to(session: Session, email: str) -> list[OutboxEmail]:
+    """The emails sent to ``email``, oldest first."""
+    return list(session.scalars(select(OutboxEmail).where(OutboxEmail.to == email.lower()).order_by(OutboxEmail.id)))
 
 
 def csrf_token_from(response: TestResponse) -> str:
