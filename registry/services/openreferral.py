@@ -821,6 +821,8 @@ def _search_for(
         # typed into ``search`` is read as the search page reads it (based nearby or serving it).
         match=_location_match(query),
         filters=filters,
+        # The feed serves closed organisations too, their services marked "defunct", as its package does.
+        include_closed=True,
     )
     return search, Refinement(verdicts=verdicts) if verdicts else None, conditions
 
