@@ -14,6 +14,7 @@ from flask import Flask, current_app, request, url_for
 
 from registry.domain.identifiers import register_url
 from registry.domain.labels import LABELS
+from registry.domain.text import is_web_address
 
 
 def partial_date(value: str | None) -> str:
@@ -83,6 +84,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(url_with)
     app.add_template_global(static_url)
     app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
+    # Only an http(s) address becomes a link, whatever an older row or another source holds.
+    app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals.update(LABELS)
     app.jinja_env.globals["facet_titles"] = {

@@ -223,3 +223,17 @@ def test_legal_step_accepts_the_cleaned_form_of_an_identifier(representative: Fl
         representative, f"/manage/listings/{slug}/legal", {**LEGAL, "identifiers-0-value": f"8123{ZERO_WIDTH}r"}
     )
     assert response.status_code == 302
+
+
+def test_an_older_row_holding_a_javascript_address_is_shown_as_text_not_a_link(
+    client: FlaskClient, session: Session
+) -> None:
+    """Rows written before the guard (or by bulk SQL past it) may still hold one: the page never links it."""
+    from sqlalchemy import update
+
+    org = session.scalars(select(Organisation).where(Organisation.status == "published")).first()
+    session.execute(update(Organisation).where(Organisation.id == org.id).values(website="javascript:alert(1)"))
+    session.commit()
+    page = checked_page(client.get(f"/organisations/{org.slug}"))
+    assert page.find("a", href=lambda href: href and href.lower().startswith("javascript:")) is None
+    assert "javascript:alert(1)" in text_of(page)
