@@ -182,16 +182,16 @@ def test_a_new_user_registers_a_homecare_co_operative_and_a_moderator_publishes_
     assert_accessible(page)
     page.get_by_label("What the organisation does").fill("Homecare across Sheffield, owned by all who share in it.")
     _continue(page, "Save changes")
-    second.get_by_label("Phone number (optional)").fill("0114 496 0123")
+    second.get_by_label("When it was founded (optional)").fill("2018")
     _continue(second, "Save changes")
     assert second.locator("h1").inner_text() == "Someone else changed this listing while you were editing it"
     table = second.locator("table").inner_text()
-    assert "owned by all who share in it" in table and "0114 496 0123" in table
+    assert "owned by all who share in it" in table and "2018" in table
     assert_accessible(second)
     second.get_by_role("button", name="Edit the saved version").click()
     assert "owned by all who share in it" in second.get_by_label("What the organisation does").input_value()
-    second.get_by_label("Phone number (optional)").fill("0114 496 0123")
+    second.get_by_label("When it was founded (optional)").fill("2018")
     _continue(second, "Save changes")
     page.goto(f"{live_server}/organisations/{slug}")
     listing = page.locator("main").inner_text()
-    assert "owned by all who share in it" in listing and "0114 496 0123" in listing
+    assert "owned by all who share in it" in listing and "2018" in listing

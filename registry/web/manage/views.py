@@ -96,6 +96,8 @@ def _render_step(
     session = db.session()
     waiting = pending_change(session, org) if org is not None else None
     held = org is not None and holds_for_review(org) and bool(set(step.keys) & VERIFIED_FACT_KEYS)
+    # The about step mixes checked facts (name, website, email, phone) with others that go live at once.
+    held_partly = held and not set(step.keys) <= VERIFIED_FACT_KEYS
     return (
         render_template(
             step.template,
@@ -107,6 +109,7 @@ def _render_step(
             error_title=bool(result.errors),
             already_listed=result.already_listed,
             held_for_review=held,
+            held_partly=held_partly,
             waiting=waiting if held else None,
             waiting_changes=proposed_changes(waiting) if held and waiting is not None else [],
             in_journey=org is None or _in_journey(org),
