@@ -52,20 +52,15 @@ def directory_summary(session: Session) -> DirectorySummary:
     """Counts over published listings and their sources (a few grouped queries)."""
     published = Organisation.status == ListingStatus.PUBLISHED
     summary = DirectorySummary()
-    for nation, closed, count in session.execute(
-        select(
-            func.substr(Organisation.region_code, 1, 1),
-            Organisation.registered_status == RegisteredStatus.DISSOLVED,
-            func.count(),
-        )
+    # Grouped by region and status, then by nation here: the same SQL on SQLite and PostgreSQL.
+    for region, status, count in session.execute(
+        select(Organisation.region_code, Organisation.registered_status, func.count())
         .where(published)
-        .group_by(
-            func.substr(Organisation.region_code, 1, 1), Organisation.registered_status == RegisteredStatus.DISSOLVED
-        )
+        .group_by(Organisation.region_code, Organisation.registered_status)
     ):
         summary.listed += count
-        summary.closed += count if closed else 0
-        name = NATIONS.get(nation or "", "Nation not known")
+        summary.closed += count if status == RegisteredStatus.DISSOLVED else 0
+        name = NATIONS.get((region or "")[:1], "Nation not known")
         summary.by_nation[name] = summary.by_nation.get(name, 0) + count
     summary.by_nation = {
         n: summary.by_nation[n] for n in [*NATIONS.values(), "Nation not known"] if n in summary.by_nation

@@ -73,13 +73,11 @@ def test_the_first_run_is_a_directory_of_real_organisations(first_run: Flask) ->
         )
         assert listings is not None and listings >= 180
         assert located  # only a few postcode areas are in this gazetteer
-        by_nation = dict(
-            db.session.execute(
-                select(func.substr(Organisation.region_code, 1, 1), func.count()).group_by(
-                    func.substr(Organisation.region_code, 1, 1)
-                )
-            ).all()
-        )
+        by_nation: dict[str, int] = {}
+        for region, count in db.session.execute(
+            select(Organisation.region_code, func.count()).group_by(Organisation.region_code)
+        ):
+            by_nation[(region or "")[:1]] = by_nation.get((region or "")[:1], 0) + count
         for nation in "WSN":
             assert by_nation[nation] >= 3
 
