@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from registry.domain.vocabulary import (
     AssetLock,
     BoardSeatSource,
+    DissolutionClause,
     DistributionBasis,
     LegalForm,
     MemberClassKind,
@@ -40,6 +41,10 @@ MAX_TEXT = 300
 MAX_ROWS = 200
 MAX_COUNT = 1_000_000_000  # members, seats, employees: more than any UK organisation has, and fits a 32-bit column
 
+# Field metadata for a label: it names a member class, a seat's appointer or a controller, for people to read,
+# and decides no rule, so a finding never asks for it (see ``validator.tracing``).
+LABEL: Mapping[str, bool] = {"label": True}
+
 
 @dataclass(frozen=True, slots=True)
 class MemberClassFacts:
@@ -50,7 +55,7 @@ class MemberClassFacts:
     when the rules restrict it; ``None`` means the rules were not described.
     """
 
-    name: str | None = None
+    name: str | None = field(default=None, metadata=LABEL)
     kind: MemberClassKind | None = None
     count: int | None = None
     voting_rule: VotingRule | None = None
@@ -62,14 +67,17 @@ class MemberClassFacts:
 class BoardSeatFacts:
     """One seat, or ``seats`` identical seats, on the board and how they are filled.
 
-    ``member_class`` is the index (in ``StructureFacts.member_classes``) of the class that elects the seat.
+    ``member_class`` is the index (in ``StructureFacts.member_classes``) of the class that elects the seat;
+    ``whole_membership`` marks an elected seat that every member votes for, whatever their class (the
+    classes' shares of the board election votes then decide whose seat it is).
     ``appointer_kind`` says what kind of body appoints an appointed seat (an investor, a local authority ...).
     """
 
     source: BoardSeatSource | None = None
     seats: int | None = 1
     member_class: int | None = None
-    appointer: str | None = None
+    whole_membership: bool | None = None
+    appointer: str | None = field(default=None, metadata=LABEL)
     appointer_is_public_body: bool | None = None
     appointer_kind: MemberClassKind | None = None
     is_chair: bool | None = None
@@ -82,10 +90,15 @@ class ProfitRules:
 
     ``distribution_cap_pct`` is the most of a year's distributable profits the rules allow to be paid to
     members or investors. ``max_shareholding_gbp`` is the most any one member (other than a registered
-    society) may hold in withdrawable shares. The three ``*_gbp`` amounts describe the latest financial year.
+    society) may hold in withdrawable shares. The three ``*_gbp`` amounts and ``profits_reinvested_pct`` (the
+    share of its profits actually kept for its purpose rather than paid out) describe the latest financial
+    year. ``dissolution_clause`` is where its rules send residual assets, whatever its asset lock says;
+    ``cic_asset_lock_schedule`` is the Schedule (1, 2 or 3) of the CIC Regulations 2005 a CIC's articles adopt.
     """
 
     asset_lock: AssetLock | None = None
+    dissolution_clause: DissolutionClause | None = None
+    cic_asset_lock_schedule: int | None = None
     distribution_basis: DistributionBasis | None = None
     distribution_cap_pct: float | None = None
     distributions_only_to_members: bool | None = None
@@ -96,6 +109,7 @@ class ProfitRules:
     distributable_profits_gbp: float | None = None
     dividends_declared_gbp: float | None = None
     dividends_exempt_gbp: float | None = None
+    profits_reinvested_pct: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +117,13 @@ class SignificantControl:
     """A person with significant control (PSC), as Companies House records them.
 
     ``natures_of_control`` are Companies House codes such as ``ownership-of-shares-75-to-100-percent`` or
-    ``right-to-appoint-and-remove-directors``.
+    ``right-to-appoint-and-remove-directors``. ``is_member`` says whether the person is one of the
+    organisation's own members (a worker in a small co-operative often is).
     """
 
-    name: str | None = None
+    name: str | None = field(default=None, metadata=LABEL)
     natures_of_control: tuple[str, ...] | None = None
+    is_member: bool | None = None
     is_for_profit: bool | None = None
     is_public_body: bool | None = None
     is_employee_trust: bool | None = None
@@ -154,11 +170,22 @@ class EmployeeOwnershipFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class CharityFacts:
+    """A charity's trustees: how many there are, and how many are paid by it (or connected with someone who is)
+    for goods or services (Charities Act 2011 s185)."""
+
+    trustees_total: int | None = None
+    trustees_paid: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StructureFacts:
     """Everything the validator may use about one organisation's structure.
 
     ``declarations`` holds the ids of rules the organisation declares it meets where no structured fact can
     show it (the co-operative principles of education and concern for community, for example).
+    ``members_registered_societies`` counts the members that are themselves registered societies (two such
+    members are enough for a society: CCBSA 2014 s2(2)(b)).
     """
 
     name: str | None = None
@@ -174,6 +201,7 @@ class StructureFacts:
     membership_open: bool | None = None
     all_employees_eligible: bool | None = None
     members_total: int | None = None
+    members_registered_societies: int | None = None
     trading_income_pct: float | None = None
     member_classes: tuple[MemberClassFacts, ...] | None = None
     board_seats: tuple[BoardSeatFacts, ...] | None = None
@@ -181,6 +209,7 @@ class StructureFacts:
     significant_control: tuple[SignificantControl, ...] | None = None
     foundation_trust: FoundationTrustFacts | None = None
     employee_ownership: EmployeeOwnershipFacts | None = None
+    charity: CharityFacts | None = None
     declarations: frozenset[str] | None = field(default=None)
 
 
@@ -409,8 +438,14 @@ def _board_seat(
     r = _Reader(data, path, errors, _names(BoardSeatFacts))
     source = r.enum("source", BoardSeatSource, "how the seat is filled")
     seats: int | None = 1 if "seats" not in data else r.count("seats", "the number of seats filled this way")
+    whole = r.flag("whole_membership", "every member votes for the seat, whatever their class")
+    if whole and source is not None and source is not BoardSeatSource.ELECTED_BY_CLASS:
+        r.fail("whole_membership", "Say the whole membership elects a seat only for seats that members elect")
     member_class: int | None = None
     raw_class = r.raw("member_class")
+    if whole and raw_class is not None:
+        r.fail("member_class", "Leave the member class empty for a seat the whole membership elects")
+        raw_class = None
     if raw_class is not None:
         if source is not None and source is not BoardSeatSource.ELECTED_BY_CLASS:
             r.fail("member_class", "Name a member class only for seats elected by a class of members")
@@ -432,6 +467,7 @@ def _board_seat(
         source=source,
         seats=seats,
         member_class=member_class,
+        whole_membership=whole,
         appointer=r.text("appointer", "the name of the appointing body"),
         appointer_is_public_body=r.flag("appointer_is_public_body", "the appointing body is a public body"),
         appointer_kind=r.enum("appointer_kind", MemberClassKind, "the kind of appointing body"),
@@ -442,8 +478,14 @@ def _board_seat(
 
 def _profits(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> ProfitRules:
     r = _Reader(data, path, errors, _names(ProfitRules))
+    schedule = r.count("cic_asset_lock_schedule", "the Schedule its articles adopt")
+    if schedule is not None and not 1 <= schedule <= 3:
+        r.fail("cic_asset_lock_schedule", "Choose the Schedule of the CIC Regulations its articles adopt: 1, 2 or 3")
+        schedule = None
     rules = ProfitRules(
         asset_lock=r.enum("asset_lock", AssetLock, "an asset lock"),
+        dissolution_clause=r.enum("dissolution_clause", DissolutionClause, "where residual assets go on dissolution"),
+        cic_asset_lock_schedule=schedule,
         distribution_basis=r.enum("distribution_basis", DistributionBasis, "how profits are distributed"),
         distribution_cap_pct=r.pct("distribution_cap_pct", "the most of its profits the rules allow it to distribute"),
         distributions_only_to_members=r.flag(
@@ -456,6 +498,9 @@ def _profits(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> Prof
         distributable_profits_gbp=r.money("distributable_profits_gbp", "the distributable profits"),
         dividends_declared_gbp=r.money("dividends_declared_gbp", "the dividends declared"),
         dividends_exempt_gbp=r.money("dividends_exempt_gbp", "the exempt dividends"),
+        profits_reinvested_pct=r.pct(
+            "profits_reinvested_pct", "the share of the year's profits kept for its purpose rather than paid out"
+        ),
     )
     declared, exempt = rules.dividends_declared_gbp, rules.dividends_exempt_gbp
     if declared is not None and exempt is not None and exempt > declared:
@@ -481,6 +526,7 @@ def _significant_control(data: Mapping[str, Any], path: str, errors: dict[str, s
     return SignificantControl(
         name=r.text("name", "the name of the person with significant control"),
         natures_of_control=natures,
+        is_member=r.flag("is_member", "the person is one of the organisation's members"),
         is_for_profit=r.flag("is_for_profit", "the person is a for-profit company, fund or investor"),
         is_public_body=r.flag("is_public_body", "the person is a public body"),
         is_employee_trust=r.flag("is_employee_trust", "the person is an employee ownership or employee trust"),
@@ -557,6 +603,18 @@ def _employee_ownership(data: Mapping[str, Any], path: str, errors: dict[str, st
     return eo
 
 
+def _charity(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> CharityFacts:
+    r = _Reader(data, path, errors, _names(CharityFacts))
+    charity = CharityFacts(
+        trustees_total=r.count("trustees_total", "the number of trustees"),
+        trustees_paid=r.count("trustees_paid", "the number of trustees who are paid, or connected with someone paid"),
+    )
+    total, paid = charity.trustees_total, charity.trustees_paid
+    if total is not None and paid is not None and paid > total:
+        r.fail("trustees_paid", "Enter a number of paid trustees that is no more than the number of trustees")
+    return charity
+
+
 def facts_from_dict(data: Mapping[str, Any]) -> StructureFacts:
     """Read facts from a JSON-like dict, or raise ``StructureFactsError`` listing every invalid field."""
     errors: dict[str, str] = {}
@@ -614,6 +672,7 @@ def facts_from_dict(data: Mapping[str, Any]) -> StructureFacts:
     profits_data = r.group("profits", "the profit rules")
     ft_data = r.group("foundation_trust", "the foundation trust facts")
     eo_data = r.group("employee_ownership", "the employee ownership facts")
+    charity_data = r.group("charity", "the charity's trustees")
     facts = StructureFacts(
         name=r.text("name", "the organisation's name"),
         legal_form=r.enum("legal_form", LegalForm, "a legal form"),
@@ -628,6 +687,9 @@ def facts_from_dict(data: Mapping[str, Any]) -> StructureFacts:
         membership_open=r.flag("membership_open", "membership is open to everyone who uses its services"),
         all_employees_eligible=r.flag("all_employees_eligible", "every employee can become a member"),
         members_total=r.count("members_total", "the number of members"),
+        members_registered_societies=r.count(
+            "members_registered_societies", "the number of members that are themselves registered societies"
+        ),
         trading_income_pct=r.pct("trading_income_pct", "the share of income from trading"),
         member_classes=classes,
         board_seats=seats,
@@ -635,8 +697,12 @@ def facts_from_dict(data: Mapping[str, Any]) -> StructureFacts:
         significant_control=controllers,
         foundation_trust=None if ft_data is None else _foundation_trust(ft_data, "foundation_trust", errors),
         employee_ownership=None if eo_data is None else _employee_ownership(eo_data, "employee_ownership", errors),
+        charity=None if charity_data is None else _charity(charity_data, "charity", errors),
         declarations=declarations,
     )
+    societies, members = facts.members_registered_societies, facts.members_total
+    if societies is not None and members is not None and societies > members:
+        errors["members_registered_societies"] = "Enter a number that is no more than the number of members"
     if errors:
         raise StructureFactsError(errors)
     return facts

@@ -73,6 +73,15 @@ class AssetLock(StrEnum):
     NONE = "none"
 
 
+class DissolutionClause(StrEnum):
+    """Where the rules send the assets left after debts are paid if the organisation is dissolved."""
+
+    TO_ASSET_LOCKED_BODY = "to_asset_locked_body"  # another asset-locked body (a charity, a CIC, a locked society)
+    COMMON_OWNERSHIP = "common_ownership"  # to a body in common ownership (the co-operative model rules' option)
+    TO_MEMBERS = "to_members"  # shared out among the members
+    NONE = "none"  # the rules say nothing about it
+
+
 class DistributionBasis(StrEnum):
     NONE = "none"
     PATRONAGE = "patronage"

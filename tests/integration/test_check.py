@@ -76,7 +76,7 @@ def test_mutual_support_is_checked_rule_by_rule_with_sources(client: FlaskClient
         verdicts["Co-operative identity (ICA principles)"],
         verdicts["Registered co-operative society (2014 Act and FCA)"],
     }
-    assert "Preferred provider profile (Co-operative Party policy)" in verdicts
+    assert "Preferred provider profile (the registry's reading of two policy texts)" in verdicts
     text = text_of(page)
     assert "Source:" in text
     # The answers are still there to change.

@@ -436,7 +436,7 @@ def test_two_shortlisted_listings_compare_side_by_side_with_their_failing_findin
         "Size",
     ):
         assert row in rows, row
-    preferred = rows["Preferred provider profile (Co-operative Party policy)"]
+    preferred = rows["Preferred provider profile (the registry's reading of two policy texts)"]
     assert preferred[0].startswith("Meets")
     assert preferred[1].startswith("Does not meet") and "Fails:" in preferred[1]
     assert "Paid care staff" in rows["Member classes and votes"][0]

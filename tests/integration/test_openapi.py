@@ -30,7 +30,7 @@ from registry.domain.search_query import (
     MIN_RADIUS_KM,
 )
 from registry.domain.structure import facts_from_dict, facts_to_dict, is_nature_of_control
-from registry.domain.vocabulary import LegalForm, MemberClassKind, VoteDecision
+from registry.domain.vocabulary import DissolutionClause, LegalForm, MemberClassKind, VoteDecision
 from registry.services.structure_checks import rulesets
 from registry.web.api.openapi import api_document
 from tests.support.factories import make_listing
@@ -63,6 +63,7 @@ EVERY_FACT: dict[str, Any] = {
     "membership_open": True,
     "all_employees_eligible": "yes",
     "members_total": "120",
+    "members_registered_societies": 0,
     "trading_income_pct": "85%",
     "member_classes": [
         {"name": "Staff", "kind": "staff", "count": 100, "voting_rule": "weighted_share", "vote_share_pct": 60,
@@ -71,6 +72,7 @@ EVERY_FACT: dict[str, Any] = {
     ],
     "board_seats": [
         {"source": "elected_by_class", "seats": 3, "member_class": "Staff", "is_non_executive": True},
+        {"source": "elected_by_class", "seats": 2, "whole_membership": True},
         {"source": "appointed", "appointer": "The council", "appointer_is_public_body": True,
          "appointer_kind": "local_authority", "is_chair": True},
     ],
@@ -78,11 +80,13 @@ EVERY_FACT: dict[str, Any] = {
         "asset_lock": "constitutional", "distribution_basis": "capital", "distribution_cap_pct": 35,
         "distributions_only_to_members": True, "pays_share_interest": True, "share_interest_cap_pct": 4,
         "min_shareholding_gbp": 1, "max_shareholding_gbp": 100000, "distributable_profits_gbp": 50000,
-        "dividends_declared_gbp": 10000, "dividends_exempt_gbp": 2000,
+        "dividends_declared_gbp": 10000, "dividends_exempt_gbp": 2000, "dissolution_clause": "to_asset_locked_body",
+        "profits_reinvested_pct": 80, "cic_asset_lock_schedule": 3,
     },
     "significant_control": [
         {"name": "The EOT", "natures_of_control": ["ownership-of-shares-75-to-100-percent-as-trust"],
-         "is_for_profit": False, "is_public_body": False, "is_employee_trust": True, "is_asset_locked": False},
+         "is_for_profit": False, "is_public_body": False, "is_employee_trust": True, "is_asset_locked": False,
+         "is_member": False},
     ],
     "foundation_trust": {
         "governors_total": 30, "public_governors_elected": 15, "patient_governors_elected": 3,
@@ -96,10 +100,12 @@ EVERY_FACT: dict[str, Any] = {
         "participators": 2, "employees": 50, "trustees_total": 3, "trustees_connected_to_former_owners": 1,
         "trustees_uk_resident": True, "disposal_date": "2020-06-30",
     },
+    "charity": {"trustees_total": 7, "trustees_paid": 1},
     "declarations": ["ICA-P5-P7"],
 }  # fmt: skip
 # Facts dataclasses and the schemas that describe them.
 FACTS_SCHEMAS = {
+    structure.CharityFacts: "CharityFacts",
     structure.StructureFacts: "StructureFacts",
     structure.MemberClassFacts: "MemberClassFacts",
     structure.BoardSeatFacts: "BoardSeatFacts",
@@ -339,6 +345,8 @@ def _enum(document: dict[str, Any], *parts: str) -> list[Any]:
 
 
 def test_enums_come_from_the_codes_vocabularies(document: dict[str, Any]) -> None:
+    clauses = _enum(document, "ProfitRules", "properties", "dissolution_clause")
+    assert clauses == [*(c.value for c in DissolutionClause), None]
     assert _enum(document, "StructureFacts", "properties", "legal_form") == [*(f.value for f in LegalForm), None]
     assert _enum(document, "MemberClassFacts", "properties", "kind") == [*(k.value for k in MemberClassKind), None]
     assert _enum(document, "MemberClassFacts", "properties", "votes_on", "items") == [d.value for d in VoteDecision]

@@ -170,10 +170,29 @@ def test_mutual_support_with_full_facts_explains_its_votes_and_board() -> None:
         "Staff, service users and patients, carers and community and public members hold 100% of votes "
         "(more than 50% is needed). They elect 88.889% of the board (more than 50% is needed)."
     )
-    assert finding(pp, "PP-T2-LEGAL-LOCK").reason == (
-        "It has an asset lock in its own rules, which the rule accepts for a registered co-operative society."
-    )
+    # The brief asks spin-outs, not every co-operative, to be "legally committed" (its asset-lock reading).
+    assert finding(pp, "PP-T2-LEGAL-LOCK").outcome is Outcome.NOT_APPLICABLE
+    assert finding(pp, "PP-T2-LEGAL-LOCK").reason == "It started independently; this rule is only for spin-outs."
     assert finding(pp, "PP-SPINOUT").outcome is Outcome.NOT_APPLICABLE
+
+
+def test_mutual_support_the_briefs_own_example_fails_no_rule_the_brief_never_sets() -> None:
+    # The brief's case study says nothing of an asset lock, trading income or a dissolution clause; a
+    # multi-stakeholder co-operative without a lock, sharing surpluses by patronage, is what it describes.
+    pp = assessments(
+        {
+            **MUTUAL_SUPPORT_AS_DESCRIBED,
+            "origin": "independent",
+            "trading_income_pct": 20,
+            "profits": {"asset_lock": "none", "distribution_basis": "patronage", "dissolution_clause": "to_members"},
+        }
+    )["preferred-provider"]
+
+    assert pp.verdict is not Verdict.DOES_NOT_MEET, pp.reason
+    assert Outcome.FAIL not in outcomes(pp).values()
+    assert outcomes(pp)["PP-T2-LEGAL-LOCK"] is Outcome.NOT_APPLICABLE
+    assert outcomes(pp)["PP-T2-TRADING"] is Outcome.NOT_APPLICABLE
+    assert outcomes(pp)["PP-T2-DISTRIBUTION"] is Outcome.PASS
 
 
 def test_mutual_support_is_not_assessed_against_other_legal_forms_rule_sets() -> None:
@@ -193,7 +212,8 @@ def test_ripplez_meets_the_cic_asset_lock_and_needs_information_where_facts_are_
 
     assert finding(cic, "CIC-ASSET-LOCK").outcome is Outcome.PASS
     assert finding(cic, "CIC-ASSET-LOCK").reason == "It has the statutory community interest company asset lock."
-    assert finding(cic, "CIC-NOT-CHARITY").outcome is Outcome.NEEDS_INFORMATION
+    # A CIC cannot be a charity (C(AICE)A 2004 s26(3)): its form decides it without asking.
+    assert finding(cic, "CIC-NOT-CHARITY").outcome is Outcome.PASS
     assert finding(cic, "CIC-CIT-NOT-MEMBERS-ONLY").outcome is Outcome.NEEDS_INFORMATION
     assert cic.verdict is Verdict.NEEDS_INFORMATION
     assert Outcome.FAIL not in outcomes(cic).values()

@@ -42,6 +42,7 @@ FORM = {
     "public-service-mutual-procurement-act": "cic_clg",
     "nhs-foundation-trust": "nhs_foundation_trust",
     "employee-ownership-trust": "company_limited_by_shares",
+    "charity": "cio",
 }
 
 PASS, FAIL, WARNING = Outcome.PASS, Outcome.FAIL, Outcome.WARNING
@@ -120,44 +121,100 @@ PP, ICA, COOP, CBS, CIC = (
     "community-benefit-society",
     "community-interest-company",
 )
-SE, PSM, S33, FT, EOT = (
+SE, PSM, S33, FT, EOT, CHARITY = (
     "social-enterprise",
     "public-service-mutual",
     "public-service-mutual-procurement-act",
     "nhs-foundation-trust",
     "employee-ownership-trust",
+    "charity",
 )
+SPUN_OUT = {"origin": "nhs_spin_out"}
 
 CASES = [
-    # --- Preferred-provider profile (governance-rules.md section 11, all [D]) -----------------------------
-    row(PP, "PP-T2-LEGAL-LOCK", {"legal_form": "cic_clg"}, PASS, "s11 PP-T2-LEGAL-LOCK: any CIC is locked", "by law"),
-    row(
-        PP, "PP-T2-LEGAL-LOCK", {"profits": {"asset_lock": "constitutional"}}, PASS, "s11: CLG with dissolution clause"
-    ),
+    # --- Preferred-provider profile: the policy brief (June 2014) and Vernon's article, all [D] -------------
     row(
         PP,
         "PP-T2-LEGAL-LOCK",
-        {"legal_form": "company_limited_by_shares", "profits": {"asset_lock": "constitutional"}},
-        FAIL,
-        "s11: a lock in the articles of a company limited by shares is not listed",
-    ),
-    row(PP, "PP-T2-LEGAL-LOCK", {"profits": {"asset_lock": "none"}}, FAIL, "s11 PP-T2-LEGAL-LOCK", "no asset lock"),
-    row(
-        PP,
-        "PP-T2-LEGAL-LOCK",
-        {"legal_form": "community_benefit_society", "profits": {"asset_lock": "cbs_statutory"}},
+        {**SPUN_OUT, "legal_form": "cic_clg"},
         PASS,
-        "s11: CBS with the SI 2006/264 lock",
+        "brief: 'legally committed'; any CIC is locked",
+        "by law",
     ),
-    row(PP, "PP-T2-LEGAL-LOCK", {}, NEEDS, "s11 PP-T2-LEGAL-LOCK, lock unknown"),
+    row(
+        PP,
+        "PP-T2-LEGAL-LOCK",
+        {**SPUN_OUT, "profits": {"asset_lock": "constitutional"}},
+        PASS,
+        "brief; CLG with dissolution clause",
+    ),
+    row(
+        PP,
+        "PP-T2-LEGAL-LOCK",
+        {**SPUN_OUT, "profits": {"dissolution_clause": "common_ownership"}},
+        PASS,
+        "brief; a common-ownership dissolution clause locks a CLG's residual assets",
+        "a dissolution clause sending residual assets to common ownership",
+    ),
+    row(
+        PP,
+        "PP-T2-LEGAL-LOCK",
+        {**SPUN_OUT, "profits": {"asset_lock": "constitutional", "dissolution_clause": "to_members"}},
+        FAIL,
+        "brief; a lock whose dissolution clause pays members is not binding",
+        "send what is left on dissolution to its members",
+    ),
+    row(
+        PP,
+        "PP-T2-LEGAL-LOCK",
+        {**SPUN_OUT, "legal_form": "company_limited_by_shares", "profits": {"asset_lock": "constitutional"}},
+        FAIL,
+        "brief: a lock in the articles of a company limited by shares is not listed",
+    ),
+    row(
+        PP,
+        "PP-T2-LEGAL-LOCK",
+        {**SPUN_OUT, "profits": {"asset_lock": "none"}},
+        FAIL,
+        "brief: 'legally committed'",
+        "no asset lock",
+    ),
+    row(
+        PP,
+        "PP-T2-LEGAL-LOCK",
+        {**SPUN_OUT, "legal_form": "community_benefit_society", "profits": {"asset_lock": "cbs_statutory"}},
+        PASS,
+        "brief; CBS with the SI 2006/264 lock",
+    ),
+    row(PP, "PP-T2-LEGAL-LOCK", SPUN_OUT, NEEDS, "brief, lock unknown"),
+    row(
+        PP,
+        "PP-T2-LEGAL-LOCK",
+        {"origin": "independent", "profits": {"asset_lock": "none"}},
+        NA,
+        "brief: the legal commitment is asked of 'right to provide' spin-outs only",
+        "only for spin-outs",
+    ),
+    row(PP, "PP-T2-LEGAL-LOCK", {}, NEEDS, "brief: spin-outs only, origin unknown", "spun out"),
     row(PP, "PP-T2-DISTRIBUTION", {"profits": {"distribution_basis": "none"}}, PASS, "s11 PP-T2-DISTRIBUTION"),
     row(
         PP,
         "PP-T2-DISTRIBUTION",
-        {"legal_form": "co_operative_society", "profits": {"distribution_basis": "capital"}},
+        {
+            "legal_form": "co_operative_society",
+            "profits": {"distribution_basis": "capital", "distribution_cap_pct": 50},
+        },
         FAIL,
-        "s11: co-ops distribute by patronage only (CCBSA s2(3))",
-        "only by patronage",
+        "registry reading: 35% for every form, co-operatives included",
+        "Up to 50% of profits may be distributed",
+    ),
+    row(
+        PP,
+        "PP-T2-DISTRIBUTION",
+        {"legal_form": "cic_cls", "profits": {"distribution_basis": "capital"}},
+        PASS,
+        "CIC Regs regs 17, 19: a CIC limited by shares is capped at 35% by law",
+        "as a community interest company limited by shares, by law",
     ),
     row(
         PP,
@@ -189,9 +246,10 @@ CASES = [
         "s11 with s3 CIC-DIV-AGG-CAP: a CIC's lock caps dividends at 35%",
     ),
     row(PP, "PP-T2-DISTRIBUTION", {"profits": {"distribution_basis": "capital"}}, NEEDS, "s11, no cap known"),
-    row(PP, "PP-T2-TRADING", {"trading_income_pct": 50}, PASS, "s11 PP-T2-TRADING (SE Mark C): 50% is enough"),
-    row(PP, "PP-T2-TRADING", {"trading_income_pct": 49.9}, FAIL, "s11 PP-T2-TRADING", "49.9% of its income"),
-    row(PP, "PP-T2-TRADING", {}, NEEDS, "s11 PP-T2-TRADING, income unknown"),
+    row(PP, "PP-T2-TRADING", {**SPUN_OUT, "trading_income_pct": 50}, PASS, "brief 'trading'; SE Mark C: 50%"),
+    row(PP, "PP-T2-TRADING", {**SPUN_OUT, "trading_income_pct": 49.9}, FAIL, "SE Mark C", "49.9% of its income"),
+    row(PP, "PP-T2-TRADING", SPUN_OUT, NEEDS, "brief 'trading', income unknown"),
+    row(PP, "PP-T2-TRADING", {"origin": "independent", "trading_income_pct": 10}, NA, "brief: spin-outs only"),
     row(
         PP,
         "PP-T2-INDEPENDENT",
@@ -515,11 +573,35 @@ CASES = [
     row(ICA, "ICA-P4-AUTONOMY", {"member_classes": STAKEHOLDERS}, NEEDS, "ICA P4, board and PSCs unknown"),
     # --- Registered co-operative society (section 2) ----------------------------------------------------
     row(COOP, "CCBSA-S2-MIN-MEMBERS", {"members_total": 3}, PASS, "CCBSA 2014 s2(2)(b)"),
-    row(COOP, "CCBSA-S2-MIN-MEMBERS", {"members_total": 2}, FAIL, "CCBSA 2014 s2(2)(b)", "It has 2 members"),
     row(
         COOP,
         "CCBSA-S2-MIN-MEMBERS",
-        {"member_classes": [omov("staff", 1), omov("service_user", 1)]},
+        {"members_total": 2, "members_registered_societies": 1},
+        FAIL,
+        "CCBSA 2014 s2(2)(b)",
+        "It has 2 members",
+    ),
+    row(COOP, "CCBSA-S2-MIN-MEMBERS", {"members_total": 1}, FAIL, "CCBSA 2014 s2(2)(b): one member is never enough"),
+    row(
+        COOP,
+        "CCBSA-S2-MIN-MEMBERS",
+        {"members_total": 2, "members_registered_societies": 2},
+        PASS,
+        "CCBSA 2014 s2(2)(b): two registered societies are enough",
+        "all of them registered societies",
+    ),
+    row(
+        COOP,
+        "CCBSA-S2-MIN-MEMBERS",
+        {"members_total": 2},
+        NEEDS,
+        "CCBSA 2014 s2(2)(b): two members, whether registered societies unknown",
+        "whether they are all registered societies is not known",
+    ),
+    row(
+        COOP,
+        "CCBSA-S2-MIN-MEMBERS",
+        {"member_classes": [omov("staff", 1), omov("service_user", 1)], "members_registered_societies": 0},
         FAIL,
         "CCBSA 2014 s2(2)(b), counted from the classes",
     ),
@@ -740,9 +822,24 @@ CASES = [
         SE,
         "SEMARK-D-PROFITS",
         {"profits": {"distribution_basis": "capital", "distribution_cap_pct": 50}},
+        NEEDS,
+        "SE Mark D: rules allowing 50% out need the share actually kept",
+        "could leave only 50% for its purpose",
+    ),
+    row(
+        SE,
+        "SEMARK-D-PROFITS",
+        {"profits": {"distribution_basis": "capital", "profits_reinvested_pct": 50}},
         FAIL,
         "SE Mark D: 51%+ (the 2010 'at least 50%' wording is superseded)",
-        "leaving 50% for its purpose",
+        "It kept 50% of the latest year's profits",
+    ),
+    row(
+        SE,
+        "SEMARK-D-PROFITS",
+        {"profits": {"distribution_basis": "capital", "distribution_cap_pct": 100, "profits_reinvested_pct": 80}},
+        PASS,
+        "SE Mark D: profits actually reinvested decide",
     ),
     row(
         SE,
@@ -756,6 +853,22 @@ CASES = [
     row(SE, "SEMARK-D-PROFITS", {"profits": {"distribution_basis": "capital"}}, NEEDS, "SE Mark D, no cap known"),
     row(SE, "SEMARK-E-ASSET-LOCK", {"profits": {"asset_lock": "constitutional"}}, PASS, "SE Mark criterion E"),
     row(SE, "SEMARK-E-ASSET-LOCK", {"profits": {"asset_lock": "none"}}, FAIL, "SE Mark criterion E"),
+    row(
+        SE,
+        "SEMARK-E-ASSET-LOCK",
+        {"profits": {"asset_lock": "none", "dissolution_clause": "to_asset_locked_body"}},
+        PASS,
+        "SE Mark criterion E: the dissolution clause itself",
+    ),
+    row(
+        SE,
+        "SEMARK-E-ASSET-LOCK",
+        {"profits": {"asset_lock": "constitutional", "dissolution_clause": "to_members"}},
+        FAIL,
+        "SE Mark criterion E: residual assets to members",
+        "to its members",
+    ),
+    row(SE, "SEMARK-E-ASSET-LOCK", {"legal_form": "cio"}, PASS, "SE Mark E: a charity's assets are locked by law"),
     # --- Public service mutuals (section 5) --------------------------------------------------------------
     row(
         PSM,
@@ -921,6 +1034,25 @@ CASES = [
     ),
     row(EOT, "EOT-TRUSTEE-INDEPENDENCE", eot(trustees_uk_resident=False), FAIL, "s236LA: UK resident trustees"),
     row(EOT, "EOT-TRUSTEE-INDEPENDENCE", eot(disposal_date="2024-10-29"), NA, "s236LA: disposals from 30 October 2024"),
+    # --- Charities (Charities Act 2011) -------------------------------------------------------------------
+    row(
+        CHARITY,
+        "CHAR-TRUSTEE-UNPAID",
+        {"charity": {"trustees_total": 6, "trustees_paid": 3}},
+        FAIL,
+        "Charities Act 2011 s185 Condition C; fixture 8 (3 of 6 is not a minority)",
+        "3 of 6 trustees",
+    ),
+    row(CHARITY, "CHAR-TRUSTEE-UNPAID", {"charity": {"trustees_total": 7, "trustees_paid": 3}}, PASS, "s185 C"),
+    row(CHARITY, "CHAR-TRUSTEE-UNPAID", {"charity": {"trustees_total": 6}}, NEEDS, "s185 C, paid trustees unknown"),
+    row(
+        CHARITY,
+        "CHAR-DISSOLUTION",
+        {"profits": {"dissolution_clause": "to_asset_locked_body"}},
+        PASS,
+        "Charities Act 2011 ss1-4 [M]",
+    ),
+    row(CHARITY, "CHAR-DISSOLUTION", {"profits": {"dissolution_clause": "to_members"}}, WARNING, "ss1-4 [M]"),
 ]
 
 
@@ -1154,7 +1286,7 @@ def test_an_excluded_form_gets_the_rule_sets_own_reason() -> None:
     assessment = assess(facts_from_dict({"legal_form": "nhs_foundation_trust"}), RULESETS[PP])
 
     assert assessment.verdict is Verdict.NOT_APPLICABLE
-    assert "first tier of preferred providers" in assessment.reason
+    assert "'Any Qualified Provider' is replaced with the NHS as preferred provider" in assessment.reason
 
 
 def test_a_rule_set_that_needs_facts_not_recorded_is_not_applicable() -> None:
@@ -1207,6 +1339,8 @@ def test_an_assessment_is_a_plain_dict_for_json_html_and_csv() -> None:
             "section": "reg 2 (asset-locked body); asset-lock provisions of Schedules 1 to 3",
             "url": "https://www.legislation.gov.uk/uksi/2005/1788",
             "date": "2005, as amended",
+            "publisher": None,
+            "quote": None,
         },
         "citation": "Community Interest Company Regulations 2005 (SI 2005/1788), reg 2 (asset-locked body); "
         "asset-lock provisions of Schedules 1 to 3 (2005, as amended)",
@@ -1214,6 +1348,7 @@ def test_an_assessment_is_a_plain_dict_for_json_html_and_csv() -> None:
         "confidence_note": "Checked against the source's own text.",
         "unverified": False,
         "explanation": lock["explanation"],
+        "needs": [],
     }
 
 
@@ -1233,6 +1368,7 @@ def test_the_shipped_rule_sets_load_with_every_rule_sourced() -> None:
         "public-service-mutual",
         "public-service-mutual-procurement-act",
         "nhs-foundation-trust",
+        "charity",
         "employee-ownership-trust",
     ]
     for ruleset in rulesets:

@@ -4,7 +4,11 @@ The verdict: any failed rule of severity fail or fail_policy means the structure
 set; otherwise any such rule that needs information means it needs information; otherwise it meets it.
 Warnings and self-declarations never decide the verdict (a warning rule that lacks facts still says so in
 its finding). A rule set for other legal forms is not applicable; when the legal form is unknown the rules
-run anyway and a finding asks for the legal form, so the verdict is at best "needs information".
+run anyway and a finding asks for the legal form, so the verdict is at best "needs information". A rule for
+some origins only (spin-outs, say) is not applicable to others, and needs the origin when it is unknown.
+
+A finding that needs information names, in ``needs``, the facts the rule read and found unknown (see
+``tracing``): the answers that would decide it.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from registry.domain.validator.model import (
     Severity,
     Source,
 )
-from registry.domain.vocabulary import LegalForm, Outcome, Verdict
+from registry.domain.validator.tracing import unknown_facts_read
+from registry.domain.vocabulary import LegalForm, Origin, Outcome, Verdict
 
 LEGAL_FORM_RULE = "LEGAL-FORM"
 UNVERIFIED_NOTE = " This rule is unverified: it was recorded from memory and not yet checked against its source."
@@ -37,6 +42,9 @@ _PASS, _FAIL, _WARNING = Outcome.PASS, Outcome.FAIL, Outcome.WARNING
 _NEEDS, _DECLARED = Outcome.NEEDS_INFORMATION, Outcome.SELF_DECLARED
 _DECLARED_YES = "The organisation declares that it meets this; it cannot be checked from the structure."
 _DECLARED_NO = "This cannot be checked from the structure, and the organisation has not declared that it meets it."
+_NOT_APPLICABLE = Outcome.NOT_APPLICABLE
+_ORIGIN_UNKNOWN = "Whether it spun out of the public sector is not known; this rule is only for spin-outs."
+_ORIGIN = ("origin",)
 
 
 class _Step(NamedTuple):
@@ -53,6 +61,7 @@ class _Step(NamedTuple):
     source: Source
     confidence: Confidence
     explanation: str
+    origins: frozenset[Origin] | None
 
 
 _PLANS: dict[int, tuple[RuleSet, tuple[_Step, ...]]] = {}
@@ -79,6 +88,7 @@ def _plan(ruleset: RuleSet) -> tuple[_Step, ...]:
             rule.source,
             rule.confidence,
             rule.explanation,
+            rule.only_for_origins,
         )
         for rule in ruleset.rules
     )
@@ -103,18 +113,30 @@ def assess(facts: StructureFacts, ruleset: RuleSet) -> Assessment:
         findings.append(_legal_form_finding(ruleset))
         missing.append(LEGAL_FORM_RULE)
     declared = facts.declarations or frozenset()
-    for rule_id, title, function, parameters, warn_only, blocking, note, severity, source, confidence, why in _plan(
-        ruleset
-    ):
-        if function is None:
+    origin = facts.origin
+    for step in _plan(ruleset):
+        rule_id, title, function, parameters, warn_only, blocking, note, severity, source, confidence, why, origins = (
+            step
+        )
+        needs: tuple[str, ...] = ()
+        if origins is not None and (origin is None or origin not in origins):
+            if origin is None:
+                outcome, reason, needs = _NEEDS, _ORIGIN_UNKNOWN, _ORIGIN
+            else:
+                outcome, reason = _NOT_APPLICABLE, f"It {w.ORIGIN_NAMES[origin]}; this rule is only for spin-outs."
+        elif function is None:
             outcome, reason = _DECLARED, _DECLARED_YES if rule_id in declared else _DECLARED_NO
         else:
             outcome, reason = function(facts, parameters)
             if outcome is _FAIL and warn_only:
                 outcome = _WARNING
+            elif outcome is _NEEDS:
+                needs = unknown_facts_read(function, facts, parameters)
         if note:
             reason += note
-        findings.append(_new_tuple(Finding, (rule_id, title, outcome, reason, severity, source, confidence, why)))
+        findings.append(
+            _new_tuple(Finding, (rule_id, title, outcome, reason, severity, source, confidence, why, needs))
+        )
         if outcome is _WARNING:
             warnings += 1
         elif blocking:
@@ -151,6 +173,7 @@ def _legal_form_finding(ruleset: RuleSet) -> Finding:
         source=ruleset.sources[0],
         confidence=Confidence.V1,
         explanation=ruleset.summary,
+        needs=("legal_form",),
     )
 
 

@@ -26,10 +26,11 @@ from registry.domain.validator.shares import (
     independent_non_executive,
     public_appointee,
     seat_count,
-    vote_share_of,
+    vote_share_range,
 )
 from registry.domain.vocabulary import (
     AssetLock,
+    DissolutionClause,
     DistributionBasis,
     LegalForm,
     MemberClassKind,
@@ -54,6 +55,7 @@ class ParamKind(StrEnum):
     LOCKS = "locks"  # a list of AssetLock codes
     BASES = "bases"  # a list of DistributionBasis codes
     ORIGINS = "origins"  # a list of Origin codes
+    CLAUSES = "clauses"  # a list of DissolutionClause codes
     LOCK_CAPS = "lock_caps"  # AssetLock code -> the most of its profits such a lock lets a body distribute
 
 
@@ -113,6 +115,64 @@ def _beyond(value: float, limit: float, inclusive: bool) -> bool:
     return value >= limit - EPSILON if inclusive else value > limit + EPSILON
 
 
+def _compare(bounds: tuple[float, float], limit: float, strictly: bool) -> bool | None:
+    """Whether a share known only as a range is above ``limit`` (strictly, or at least it): ``None`` if the
+    range straddles it."""
+    low, high = bounds
+    if _beyond(low, limit, not strictly):
+        return True
+    if not _beyond(high, limit, not strictly):
+        return False
+    return None
+
+
+# The asset lock the law gives a legal form whatever its articles say: a community interest company's
+# (C(AICE)A 2004 s30 and the CIC Regulations 2005, Schedules 1 to 3) and a charity's (its assets may serve
+# only its charitable purposes). A statutory lock can only be held by the forms that law is for: the CIC lock
+# by a CIC, and the community benefit society lock (SI 2006/264) by a community benefit society that is not a
+# charity.
+_CIC_FORMS = frozenset({LegalForm.CIC_CLS, LegalForm.CIC_CLG, LegalForm.COMMUNITY_INTEREST_COMPANY})
+LOCKS_BY_LAW: dict[LegalForm, AssetLock] = {
+    **dict.fromkeys(_CIC_FORMS, AssetLock.CIC_STATUTORY),
+    **dict.fromkeys(
+        (LegalForm.CHARITABLE_COMPANY, LegalForm.CIO, LegalForm.SCIO, LegalForm.CHARITABLE_CBS), AssetLock.CHARITABLE
+    ),
+}
+LOCK_HOLDERS: dict[AssetLock, frozenset[LegalForm]] = {
+    AssetLock.CIC_STATUTORY: _CIC_FORMS,
+    AssetLock.CBS_STATUTORY: frozenset({LegalForm.COMMUNITY_BENEFIT_SOCIETY}),
+}
+_LOCKING_CLAUSES = frozenset({DissolutionClause.TO_ASSET_LOCKED_BODY, DissolutionClause.COMMON_OWNERSHIP})
+
+
+def _impossible_lock(lock: AssetLock, form: LegalForm | None) -> str | None:
+    """Why the recorded statutory lock cannot be the organisation's, or ``None`` when it can."""
+    holders = LOCK_HOLDERS.get(lock)
+    if holders is None or form is None or form in holders:
+        return None
+    if lock is AssetLock.CBS_STATUTORY:
+        return (
+            f"It records {w.LOCK_NAMES[lock]}, which only a community benefit society that is not a charity can "
+            f"adopt (SI 2006/264); {w.form_name(form)} cannot."
+        )
+    return f"It records {w.LOCK_NAMES[lock]}, which only a community interest company has; {w.form_name(form)} cannot."
+
+
+def _lock_of(facts: StructureFacts) -> tuple[AssetLock | None, str]:
+    """The asset lock as recorded or, when not recorded, the one its legal form has by law; and how it is known.
+
+    An impossible recorded lock gives ``None``; the checks that judge the lock say why.
+    """
+    profits = facts.profits
+    lock = profits.asset_lock if profits else None
+    form = facts.legal_form
+    if lock is not None:
+        return (None, "") if _impossible_lock(lock, form) else (lock, "recorded")
+    if form is not None and form in LOCKS_BY_LAW:
+        return LOCKS_BY_LAW[form], f"as {w.form_name(form)}, by law"
+    return None, ""
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Declarations
 
@@ -127,20 +187,31 @@ def declaration(facts: StructureFacts, params: Parameters) -> Result:
 # Members and votes
 
 
-@check("minimum_members", min_members=ParamKind.INTEGER)
+@check("minimum_members", min_members=ParamKind.INTEGER, min_society_members=ParamKind.INTEGER)
 def minimum_members(facts: StructureFacts, params: Parameters) -> Result:
-    least = params.integer("min_members")
-    if facts.members_total is not None:
-        total = facts.members_total
-        if total >= least:
-            return passed(f"It has {total} members; at least {least} are needed.")
-        return failed(f"It has {total} members; at least {least} are needed (or 2 that are both registered societies).")
-    counts = [c.count for c in facts.member_classes or () if c.count is not None]
-    if sum(counts) >= least:
-        return passed(f"Its member classes have at least {sum(counts)} members between them; {least} are needed.")
-    if facts.member_classes is not None and len(counts) == len(facts.member_classes):
-        return failed(f"Its member classes have {sum(counts)} members between them; at least {least} are needed.")
-    return unknown(f"The number of members is not known; at least {least} are needed.")
+    """At least ``min_members``, or ``min_society_members`` that are all registered societies."""
+    least, societies_least = params.integer("min_members"), params.integer("min_society_members")
+    rule = f"at least {least} are needed, or {societies_least} that are all registered societies"
+    total: int | None = facts.members_total
+    words = f"It has {total} members"
+    if total is None:
+        classes = facts.member_classes
+        counts = [c.count for c in classes or () if c.count is not None]
+        if sum(counts) >= least:
+            return passed(f"Its member classes have at least {sum(counts)} members between them; {least} are needed.")
+        if classes is None or len(counts) != len(classes):
+            return unknown(f"The number of members is not known; at least {least} are needed.")
+        total, words = sum(counts), f"Its member classes have {sum(counts)} members between them"
+    if total >= least:
+        return passed(f"{words}; at least {least} are needed.")
+    if total < societies_least:
+        return failed(f"{words}; {rule}.")
+    societies = facts.members_registered_societies
+    if societies is None:
+        return unknown(f"{words}; {rule}: whether they are all registered societies is not known.")
+    if societies >= total:
+        return passed(f"{words}, all of them registered societies; {rule}.")
+    return failed(f"{words}, and {societies} of them are registered societies; {rule}.")
 
 
 @check("one_member_one_vote", allow_class_weighting=ParamKind.FLAG, secondary_exempt=ParamKind.FLAG)
@@ -261,24 +332,19 @@ def investor_vote_cap(facts: StructureFacts, params: Parameters) -> Result:
         return unknown(
             f"The member classes are not described, so the share of votes {w.kinds(investors)} hold is unknown."
         )
-    share = vote_share_of(facts, investors)
-    if share is None:
-        fixed = [
-            c.vote_share_pct
-            for c in classes
-            if c.kind in investors and c.voting_rule is VotingRule.WEIGHTED_SHARE and c.vote_share_pct is not None
-        ]
-        if fixed and max(fixed) > ceiling + EPSILON:
-            return failed(f"{who} hold a fixed {w.pct(max(fixed))} of votes; the rule allows at most {w.pct(ceiling)}.")
+    bounds = vote_share_range(facts, investors)
+    over = None if bounds is None else _compare(bounds, ceiling, strictly=True)
+    if bounds is None or over is None:
+        held = "" if bounds is None else f" (they hold {w.share_range(*bounds)})"
         return unknown(
-            f"The share of votes {w.kinds(investors)} hold cannot be worked out: enter each class's voting rule, "
-            "its fixed share or cap, and member counts."
+            f"The share of votes {w.kinds(investors)} hold cannot be worked out{held}: enter each class's kind, "
+            "voting rule, its fixed share or cap, and member counts."
         )
-    if share > ceiling + EPSILON:
-        return failed(f"{who} hold {w.pct(share)} of votes; the rule allows at most {w.pct(ceiling)}.")
-    if not any(c.kind in investors for c in classes):
+    if over:
+        return failed(f"{who} hold {w.share_range(*bounds)} of votes; the rule allows at most {w.pct(ceiling)}.")
+    if not any(c.kind in investors or c.kind is None for c in classes):
         return passed(f"No member class is made up of {w.kinds(investors)}.")
-    return passed(f"{who} hold {w.pct(share)} of votes; the rule allows at most {w.pct(ceiling)}.")
+    return passed(f"{who} hold {w.share_range(*bounds)} of votes; the rule allows at most {w.pct(ceiling)}.")
 
 
 @check(
@@ -336,15 +402,23 @@ def stakeholder_control(facts: StructureFacts, params: Parameters) -> Result:
     vote_floor, board_floor = params.number("min_vote_pct"), params.number("min_board_pct")
     who = w.capitalised(w.kinds(stakeholders))
     parts: list[Result] = []
-    share = vote_share_of(facts, stakeholders)
-    if share is None:
+    bounds = vote_share_range(facts, stakeholders)
+    over = None if bounds is None else _compare(bounds, vote_floor, strictly=True)
+    if bounds is None:
         parts.append(
             unknown(f"The share of votes {w.kinds(stakeholders)} hold cannot be worked out from what is known.")
         )
-    elif share > vote_floor + EPSILON:
-        parts.append(passed(f"{who} hold {w.pct(share)} of votes (more than {w.pct(vote_floor)} is needed)."))
+    elif over:
+        parts.append(passed(f"{who} hold {w.share_range(*bounds)} of votes (more than {w.pct(vote_floor)} is needed)."))
+    elif over is False:
+        parts.append(failed(f"{who} hold {w.share_range(*bounds)} of votes; more than {w.pct(vote_floor)} is needed."))
     else:
-        parts.append(failed(f"{who} hold {w.pct(share)} of votes; more than {w.pct(vote_floor)} is needed."))
+        parts.append(
+            unknown(
+                f"{who} hold {w.share_range(*bounds)} of votes; whether that is more than {w.pct(vote_floor)} "
+                "is not known."
+            )
+        )
     seats = board_share(facts, elected_by(stakeholders))
     if seats is None:
         parts.append(unknown("How the board is filled is not known, seat by seat."))
@@ -393,9 +467,12 @@ def staff_influence(facts: StructureFacts, params: Parameters) -> Result:
             return unknown("Whether it spun out of the public sector is not known.")
         if facts.origin not in params.origins("spin_out_origins"):
             return not_applicable(f"It {w.ORIGIN_NAMES[facts.origin]}, so the spin-out rule does not apply.")
-    share = vote_share_of(facts, staff)
-    if share is not None and share >= vote_floor - EPSILON:
-        return passed(f"Staff hold {w.pct(share)} of votes (at least {w.pct(vote_floor)} shows significant influence).")
+    bounds = vote_share_range(facts, staff)
+    enough = None if bounds is None else _compare(bounds, vote_floor, strictly=False)
+    if bounds is not None and enough:
+        return passed(
+            f"Staff hold {w.share_range(*bounds)} of votes (at least {w.pct(vote_floor)} shows significant influence)."
+        )
     trust = facts.employee_ownership
     owned = trust.trustee_shares_pct if trust else None
     if owned is not None and owned >= ownership_floor - EPSILON:
@@ -408,11 +485,11 @@ def staff_influence(facts: StructureFacts, params: Parameters) -> Result:
         return passed(
             f"Staff elect {seats[0]} board seat{'s' if seats[0] != 1 else ''} and every employee can be a member."
         )
-    vote_low = share is not None
+    vote_low = bounds is not None and enough is False
     board_low = (seats is not None and seats[1] < seat_floor) or eligible is False
     owned_low = trust is None or (owned is not None and owned < ownership_floor - EPSILON)
-    if vote_low and board_low and owned_low:
-        detail = f"Staff hold {w.pct(share or 0.0)} of votes (at least {w.pct(vote_floor)} is needed)"
+    if bounds is not None and vote_low and board_low and owned_low:
+        detail = f"Staff hold {w.share_range(*bounds)} of votes (at least {w.pct(vote_floor)} is needed)"
         if eligible is False:
             detail += ", not every employee can be a member"
         elif seats is not None:
@@ -431,15 +508,17 @@ def staff_influence(facts: StructureFacts, params: Parameters) -> Result:
 def staff_control(facts: StructureFacts, params: Parameters) -> Result:
     staff = params.kinds("staff_kinds")
     vote_floor, board_floor = params.number("min_vote_pct"), params.number("min_board_pct")
-    share = vote_share_of(facts, staff)
-    if share is not None and share > vote_floor + EPSILON:
-        return passed(f"Staff hold {w.pct(share)} of votes (more than {w.pct(vote_floor)}).")
+    bounds = vote_share_range(facts, staff)
+    over = None if bounds is None else _compare(bounds, vote_floor, strictly=True)
+    if bounds is not None and over:
+        return passed(f"Staff hold {w.share_range(*bounds)} of votes (more than {w.pct(vote_floor)}).")
     seats = board_share(facts, elected_by(staff))
     if seats is not None and seats[0] > board_floor + EPSILON:
         return passed(f"Staff elect {w.pct(seats[0])} of the board (more than {w.pct(board_floor)}).")
-    if share is not None and seats is not None and seats[1] <= board_floor + EPSILON:
+    if bounds is not None and over is False and seats is not None and seats[1] <= board_floor + EPSILON:
         return failed(
-            f"Staff hold {w.pct(share)} of votes and elect {w.pct(seats[1])} of the board; employees control it only "
+            f"Staff hold {w.share_range(*bounds)} of votes and elect {w.pct(seats[1])} of the board; "
+            "employees control it only "
             f"with more than {w.pct(vote_floor)} of votes or more than {w.pct(board_floor)} of the board."
         )
     return unknown("Whether employees control it cannot be worked out: enter the member classes' votes and the board.")
@@ -472,12 +551,17 @@ def delivers_public_services(facts: StructureFacts, params: Parameters) -> Resul
 # Purpose, status and independence
 
 
-@check("not_a_charity")
+@check("not_a_charity", never_charity_forms=ParamKind.FORMS)
 def not_a_charity(facts: StructureFacts, params: Parameters) -> Result:
+    """Not a charity. For the forms the law says cannot be charities, the form decides it unless the record
+    says otherwise (a contradiction that fails)."""
+    form = facts.legal_form
+    if facts.registered_charity:
+        return failed(f"It is recorded as a charity, which {w.form_name(form)} cannot be.")
+    if form is not None and form in params.forms("never_charity_forms"):
+        return passed(f"As {w.form_name(form)}, it cannot be a charity in law.")
     if facts.registered_charity is None:
         return unknown("Whether it is a charity is not known.")
-    if facts.registered_charity:
-        return failed(f"It is recorded as a charity, which {w.form_name(facts.legal_form)} cannot be.")
     return passed("It is not a charity.")
 
 
@@ -616,15 +700,19 @@ def autonomy(facts: StructureFacts, params: Parameters) -> Result:
     outside = params.kinds("outside_kinds")
     threshold, board_limit = params.number("threshold_pct"), params.number("max_public_appointee_pct")
     parts: list[Result] = []
-    share = vote_share_of(facts, outside)
-    if share is None:
+    bounds = vote_share_range(facts, outside)
+    over = None if bounds is None else _compare(bounds, threshold, strictly=True)
+    who = w.capitalised(w.kinds(outside))
+    if bounds is None:
         parts.append(unknown(f"The share of votes {w.kinds(outside)} hold cannot be worked out."))
-    elif share > threshold + EPSILON:
-        parts.append(
-            failed(f"{w.capitalised(w.kinds(outside))} hold {w.pct(share)} of votes, over {w.pct(threshold)}.")
-        )
+    elif over:
+        parts.append(failed(f"{who} hold {w.share_range(*bounds)} of votes, over {w.pct(threshold)}."))
+    elif over is False:
+        parts.append(passed(f"{who} hold {w.share_range(*bounds)} of votes."))
     else:
-        parts.append(passed(f"{w.capitalised(w.kinds(outside))} hold {w.pct(share)} of votes."))
+        parts.append(
+            unknown(f"{who} hold {w.share_range(*bounds)} of votes; whether over {w.pct(threshold)} is not known.")
+        )
     seats = board_share(facts, public_appointee)
     if seats is None:
         parts.append(unknown("Who appoints the board is not known, seat by seat."))
@@ -636,18 +724,31 @@ def autonomy(facts: StructureFacts, params: Parameters) -> Result:
     if controllers is None:
         parts.append(unknown("Who has significant control is not recorded (record none if nobody does)."))
     else:
+        # Principle 4 is about control from outside the membership: a member's own votes are the democratic
+        # control it protects (three workers with a third of the votes each are each a PSC), unless the member
+        # is a public body or an investor, whose control the principle guards against.
         for controller in controllers:
             if controller.is_employee_trust:
+                continue
+            outsider = controller.is_public_body or controller.is_for_profit
+            if controller.is_member and not outsider:
                 continue
             name = controller.name or "A person with significant control"
             if controller.natures_of_control is None:
                 parts.append(unknown(f"The nature of {name}'s control is not recorded."))
                 continue
-            over, words = _control_over(controller.natures_of_control, threshold)
-            if over:
-                parts.append(failed(f"{name} holds {words}, so the members do not control it democratically."))
-            elif over is None:
+            control, words = _control_over(controller.natures_of_control, threshold)
+            if control is None:
                 parts.append(unknown(f"{name} holds {words}; whether that is over {w.pct(threshold)} is not known."))
+            elif control and (outsider or controller.is_member is False):
+                parts.append(failed(f"{name} holds {words}, so the members do not control it democratically."))
+            elif control:
+                parts.append(
+                    unknown(
+                        f"{name} holds {words}; whether it is one of the members, whose control this allows, "
+                        "is not known."
+                    )
+                )
     return combine(*parts)
 
 
@@ -658,32 +759,62 @@ def autonomy(facts: StructureFacts, params: Parameters) -> Result:
 @check("asset_lock_in", allowed=ParamKind.LOCKS)
 def asset_lock_in(facts: StructureFacts, params: Parameters) -> Result:
     allowed = params.locks("allowed")
-    lock = facts.profits.asset_lock if facts.profits else None
+    profits = facts.profits
+    lock = profits.asset_lock if profits else None
+    schedule = profits.cic_asset_lock_schedule if profits else None
+    if lock is None and schedule is not None:
+        if AssetLock.CIC_STATUTORY in allowed:
+            return passed(
+                f"Its articles adopt the asset-lock provisions of Schedule {schedule} of the CIC Regulations."
+            )
+        lock = AssetLock.CIC_STATUTORY
     if lock is None:
         return unknown("Whether its assets are locked is not known.")
+    impossible = _impossible_lock(lock, facts.legal_form)
+    if impossible:
+        return failed(impossible)
     if lock in allowed:
         return passed(f"It has {w.LOCK_NAMES[lock]}.")
     wanted = w.listing((w.LOCK_NAMES[a] for a in sorted(allowed)), "or")
     return failed(f"It has {w.LOCK_NAMES[lock]}; the rule needs {wanted}.")
 
 
-@check("legal_asset_lock", locked_forms=ParamKind.FORMS, constitutional_forms=ParamKind.FORMS)
+@check("legal_asset_lock", constitutional_forms=ParamKind.FORMS)
 def legal_asset_lock(facts: StructureFacts, params: Parameters) -> Result:
-    lock = facts.profits.asset_lock if facts.profits else None
+    """A legally binding asset lock: statutory or charitable (recorded, or given by the legal form in law),
+    or a lock in its own rules for the forms the rule accepts, with no dissolution clause undoing it."""
+    profits = facts.profits
+    recorded = profits.asset_lock if profits else None
+    clause = profits.dissolution_clause if profits else None
     form = facts.legal_form
+    if recorded is not None:
+        impossible = _impossible_lock(recorded, form)
+        if impossible:
+            return failed(impossible)
+    lock, how = _lock_of(facts)
+    if lock is None and clause in _LOCKING_CLAUSES:
+        lock, how = AssetLock.CONSTITUTIONAL, "its dissolution clause"
     if lock is None:
-        if form is not None and form in params.forms("locked_forms"):
-            return passed(f"As {w.form_name(form)}, its assets are locked by law.")
         return unknown("Whether its assets are locked is not known.")
     if lock is AssetLock.NONE:
         return failed("It has no asset lock; the rule needs a legally binding asset lock.")
+    undone = clause is DissolutionClause.TO_MEMBERS
+    if undone or (lock is AssetLock.CONSTITUTIONAL and clause is DissolutionClause.NONE):
+        where = "to its members" if clause is DissolutionClause.TO_MEMBERS else "nowhere (its rules are silent)"
+        return failed(
+            f"It has {w.LOCK_NAMES[lock]}, but its rules send what is left on dissolution {where}; a binding lock "
+            "sends it to another asset-locked body or to common ownership."
+        )
     if lock is not AssetLock.CONSTITUTIONAL:
-        return passed(f"It has {w.LOCK_NAMES[lock]}.")
+        return passed(f"It has {w.LOCK_NAMES[lock]}" + (f" ({how})." if how != "recorded" else "."))
     forms = params.forms("constitutional_forms")
+    what = "an asset lock in its own rules"
+    if how != "recorded" and clause is not None:
+        what = f"a dissolution clause sending residual assets {w.CLAUSE_NAMES[clause]}"
     if form is None:
-        return unknown("It has an asset lock in its own rules; its legal form is needed to see whether that binds.")
+        return unknown(f"It has {what}; its legal form is needed to see whether that binds.")
     if form in forms:
-        return passed(f"It has an asset lock in its own rules, which the rule accepts for {w.form_name(form)}.")
+        return passed(f"It has {what}, which the rule accepts for {w.form_name(form)}.")
     accepted = w.listing((w.form_name(f) for f in LegalForm if f in forms), "or")
     return failed(
         f"It has an asset lock only in its own rules; for {w.form_name(form)} the rule needs a statutory or "
@@ -706,16 +837,17 @@ def distribution_basis_allowed(facts: StructureFacts, params: Parameters) -> Res
 def _distribution_ceiling(facts: StructureFacts, params: Parameters) -> tuple[float | None, str]:
     """The most of its profits the organisation may distribute, and what sets that limit."""
     profits = facts.profits
-    if profits is None:
-        return None, ""
-    if profits.distribution_basis is DistributionBasis.NONE:
+    if profits is not None and profits.distribution_basis is DistributionBasis.NONE:
         return 0.0, "its rules distribute no profits"
     limits: list[tuple[float, str]] = []
-    if profits.distribution_cap_pct is not None:
+    if profits is not None and profits.distribution_cap_pct is not None:
         limits.append((profits.distribution_cap_pct, "its rules"))
+    if profits is not None and profits.cic_asset_lock_schedule == 1:
+        limits.append((0.0, "Schedule 1 of the CIC Regulations, for a company without shares to pay dividends on"))
     caps = params.lock_caps("lock_caps")
-    if profits.asset_lock is not None and profits.asset_lock in caps:
-        limits.append((caps[profits.asset_lock], w.LOCK_NAMES[profits.asset_lock]))
+    lock, how = _lock_of(facts)
+    if lock is not None and lock in caps:
+        limits.append((caps[lock], w.LOCK_NAMES[lock] + (f", {how}" if how != "recorded" else "")))
     if not limits:
         return None, ""
     return min(limits)
@@ -723,43 +855,48 @@ def _distribution_ceiling(facts: StructureFacts, params: Parameters) -> tuple[fl
 
 @check("profits_to_purpose", min_pct=ParamKind.NUMBER, lock_caps=ParamKind.LOCK_CAPS)
 def profits_to_purpose(facts: StructureFacts, params: Parameters) -> Result:
+    """At least ``min_pct`` of profits go to its purpose: what it actually kept in the latest year decides;
+    without that figure, rules that cannot pay out more than the rest guarantee it."""
     floor = params.number("min_pct")
+    kept_pct = facts.profits.profits_reinvested_pct if facts.profits else None
+    if kept_pct is not None:
+        if kept_pct >= floor - EPSILON:
+            return passed(
+                f"It kept {w.pct(kept_pct)} of the latest year's profits for its purpose; {w.pct(floor)} is needed."
+            )
+        return failed(
+            f"It kept {w.pct(kept_pct)} of the latest year's profits for its purpose; "
+            f"at least {w.pct(floor)} is needed."
+        )
     ceiling, why = _distribution_ceiling(facts, params)
     if ceiling is None:
         return unknown(
-            f"The most of its profits it may distribute is not known; at least {w.pct(floor)} must go to its purpose."
+            f"The most of its profits it may distribute is not known, nor the share it kept for its purpose in "
+            f"the latest year; at least {w.pct(floor)} must go to its purpose."
         )
     kept = 100.0 - ceiling
     if kept >= floor - EPSILON:
         return passed(f"At least {w.pct(kept)} of profits go to its purpose ({why}); {w.pct(floor)} is needed.")
-    return failed(
-        f"Up to {w.pct(ceiling)} of profits may be distributed ({why}), leaving {w.pct(kept)} for its purpose; "
-        f"at least {w.pct(floor)} is needed."
+    return unknown(
+        f"Up to {w.pct(ceiling)} of profits may be distributed ({why}), which could leave only {w.pct(kept)} for "
+        f"its purpose; the share of the latest year's profits it actually kept is needed (at least {w.pct(floor)})."
     )
 
 
-@check(
-    "capped_distributions",
-    max_pct=ParamKind.NUMBER,
-    lock_caps=ParamKind.LOCK_CAPS,
-    patronage_only_forms=ParamKind.FORMS,
-)
+@check("capped_distributions", max_pct=ParamKind.NUMBER, lock_caps=ParamKind.LOCK_CAPS)
 def capped_distributions(facts: StructureFacts, params: Parameters) -> Result:
+    """Returns on capital capped at ``max_pct`` of profits, by its rules or by the cap its asset lock sets in
+    law (inferred from the legal form when no lock is recorded, as the asset-lock rule does)."""
     most = params.number("max_pct")
     basis = facts.profits.distribution_basis if facts.profits else None
-    if basis is None:
-        return unknown("How profits are distributed is not known.")
     if basis is DistributionBasis.NONE:
         return passed("It distributes no profits to members or investors.")
-    form = facts.legal_form
-    if form is not None and form in params.forms("patronage_only_forms"):
-        if basis is DistributionBasis.PATRONAGE:
-            return passed(f"As {w.form_name(form)}, it shares profits only by patronage (members' trade with it).")
-        return failed(f"{w.capitalised(w.BASIS_NAMES[basis])}; {w.form_name(form)} may distribute only by patronage.")
     if basis is DistributionBasis.PATRONAGE:
         return passed("Profits are shared by patronage (members' trade with it), not as a return on capital.")
     ceiling, why = _distribution_ceiling(facts, params)
     if ceiling is None:
+        if basis is None:
+            return unknown("How profits are distributed is not known.")
         return unknown(
             f"Profits go to investors, but the most it may distribute is not known; at most {w.pct(most)} is allowed."
         )
@@ -807,27 +944,35 @@ def max_withdrawable_holding(facts: StructureFacts, params: Parameters) -> Resul
 @check("no_dividends_without_shares", guarantee_forms=ParamKind.FORMS, share_forms=ParamKind.FORMS)
 def no_dividends_without_shares(facts: StructureFacts, params: Parameters) -> Result:
     form = facts.legal_form
-    if form is not None and form in params.forms("share_forms"):
+    schedule = facts.profits.cic_asset_lock_schedule if facts.profits else None
+    if schedule is not None and schedule != 1:
+        return not_applicable(f"Its articles adopt Schedule {schedule}, for a company with shares.")
+    if form is not None and form in params.forms("share_forms") and schedule is None:
         return not_applicable(f"As {w.form_name(form)}, it may pay dividends within the cap.")
     basis = facts.profits.distribution_basis if facts.profits else None
     if basis is DistributionBasis.NONE:
         return passed("It distributes no profits.")
-    if form is None or form not in params.forms("guarantee_forms"):
+    if schedule is None and (form is None or form not in params.forms("guarantee_forms")):
         return unknown("Whether it is limited by shares or by guarantee is not known.")
     if basis is None:
         return unknown("How profits are distributed is not known.")
     if basis is DistributionBasis.PATRONAGE:
         return unknown("Its rules share profits by patronage; whether these are dividends is not known.")
-    return failed(f"{w.capitalised(w.BASIS_NAMES[basis])}, but {w.form_name(form)} has no shares to pay dividends on.")
+    without = "its articles adopt Schedule 1, for a company" if schedule == 1 else f"{w.form_name(form)} has"
+    return failed(f"{w.capitalised(w.BASIS_NAMES[basis])}, but {without} no shares to pay dividends on.")
 
 
 @check("dividend_cap", max_pct=ParamKind.NUMBER, no_share_forms=ParamKind.FORMS)
 def dividend_cap(facts: StructureFacts, params: Parameters) -> Result:
     cap = params.number("max_pct")
     form = facts.legal_form
+    profits = facts.profits
+    if profits is not None and profits.cic_asset_lock_schedule == 1:
+        return not_applicable(
+            "Its articles adopt Schedule 1 of the CIC Regulations: it has no shares to pay dividends on."
+        )
     if form is not None and form in params.forms("no_share_forms"):
         return not_applicable(f"As {w.form_name(form)}, it has no shares and pays no dividends.")
-    profits = facts.profits
     if profits is not None and profits.distribution_basis is DistributionBasis.NONE:
         return passed("Its rules distribute no profits, so it declares no dividends.")
     declared = profits.dividends_declared_gbp if profits else None
@@ -872,6 +1017,67 @@ def not_for_profit_or_member_distribution(facts: StructureFacts, params: Paramet
     if only_members is None:
         return unknown(f"{w.capitalised(w.BASIS_NAMES[basis])}; whether only members receive them is not known.")
     return failed(f"{w.capitalised(w.BASIS_NAMES[basis])}, including to people who are not members.")
+
+
+@check("residual_assets_to_purpose", locks=ParamKind.LOCKS, clauses=ParamKind.CLAUSES)
+def residual_assets_to_purpose(facts: StructureFacts, params: Parameters) -> Result:
+    """All residual assets go to its purpose on dissolution: a dissolution clause in ``clauses``, or an asset
+    lock in ``locks`` (recorded, or given by the legal form in law) that no dissolution clause contradicts."""
+    clauses = params.clauses("clauses")
+    profits = facts.profits
+    clause = profits.dissolution_clause if profits else None
+    recorded = profits.asset_lock if profits else None
+    if recorded is not None:
+        impossible = _impossible_lock(recorded, facts.legal_form)
+        if impossible:
+            return failed(impossible)
+    if clause is not None and clause in clauses:
+        return passed(f"Its dissolution clause sends residual assets {w.CLAUSE_NAMES[clause]}.")
+    lock, how = _lock_of(facts)
+    if clause is not None:
+        return failed(
+            f"Its dissolution clause sends residual assets {w.CLAUSE_NAMES[clause]}; the rule needs them sent "
+            + w.listing((w.CLAUSE_NAMES[c] for c in DissolutionClause if c in clauses), "or")
+            + "."
+        )
+    if lock is not None and lock in params.locks("locks"):
+        known = f" ({how})" if how != "recorded" else ""
+        return passed(f"It has {w.LOCK_NAMES[lock]}{known}, which commits its residual assets.")
+    if lock is not None:
+        return failed(f"It has {w.LOCK_NAMES[lock]} and no dissolution clause committing its residual assets.")
+    return unknown("Where its residual assets go on dissolution is not known (its dissolution clause or asset lock).")
+
+
+@check("dissolution_clause_in", clauses=ParamKind.CLAUSES)
+def dissolution_clause_in(facts: StructureFacts, params: Parameters) -> Result:
+    clauses = params.clauses("clauses")
+    clause = facts.profits.dissolution_clause if facts.profits else None
+    if clause is None:
+        return unknown("Where its rules send residual assets on dissolution is not known.")
+    if clause in clauses:
+        return passed(f"Its dissolution clause sends residual assets {w.CLAUSE_NAMES[clause]}.")
+    wanted = w.listing((w.CLAUSE_NAMES[c] for c in DissolutionClause if c in clauses), "or")
+    return failed(
+        f"Its dissolution clause sends residual assets {w.CLAUSE_NAMES[clause]}; the rule needs them sent {wanted}."
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Charities
+
+
+@check("paid_trustees_minority")
+def paid_trustees_minority(facts: StructureFacts, params: Parameters) -> Result:
+    charity = facts.charity
+    total = charity.trustees_total if charity else None
+    paid = charity.trustees_paid if charity else None
+    if total is None or paid is None or total <= 0:
+        return unknown(
+            "The numbers of trustees, and of those paid by the charity (or connected with someone who is), are needed."
+        )
+    if paid * 2 < total:
+        return passed(f"{paid} of {total} trustees are paid or connected with someone who is: a minority.")
+    return failed(f"{paid} of {total} trustees are paid or connected with someone who is; they must be a minority.")
 
 
 # ---------------------------------------------------------------------------------------------------------

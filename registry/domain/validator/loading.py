@@ -20,8 +20,24 @@ import yaml
 
 from registry.domain.structure import StructureFacts
 from registry.domain.validator.checks import CHECKS, DECLARATION, ParamKind
-from registry.domain.validator.model import Confidence, Parameters, Rule, RuleSet, RuleSetError, Severity, Source
-from registry.domain.vocabulary import AssetLock, DistributionBasis, LegalForm, MemberClassKind, Origin
+from registry.domain.validator.model import (
+    Confidence,
+    ParameterBasis,
+    Parameters,
+    Rule,
+    RuleSet,
+    RuleSetError,
+    Severity,
+    Source,
+)
+from registry.domain.vocabulary import (
+    AssetLock,
+    DissolutionClause,
+    DistributionBasis,
+    LegalForm,
+    MemberClassKind,
+    Origin,
+)
 
 # registry/domain/validator/loading.py -> parents[3] is the repository root.
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "rulesets"
@@ -35,6 +51,7 @@ _LISTS: dict[ParamKind, type[Any]] = {
     ParamKind.LOCKS: AssetLock,
     ParamKind.BASES: DistributionBasis,
     ParamKind.ORIGINS: Origin,
+    ParamKind.CLAUSES: DissolutionClause,
 }
 
 
@@ -114,6 +131,7 @@ def parse_ruleset(text: str, where: str = "rule set") -> tuple[int, RuleSet]:
             "requires",
             "requires_reason",
             "sources",
+            "cites",
             "rules",
         },
     )
@@ -142,6 +160,7 @@ def parse_ruleset(text: str, where: str = "rule set") -> tuple[int, RuleSet]:
         ids.add(rule.id)
         rules.append(rule)
 
+    cites = _citations(data.get("cites"), sources, f"{where}: cites")
     order = data.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
         raise RuleSetError(f"{where}: order must be a whole number")
@@ -157,6 +176,7 @@ def parse_ruleset(text: str, where: str = "rule set") -> tuple[int, RuleSet]:
         requires_reason=_optional_text(data, "requires_reason", where),
         sources=tuple(sources.values()),
         rules=tuple(rules),
+        cites=cites,
     )
 
 
@@ -167,7 +187,23 @@ def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
     if not _RULE_ID.match(rule_id):
         raise RuleSetError(f"{where}: rule id {rule_id!r} must be upper case letters, digits and hyphens")
     where = f"{where.rsplit(': ', 1)[0]}: rule {rule_id}"
-    _only(raw, where, {"id", "title", "check", "parameters", "severity", "source", "confidence", "explanation"})
+    _only(
+        raw,
+        where,
+        {
+            "id",
+            "title",
+            "check",
+            "parameters",
+            "severity",
+            "source",
+            "also_cites",
+            "basis",
+            "only_for_origins",
+            "confidence",
+            "explanation",
+        },
+    )
 
     check_name = _text(raw, "check", where)
     if check_name not in CHECKS:
@@ -176,6 +212,7 @@ def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
     severity = _choice(raw, "severity", Severity, where)
     if (severity is Severity.ATTEST) != (check_name == DECLARATION):
         raise RuleSetError(f"{where}: rules with severity 'attest' (and only they) use the {DECLARATION!r} check")
+    origins = raw.get("only_for_origins")
     return Rule(
         id=rule_id,
         title=_text(raw, "title", where),
@@ -185,7 +222,46 @@ def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
         source=_rule_source(raw.get("source"), sources, where),
         confidence=_choice(raw, "confidence", Confidence, where),
         explanation=_text(raw, "explanation", where),
+        also_cites=_citations(raw.get("also_cites"), sources, f"{where}: also_cites"),
+        basis=_basis(raw.get("basis"), {*CHECKS[check_name].parameters, "only_for_origins"}, sources, where),
+        only_for_origins=None if origins is None else _codes(origins, Origin, f"{where}: only_for_origins"),
     )
+
+
+def _citations(raw: Any, sources: Mapping[str, Source], where: str) -> tuple[Source, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise RuleSetError(f"{where} must be a list of sources")
+    return tuple(_rule_source(item, sources, f"{where} {position}") for position, item in enumerate(raw, start=1))
+
+
+def _basis(raw: Any, names: set[str], sources: Mapping[str, Source], where: str) -> dict[str, ParameterBasis]:
+    """Per parameter: ``derived: true`` with the ``reading`` that justifies it (and any ``source`` it borrows
+    from), or ``derived: false`` with the ``source`` that states it, quoted."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise RuleSetError(f"{where}: basis must map parameter names to where each comes from")
+    basis: dict[str, ParameterBasis] = {}
+    for name, entry in raw.items():
+        here = f"{where}: basis of {name!r}"
+        if name not in names:
+            raise RuleSetError(f"{here}: {name!r} is not one of the rule's parameters")
+        if not isinstance(entry, Mapping):
+            raise RuleSetError(f"{here} must be a mapping with derived, and a reading or a quoted source")
+        _only(entry, here, {"derived", "reading", "source"})
+        derived = entry.get("derived")
+        if not isinstance(derived, bool):
+            raise RuleSetError(f"{here}: derived must be true or false")
+        source = None if entry.get("source") is None else _rule_source(entry["source"], sources, here)
+        reading = _optional_text(entry, "reading", here)
+        if derived and reading is None:
+            raise RuleSetError(f"{here}: a derived parameter needs the reading that justifies it")
+        if not derived and (source is None or source.quote is None):
+            raise RuleSetError(f"{here}: a parameter a source states needs that source, quoted")
+        basis[str(name)] = ParameterBasis(derived=derived, reading=reading, source=source)
+    return basis
 
 
 def _parameters(raw: Any, wanted: Mapping[str, ParamKind], where: str) -> Parameters:
@@ -257,7 +333,7 @@ def _sources(raw: Any, where: str) -> dict[str, Source]:
 def _source(raw: Any, where: str) -> Source:
     if not isinstance(raw, Mapping):
         raise RuleSetError(f"{where} must be a mapping with a title")
-    _only(raw, where, {"title", "section", "url", "date"})
+    _only(raw, where, {"title", "section", "url", "date", "publisher", "quote"})
     url = _optional_text(raw, "url", where)
     if url is not None and not url.startswith("https://"):
         raise RuleSetError(f"{where}: the url must start with https://")
@@ -266,6 +342,8 @@ def _source(raw: Any, where: str) -> Source:
         section=_optional_text(raw, "section", where),
         url=url,
         date=None if raw.get("date") is None else str(raw.get("date")),
+        publisher=_optional_text(raw, "publisher", where),
+        quote=_optional_text(raw, "quote", where),
     )
 
 
@@ -280,10 +358,10 @@ def _rule_source(raw: Any, sources: Mapping[str, Source], where: str) -> Source:
     ref = str(raw["ref"])
     if ref not in sources:
         raise RuleSetError(f"{where}: the source ref {ref!r} is not one of the rule set's sources")
-    _only(raw, f"{where}: source", {"ref", "section"})
+    _only(raw, f"{where}: source", {"ref", "section", "quote"})
     base = sources[ref]
     section = _optional_text(raw, "section", where)
-    return Source(base.title, section or base.section, base.url, base.date)
+    return dataclasses.replace(base, section=section or base.section, quote=_optional_text(raw, "quote", where))
 
 
 def _only(data: Mapping[str, Any], where: str, allowed: set[str]) -> None:

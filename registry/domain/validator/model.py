@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
 from registry.domain.vocabulary import (
     AssetLock,
+    DissolutionClause,
     DistributionBasis,
     LegalForm,
     MemberClassKind,
@@ -51,20 +52,48 @@ class RuleSetError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A citation: the document, the part of it, where to read it, and its date or version."""
+    """A citation: the document, who published it, the part of it, where to read it, its date or version,
+    and, where the rule encodes a sentence of it, that sentence word for word (``quote``)."""
 
     title: str
     section: str | None = None
     url: str | None = None
     date: str | None = None
+    publisher: str | None = None
+    quote: str | None = None
 
     def to_dict(self) -> dict[str, str | None]:
-        return {"title": self.title, "section": self.section, "url": self.url, "date": self.date}
+        return {
+            "title": self.title,
+            "section": self.section,
+            "url": self.url,
+            "date": self.date,
+            "publisher": self.publisher,
+            "quote": self.quote,
+        }
 
     def cite(self) -> str:
-        """The citation as one line of text: "Title, section (date)"."""
-        text = f"{self.title}, {self.section}" if self.section else self.title
+        """The citation as one line of text: "Publisher, Title, section (date)"."""
+        text = f"{self.publisher}, {self.title}" if self.publisher else self.title
+        text = f"{text}, {self.section}" if self.section else text
         return f"{text} ({self.date})" if self.date else text
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterBasis:
+    """Where a rule's parameter comes from: a source that states it (quoted), or the registry's own reading
+    (``derived``), with the reason for it and any source it borrows from."""
+
+    derived: bool
+    reading: str | None = None
+    source: Source | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "derived": self.derived,
+            "reading": self.reading,
+            "source": None if self.source is None else self.source.to_dict(),
+        }
 
 
 class Parameters:
@@ -113,6 +142,10 @@ class Parameters:
         value: frozenset[Origin] = self._values[name]
         return value
 
+    def clauses(self, name: str) -> frozenset[DissolutionClause]:
+        value: frozenset[DissolutionClause] = self._values[name]
+        return value
+
     def lock_caps(self, name: str) -> Mapping[AssetLock, float]:
         value: Mapping[AssetLock, float] = self._values[name]
         return value
@@ -132,6 +165,13 @@ class Parameters:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One rule: the check it runs with its parameters, and what it encodes.
+
+    ``source`` is the main citation and ``also_cites`` the others (each its own document, quoted where the
+    rule encodes its words). ``basis`` says, per parameter, whether a source states it or it is the
+    registry's own reading. ``only_for_origins`` limits the rule to organisations of those origins.
+    """
+
     id: str
     title: str
     check: str
@@ -140,10 +180,17 @@ class Rule:
     source: Source
     confidence: Confidence
     explanation: str
+    also_cites: tuple[Source, ...] = ()
+    basis: Mapping[str, ParameterBasis] = field(default_factory=dict)
+    only_for_origins: frozenset[Origin] | None = None
 
     @property
     def unverified(self) -> bool:
         return self.confidence is Confidence.M
+
+    @property
+    def citations(self) -> tuple[Source, ...]:
+        return (self.source, *self.also_cites)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,6 +203,10 @@ class Rule:
             "confidence": self.confidence.value,
             "unverified": self.unverified,
             "explanation": self.explanation,
+            "citations": [s.to_dict() for s in self.citations],
+            "parameter_basis": {name: b.to_dict() for name, b in self.basis.items()},
+            "derived_parameters": sorted(name for name, b in self.basis.items() if b.derived),
+            "only_for_origins": None if self.only_for_origins is None else sorted(self.only_for_origins),
         }
 
 
@@ -178,6 +229,8 @@ class RuleSet:
     requires_reason: str | None
     sources: tuple[Source, ...]
     rules: tuple[Rule, ...]
+    # What the rule set as a whole stands on, quoted (the profile's premise, say), beside each rule's own.
+    cites: tuple[Source, ...] = ()
 
     def applies(self, form: LegalForm) -> bool:
         return form not in self.excludes and (self.applies_to is None or form in self.applies_to)
@@ -192,6 +245,7 @@ class RuleSet:
             "excludes": sorted(f.value for f in self.excludes),
             "sources": [s.to_dict() for s in self.sources],
             "rules": [r.to_dict() for r in self.rules],
+            "citations": [s.to_dict() for s in self.cites],
         }
 
 
@@ -208,6 +262,9 @@ class Finding(NamedTuple):
     source: Source
     confidence: Confidence
     explanation: str
+    # For a finding that needs information: the facts (paths in the facts shape, like ``profits.asset_lock`` or
+    # ``member_classes[1].count``) the rule read and found unknown, so a form or an API client can ask for them.
+    needs: tuple[str, ...] = ()
 
     @property
     def unverified(self) -> bool:
@@ -231,6 +288,7 @@ class Finding(NamedTuple):
             "confidence_note": CONFIDENCE_WORDING[self.confidence],
             "unverified": self.unverified,
             "explanation": self.explanation,
+            "needs": list(self.needs),
         }
 
 

@@ -5,7 +5,13 @@ counted at its cap: the cap is what the rules guarantee, so a rule about investo
 class could hold, and the other classes the least they could. What remains is shared among the
 one-member-one-vote classes in proportion to their member counts; a lone class takes all of it, whatever
 its count. A class whose votes follow shareholdings, or whose rule is unknown, can only take the remainder
-when it is the only such class. Anything that cannot be worked out gives ``None``, never an estimate.
+when it is the only such class. Fixed shares that leave votes over with no class to take them mean classes
+are missing from the description: those votes belong to nobody known. Anything that cannot be worked out
+gives ``None``, never an estimate.
+
+``vote_share_range`` bounds a group's share where the exact figure is unknown (a class of unknown kind, or
+member counts missing), as ``board_share`` does for seats: staff at a fixed 60% beside a class of unknown
+kind hold at least 60%.
 
 Board seats: ``board_share`` gives the lowest and highest share of seats that can be of a kind, so a seat
 filled in an unknown way widens the range instead of being guessed.
@@ -83,57 +89,68 @@ def vote_shares(facts: StructureFacts, decision: VoteDecision = VoteDecision.ORD
     return shares
 
 
+def vote_share_range(
+    facts: StructureFacts,
+    kinds: frozenset[MemberClassKind],
+    decision: VoteDecision = VoteDecision.ORDINARY,
+) -> tuple[float, float] | None:
+    """The lowest and highest percentage of the votes that classes of the given kinds can hold together.
+
+    ``None`` when the member classes are not described, or a fixed share is missing or the fixed shares add
+    up to more than every vote. Votes held by a class of unknown kind, shared among classes whose member
+    counts are unknown, or left over by fixed shares with no class to take them, widen the range.
+    """
+    classes = facts.member_classes
+    if not classes:
+        return None
+    split = _split(classes, decision)
+    if split is None:
+        return None
+    fixed, remainder, variable = split
+    low = high = 0.0
+    for index, share in fixed.items():
+        kind = classes[index].kind
+        if kind is None:
+            high += share
+        elif kind in kinds:
+            low += share
+            high += share
+    if not variable:
+        # Votes nobody described: classes are missing, of kinds unknown.
+        return low, high + remainder
+    sides = {None if classes[i].kind is None else classes[i].kind in kinds for i in variable}
+    if sides == {True}:
+        return low + remainder, high + remainder
+    if sides == {False}:
+        return low, high
+    shares = vote_shares(facts, decision)
+    if shares is None:
+        # Member counts (or voting rules) are missing: the classes sharing the remainder may hold any of it.
+        return low, high + remainder
+    for index in variable:
+        kind = classes[index].kind
+        if kind is None:
+            high += shares[index]
+        elif kind in kinds:
+            low += shares[index]
+            high += shares[index]
+    return low, high
+
+
 def vote_share_of(
     facts: StructureFacts,
     kinds: frozenset[MemberClassKind],
     decision: VoteDecision = VoteDecision.ORDINARY,
 ) -> float | None:
-    """The percentage of the votes held by all classes of the given kinds together, or ``None``.
+    """The percentage of the votes held by all classes of the given kinds together, or ``None`` unless exact.
 
     Works where ``vote_shares`` cannot: when every class that shares the remainder is on the same side
     (all three classes of a co-operative are user classes, say), their member counts do not matter.
     """
-    classes = facts.member_classes
-    if classes is None:
+    bounds = vote_share_range(facts, kinds, decision)
+    if bounds is None or bounds[1] - bounds[0] > EPSILON:
         return None
-    inside = outside = unsure = False
-    for member_class in classes:
-        if member_class.votes_on is not None and decision not in member_class.votes_on:
-            continue
-        kind = member_class.kind
-        if kind is None:
-            unsure = True
-        elif kind in kinds:
-            inside = True
-        else:
-            outside = True
-    if not unsure and not (inside and outside):
-        return 100.0 if inside else 0.0
-    split = _split(classes, decision)
-    if split is not None:
-        fixed, remainder, variable = split
-        if all(classes[i].kind is not None for i in fixed if fixed[i] > EPSILON):
-            in_group = sum(share for i, share in fixed.items() if classes[i].kind in kinds)
-            if not variable:
-                return in_group if remainder <= EPSILON else None
-            sides = {classes[i].kind is not None and classes[i].kind in kinds for i in variable}
-            unknown_kind = any(classes[i].kind is None for i in variable)
-            if not unknown_kind and sides == {True}:
-                return in_group + remainder
-            if not unknown_kind and sides == {False}:
-                return in_group
-    shares = vote_shares(facts, decision)
-    if shares is None:
-        return None
-    total = 0.0
-    for index, share in shares.items():
-        kind = classes[index].kind
-        if share > EPSILON:
-            if kind is None:
-                return None
-            if kind in kinds:
-                total += share
-    return total
+    return bounds[0]
 
 
 def class_kind(facts: StructureFacts, index: int | None) -> MemberClassKind | None:
@@ -175,16 +192,30 @@ def board_share(
     return 100.0 * yes / total, 100.0 * (yes + unsure) / total
 
 
+def _elected_for(facts: StructureFacts, seat: BoardSeatFacts, kinds: frozenset[MemberClassKind]) -> bool | None:
+    """Whether members of ``kinds`` decide an elected seat: its class's kind, or, for a seat the whole
+    membership elects, whether they hold more than half the votes in board elections."""
+    if seat.whole_membership:
+        bounds = vote_share_range(facts, kinds, VoteDecision.BOARD_ELECTION)
+        if bounds is None:
+            return None
+        if bounds[0] > 50.0 + EPSILON:
+            return True
+        return False if bounds[1] <= 50.0 + EPSILON else None
+    kind = class_kind(facts, seat.member_class)
+    return None if kind is None else kind in kinds
+
+
 def elected_by(kinds: frozenset[MemberClassKind]) -> SeatTest:
-    """A seat test: is the seat elected by a member class of one of ``kinds``?"""
+    """A seat test: is the seat elected by a member class of one of ``kinds`` (or by a whole membership in
+    which they hold a majority of the votes)?"""
 
     def test(facts: StructureFacts, seat: BoardSeatFacts) -> bool | None:
         if seat.source is None:
             return None
         if seat.source is not BoardSeatSource.ELECTED_BY_CLASS:
             return False
-        kind = class_kind(facts, seat.member_class)
-        return None if kind is None else kind in kinds
+        return _elected_for(facts, seat, kinds)
 
     return test
 
@@ -196,8 +227,7 @@ def filled_by(kinds: frozenset[MemberClassKind]) -> SeatTest:
         if seat.source is None:
             return None
         if seat.source is BoardSeatSource.ELECTED_BY_CLASS:
-            kind = class_kind(facts, seat.member_class)
-            return None if kind is None else kind in kinds
+            return _elected_for(facts, seat, kinds)
         if seat.source is BoardSeatSource.APPOINTED:
             return None if seat.appointer_kind is None else seat.appointer_kind in kinds
         return False
@@ -216,9 +246,11 @@ def public_appointee(facts: StructureFacts, seat: BoardSeatFacts) -> bool | None
             return True
         return None
     if seat.source is BoardSeatSource.ELECTED_BY_CLASS:
-        kind = class_kind(facts, seat.member_class)
-        return None if kind is None else kind is MemberClassKind.LOCAL_AUTHORITY
+        return _elected_for(facts, seat, _PUBLIC_KINDS)
     return False
+
+
+_PUBLIC_KINDS = frozenset({MemberClassKind.LOCAL_AUTHORITY})
 
 
 def independent_non_executive(facts: StructureFacts, seat: BoardSeatFacts) -> bool | None:

@@ -6,7 +6,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from registry.domain.structure import MemberClassFacts
-from registry.domain.vocabulary import AssetLock, DistributionBasis, LegalForm, MemberClassKind, Origin
+from registry.domain.vocabulary import (
+    AssetLock,
+    DissolutionClause,
+    DistributionBasis,
+    LegalForm,
+    MemberClassKind,
+    Origin,
+)
 
 FORM_NAMES = {
     LegalForm.CO_OPERATIVE_SOCIETY: "a registered co-operative society",
@@ -49,6 +56,13 @@ LOCK_NAMES = {
     AssetLock.NONE: "no asset lock",
 }
 
+CLAUSE_NAMES = {
+    DissolutionClause.TO_ASSET_LOCKED_BODY: "to another asset-locked body",
+    DissolutionClause.COMMON_OWNERSHIP: "to common ownership",
+    DissolutionClause.TO_MEMBERS: "to its members",
+    DissolutionClause.NONE: "nowhere (its rules are silent)",
+}
+
 BASIS_NAMES = {
     DistributionBasis.NONE: "no profits are distributed to members or investors",
     DistributionBasis.PATRONAGE: "profits are shared in proportion to members' trade with it (patronage)",
@@ -72,6 +86,17 @@ def pct(value: float) -> str:
         return f"{int(value)}%"
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return f"{text}%"
+
+
+def share_range(low: float, high: float) -> str:
+    """A share known exactly ("60%") or only within bounds ("at least 60%", "at most 40%", "between ...")."""
+    if high - low <= 1e-9:
+        return pct(low)
+    if high >= 100.0 - 1e-9:
+        return f"at least {pct(low)}"
+    if low <= 1e-9:
+        return f"at most {pct(high)}"
+    return f"between {pct(low)} and {pct(high)}"
 
 
 def money(value: float) -> str:
