@@ -45,6 +45,8 @@ class SearchQuery:
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Closed (dissolved) organisations stay listed but are found only when the searcher asks for them.
     include_closed: bool = False
+    # Search ``text`` as the words typed, without reading a place or a service out of it.
+    as_text: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -128,10 +130,19 @@ def parse_search_query(
     closed_raw = (first("include_closed") or "").strip().lower()
     if closed_raw not in _YES | _NO:
         errors["include_closed"] = "Choose whether to include closed organisations: yes or no"
+    as_text_raw = (first("as_text") or "").strip().lower()
+    if as_text_raw not in _YES | _NO:
+        errors["as_text"] = "Choose whether to search the words as typed: yes or no"
     if errors:
         raise SearchQueryError(errors)
     return SearchQuery(
-        text=text, near=near, radius_km=radius, match=match, filters=filters, include_closed=closed_raw in _YES
+        text=text,
+        near=near,
+        radius_km=radius,
+        match=match,
+        filters=filters,
+        include_closed=closed_raw in _YES,
+        as_text=as_text_raw in _YES,
     )
 
 

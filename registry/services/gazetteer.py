@@ -53,6 +53,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session
 from tqdm import tqdm
 
+from registry.domain.areas import Area, area_catalogue
 from registry.domain.grid import FloatArray, postcode_grid_to_latlon
 from registry.domain.postcodes import (
     PostcodeKind,
@@ -88,6 +89,7 @@ __all__ = [
     "UnknownPlace",
     "UnknownPostcode",
     "build_gazetteer",
+    "find_area",
     "gazetteer_status",
     "is_gazetteer_loaded",
     "load_lad_regions",
@@ -148,6 +150,16 @@ class PlaceKind(StrEnum):
     PLACE = "place"
     LOCAL_AUTHORITY = "local_authority"
     ADDRESS = "address"  # found by the optional online geocoder
+    # Areas made of local authority districts (registry.domain.areas), and regions and nations.
+    COUNTY = "county"
+    METROPOLITAN_COUNTY = "metropolitan_county"
+    COMBINED_AUTHORITY = "combined_authority"
+    ICB = "icb"
+    SUB_ICB = "sub_icb"
+    LOCAL_HEALTH_BOARD = "local_health_board"
+    HEALTH_BOARD = "health_board"
+    HSC_TRUST = "hsc_trust"
+    REGION = "region"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +185,24 @@ class ResolvedPlace:
     local_authority: AreaRef | None
     region: AreaRef | None
     postcode: str | None = None
+    # For an area (a county, an ICB, a health board, a region...): its code and name, and the districts it is
+    # made of, which a listing serves the area by serving one of.
+    area: AreaRef | None = None
+    districts: tuple[str, ...] = ()
+
+    @property
+    def served_codes(self) -> tuple[str, ...]:
+        """The local authority districts a listing serves this place by serving."""
+        if self.districts:
+            return self.districts
+        return (self.local_authority.code,) if self.local_authority else ()
+
+    @property
+    def served_name(self) -> str | None:
+        """What a listing serving it serves, in words: the area, or the place's local authority."""
+        if self.area is not None:
+            return self.area.name
+        return self.local_authority.name if self.local_authority else None
 
 
 class PlaceNotResolved(Exception):
@@ -843,6 +873,9 @@ def _lookup_name(session: DbSession, text: str, suggest: bool = True) -> Resolve
             local_authority=AreaRef(authority.code, authority.name),
             region=_region(authority.region_code),
         )
+    area = find_area(text)
+    if area is not None:
+        return _area_place(session, area)
     # Several towns can share a name (Newport, Richmond): take the most populous.
     found = session.execute(
         select(Place, LocalAuthority.name)
@@ -866,6 +899,37 @@ def _lookup_name(session: DbSession, text: str, suggest: bool = True) -> Resolve
     raise UnknownPlace(text, suggest_places(session, text) if suggest else [])
 
 
+def find_area(text: str) -> Area | None:
+    """The county, combined authority, ICB, health board, region... with this name or code, or None."""
+    return area_catalogue().find(text)
+
+
+def _area_place(session: DbSession, area: Area) -> ResolvedPlace:
+    """An area as a place: centred on its districts' postcodes, in the region most of them are in."""
+    rows = session.execute(
+        select(
+            LocalAuthority.latitude, LocalAuthority.longitude, LocalAuthority.postcode_count, LocalAuthority.region_code
+        ).where(LocalAuthority.code.in_(area.districts), LocalAuthority.latitude.is_not(None))
+    ).all()
+    if not rows:
+        _require_loaded(session)
+        raise UnknownPlace(area.name, [])
+    weights = [float(max(count, 1)) for _, _, count, _ in rows]
+    latitude = float(np.average([row[0] or 0.0 for row in rows], weights=weights))
+    longitude = float(np.average([row[1] or 0.0 for row in rows], weights=weights))
+    regions = Counter(region for *_, region in rows if region)
+    return ResolvedPlace(
+        kind=PlaceKind(area.kind.value),
+        name=area.name,
+        latitude=latitude,
+        longitude=longitude,
+        local_authority=None,
+        region=_region(regions.most_common(1)[0][0]) if regions else None,
+        area=AreaRef(area.code, area.name),
+        districts=area.districts,
+    )
+
+
 def suggest_places(session: DbSession, text: str, limit: int = 5) -> list[str]:
     """Names close to ``text``: names it starts, then names with it as a word, then close spellings."""
     key = place_search_name(text)
@@ -881,6 +945,8 @@ def suggest_places(session: DbSession, text: str, limit: int = 5) -> list[str]:
     ):
         if search_name not in names or names[search_name][1] < population:
             names.setdefault(search_name, (name, population))
+    for search_name, display in area_catalogue().names().items():
+        names.setdefault(place_search_name(search_name), (display, 10**8))  # after authorities, before towns
     by_size = sorted(names, key=lambda n: -names[n][1])
     starting = [n for n in by_size if n.startswith(key)]
     # "hull" should find "kingston upon hull": a whole word inside the name.

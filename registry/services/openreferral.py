@@ -841,7 +841,7 @@ def _match(session: Session, query: FeedQuery, geocoder: OnlineGeocoder | None) 
         slug = found.slug if found else None
     search, refinement, conditions = _search_for(query, slug)
     try:
-        interpreted, place, _ = interpret(session, search, geocoder)
+        interpreted, place, *_ = interpret(session, search, geocoder)
         matching = matching_listings(session, interpreted, geocoder, refinement)
     except SearchError as error:
         names = {"near": "postcode", "q": "search"}

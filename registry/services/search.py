@@ -50,6 +50,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from registry.domain.paging import Page, PageRequest
 from registry.domain.postcodes import loose_storage_key
+from registry.domain.query_reading import QueryReading, ServiceTerm, read_query
 from registry.domain.search_query import FACETS, LocationMatch, SearchQuery, looks_like_postcode
 from registry.models import (
     Assessment,
@@ -80,6 +81,7 @@ from registry.services.gazetteer import (
     suggest_places,
 )
 from registry.services.geocoding import OnlineGeocoder, geocode_place
+from registry.services.reading import is_place_name, read_search_text, service_vocabulary
 from registry.services.search_index import CLOSED as CLOSED_FACET
 from registry.services.search_index import PREFERRED_PROVIDER_RULESET, FacetIndex, facet_index, latitude_strip
 
@@ -129,6 +131,7 @@ class SearchResults:
     place: ResolvedPlace | None = None
     place_suggestions: list[str] = field(default_factory=list)
     corrected_terms: dict[str, str] = field(default_factory=dict)
+    reading: QueryReading | None = None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -137,38 +140,51 @@ class SearchResults:
 
 def interpret(
     session: Session, query: SearchQuery, geocoder: OnlineGeocoder | None = None
-) -> tuple[SearchQuery, ResolvedPlace | None, list[str]]:
-    """Resolve ``near``; or, when only ``q`` is given and it is a postcode or a place name, search near it.
+) -> tuple[SearchQuery, ResolvedPlace | None, list[str], QueryReading | None]:
+    """Resolve ``near``; or, when only ``q`` is given, read it as what and where (``read_search_text``).
 
     An address in ``near`` that the gazetteer does not know goes to the online geocoder when one is
     configured (never ``q``, which may be an organisation's name). Returns the query to run, the place (or
-    None) and place names to suggest when ``q`` was not a place.
+    None), place names to suggest, and how ``q`` was read (None when it was not read: ``near`` was given, or
+    ``as_text`` asked for the words as typed).
     """
     if query.near:
         try:
-            return query, resolve_place(session, query.near), []
+            place = resolve_place(session, query.near)
         except (UnknownPlace, MalformedPostcode) as error:
             found = geocode_place(session, geocoder, query.near) if geocoder is not None else None
-            if found is not None:
-                return query, found, []
-            raise SearchError({"near": error.message}, getattr(error, "suggestions", [])) from error
+            if found is None:
+                raise SearchError({"near": error.message}, getattr(error, "suggestions", [])) from error
+            place = found
         except PlaceNotResolved as error:
             raise SearchError({"near": error.message}, getattr(error, "suggestions", [])) from error
+        reading = None
+        if query.text and not query.as_text:
+            # The place is given: only the service is read from the words.
+            reading = read_query(query.text, lambda _: False, service_vocabulary())
+            reading = reading if reading.service else None
+        return query, place, [], reading
     if not query.text:
-        return query, None, []
+        return query, None, [], None
     if looks_like_postcode(query.text) or loose_storage_key(query.text) is not None:
         try:
             place = resolve_place(session, query.text)
         except PlaceNotResolved as error:
             raise SearchError({"q": error.message}, getattr(error, "suggestions", [])) from error
-        return replace(query, near=query.text, text=""), place, []
-    try:
-        # Most text is not a place: suggestions for close place names are left to the caller, who needs
-        # them only when the text finds nothing.
-        place = resolve_place(session, query.text, suggest=False)
-    except (MalformedPostcode, PlaceNotResolved):
-        return query, None, []
-    return replace(query, near=query.text, text=""), place, []
+        return replace(query, near=query.text, text=""), place, [], None
+    if query.as_text:
+        return query, None, [], None
+    reading = read_search_text(session, query.text)
+    if reading.where is not None:
+        try:
+            # The reader found the place's name: suggestions are never needed here.
+            found_place = resolve_place(session, reading.where, suggest=False)
+        except PlaceNotResolved:
+            found_place = None
+        if found_place is not None:
+            return replace(query, near=reading.where, text=reading.what), found_place, [], reading
+        reading = replace(reading, what=reading.words, where=None, place_typed=None)
+    return query, None, [], reading if reading.split else None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -179,18 +195,35 @@ def _tokens(value: str) -> list[str]:
     return [t.casefold() for t in _TOKEN.findall(value)][:MAX_TOKENS]
 
 
-def _fts5_query(tokens: list[str], corrections: dict[str, list[str]]) -> str:
+def _fts5_query(tokens: list[str], corrections: dict[str, list[str]], service: list[tuple[str, ...]]) -> str:
     parts = []
+    if service:
+        parts.append("(" + " OR ".join(f'"{" ".join(words)}"*' for words in service) + ")")
     for token in tokens:
         options = [f'"{token}"*', *(f'"{c}"' for c in corrections.get(token, []))]
         parts.append("(" + " OR ".join(options) + ")" if len(options) > 1 else options[0])
     return " AND ".join(parts)
 
 
+def _service_clause(tokens: list[str], term: ServiceTerm | None) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The tokens without the service's phrase, and the service's phrases as word tuples (any may match);
+    the tokens unchanged and no phrases when the text holds none of them."""
+    if term is None:
+        return tokens, []
+    phrases = sorted({tuple(_tokens(p)) for p in term.phrases if _tokens(p)}, key=len, reverse=True)
+    for words in phrases:
+        for start in range(len(tokens) - len(words) + 1):
+            if tuple(tokens[start : start + len(words)]) == words:
+                rest = tokens[:start] + tokens[start + len(words) :]
+                return rest, [tuple(_tokens(" ".join(w))) for w in term.alternatives()]
+    return tokens, []
+
+
 def _corrections(session: Session, tokens: list[str]) -> tuple[dict[str, list[str]], set[str]]:
     """For each token that starts no indexed word (a typo), up to three of the closest indexed words, from
     ``organisation_search_vocab`` (SQLite's fts5vocab table; PostgreSQL's kept by the search index). Returns
-    those corrections and the tokens found nowhere."""
+    those corrections and the tokens found nowhere. A place's name is never corrected into another word
+    ("Leeds" is not "led"): it matches only as typed."""
     corrections: dict[str, list[str]] = {}
     unknown: set[str] = set()
     for token in tokens:
@@ -201,7 +234,7 @@ def _corrections(session: Session, tokens: list[str]) -> tuple[dict[str, list[st
         if known:
             continue
         unknown.add(token)
-        if len(token) < 4:  # too short to correct
+        if len(token) < 4 or is_place_name(session, token):  # too short to correct, or a place
             continue
         candidates = session.execute(
             text("SELECT term FROM organisation_search_vocab WHERE term >= :a AND term < :b"),
@@ -214,10 +247,13 @@ def _corrections(session: Session, tokens: list[str]) -> tuple[dict[str, list[st
     return corrections, unknown
 
 
-def _sqlite_text_ids(session: Session, tokens: list[str]) -> tuple[Select[int, Any], dict[str, str]]:
-    """Ids matching every token (as a prefix); a token found nowhere also matches its closest indexed words."""
+def _sqlite_text_ids(
+    session: Session, tokens: list[str], service: list[tuple[str, ...]]
+) -> tuple[Select[int, Any], dict[str, str]]:
+    """Ids matching every token (as a prefix) and, for a service, one of its phrases; a token found nowhere
+    also matches its closest indexed words."""
     corrections, _ = _corrections(session, tokens)
-    match = _fts5_query(tokens, corrections)
+    match = _fts5_query(tokens, corrections, service)
     ids: Select[int, Any] = (
         select(
             literal_column("organisation_search.rowid", Integer).label("organisation_id"),
@@ -230,15 +266,21 @@ def _sqlite_text_ids(session: Session, tokens: list[str]) -> tuple[Select[int, A
     return ids, shown
 
 
-def _postgresql_text_ids(session: Session, tokens: list[str]) -> tuple[Select[int, Any], dict[str, str]]:
-    """Full-text match on every token as a prefix; a token found nowhere also matches its closest indexed
-    words, as on SQLite, and brings in trigram similarity on the names."""
+def _postgresql_text_ids(
+    session: Session, tokens: list[str], service: list[tuple[str, ...]]
+) -> tuple[Select[int, Any], dict[str, str]]:
+    """Full-text match on every token as a prefix and, for a service, one of its phrases; a token found
+    nowhere also matches its closest indexed words, as on SQLite, and brings in trigram similarity on the
+    names."""
     words = [word for word in (_NON_WORD.sub("", t) for t in tokens) if word]
     corrections, unknown = _corrections(session, words)
-    tsquery = " & ".join(
+    clauses = [
         "(" + " | ".join([f"{word}:*", *corrections[word]]) + ")" if word in corrections else f"{word}:*"
         for word in words
-    )
+    ]
+    if service:
+        clauses.insert(0, "(" + " | ".join("(" + " <-> ".join(w) + ":*)" for w in service) + ")")
+    tsquery = " & ".join(clauses)
     phrase = " ".join(tokens)
     document: ColumnElement[Any] = literal_column("organisation_search.document")
     names: ColumnElement[str] = literal_column("organisation_search.names", String)
@@ -267,14 +309,18 @@ def _postgresql_text_ids(session: Session, tokens: list[str]) -> tuple[Select[in
     return ids, shown
 
 
-def text_matches(session: Session, value: str) -> tuple[Select[int, Any] | None, dict[str, str]]:
-    """A SELECT of (organisation_id, rank) for the text, lower rank first; None when it has no words."""
-    tokens = _tokens(value)
-    if not tokens:
+def text_matches(
+    session: Session, value: str, service: ServiceTerm | None = None
+) -> tuple[Select[int, Any] | None, dict[str, str]]:
+    """A SELECT of (organisation_id, rank) for the text, lower rank first; None when it has no words.
+    With ``service``, its phrase in the text matches any of the service's phrases ("home care" finds
+    "homecare" and "domiciliary care")."""
+    tokens, phrases = _service_clause(_tokens(value), service)
+    if not tokens and not phrases:
         return None, {}
     if session.get_bind().dialect.name == "sqlite":
-        return _sqlite_text_ids(session, tokens)
-    return _postgresql_text_ids(session, tokens)
+        return _sqlite_text_ids(session, tokens, phrases)
+    return _postgresql_text_ids(session, tokens, phrases)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -345,11 +391,12 @@ def published_based_within(place: ResolvedPlace, radius_km: float) -> Select[int
 
 
 def serving(place: ResolvedPlace) -> Select[int]:
-    """Published listings that serve the place's local authority."""
-    code = place.local_authority.code if place.local_authority else None
-    return select(_INDEXED_AREA.c.organisation_id.label("organisation_id")).where(
-        _INDEXED_AREA.c.local_authority_code == code
-    )
+    """Published listings that serve the place's local authority, or one of an area's districts."""
+    codes = place.served_codes
+    served = select(_INDEXED_AREA.c.organisation_id.label("organisation_id"))
+    if len(codes) == 1:
+        return served.where(_INDEXED_AREA.c.local_authority_code == codes[0])
+    return served.where(_INDEXED_AREA.c.local_authority_code.in_(codes)).distinct()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -494,6 +541,7 @@ def search_listings(
         place=place,
         place_suggestions=suggestions,
         corrected_terms=prepared.corrected,
+        reading=prepared.reading,
     )
 
 
@@ -618,6 +666,7 @@ class _Prepared:
     place: ResolvedPlace | None
     suggestions: list[str]
     corrected: dict[str, str]
+    reading: QueryReading | None
     plan: _Plan
     conditions: list[ColumnElement[bool]]
     ordered_ids: Select[int]
@@ -626,14 +675,14 @@ class _Prepared:
 def _prepare(
     session: Session, query: SearchQuery, geocoder: OnlineGeocoder | None, refinement: Refinement | None
 ) -> _Prepared:
-    query, place, suggestions = interpret(session, query, geocoder)
+    query, place, suggestions, reading = interpret(session, query, geocoder)
     plan = _Plan(conditions=[Organisation.status == ListingStatus.PUBLISHED], text_ids=None, near=None, serves=None)
     if not query.include_closed:
         plan.conditions.append(Organisation.registered_status != RegisteredStatus.DISSOLVED)
     corrected: dict[str, str] = {}
 
     if query.text:
-        text_ids, corrected = text_matches(session, query.text)
+        text_ids, corrected = text_matches(session, query.text, reading.service if reading else None)
         if text_ids is not None:
             plan.text_ids = text_ids.subquery("text_match")
             plan.conditions.append(Organisation.id.in_(select(plan.text_ids.c.organisation_id)))
@@ -666,7 +715,7 @@ def _prepare(
     order += [func.lower(Organisation.name), Organisation.id]
     if refinement is not None and refinement.sort:
         order = [*refinement_order(refinement), *order]
-    return _Prepared(query, place, suggestions, corrected, plan, conditions, statement.order_by(*order))
+    return _Prepared(query, place, suggestions, corrected, reading, plan, conditions, statement.order_by(*order))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -843,12 +892,12 @@ def _hits(
                 if loc.latitude is not None and loc.longitude is not None
             ]
             hit.distance_km = round(min(distances), 1) if distances else None
-            la = place.local_authority
+            served_name = place.served_name
             hit.serves = org_id in serving_ids
             if hit.distance_km is not None and hit.distance_km <= query.radius_km:
                 hit.reasons.append(f"Based {hit.distance_km:g} km away")
-            if hit.serves and la:
-                hit.reasons.append(f"Serves {la.name}")
+            if hit.serves and served_name:
+                hit.reasons.append(f"Serves {'part of ' if place.districts else ''}{served_name}")
         hits.append(hit)
     return hits
 

@@ -1,0 +1,174 @@
+"""The geographies the NHS and councils use, each a set of local authority districts.
+
+Counties and metropolitan counties, combined authorities, NHS integrated care boards (ICBs) and sub-ICB
+locations in England, local health boards in Wales, health boards in Scotland and health and social care
+trusts in Northern Ireland. The tables (``data/reference/areas.csv`` and ``area_members.csv``) are made
+offline by ``scripts/make_areas.py``; see ``data/reference/README.md`` for their sources and licences.
+
+A service area is stored per local authority district, so an area is searched, chosen and filtered on as
+the districts it is made of. A district that lies partly in an area belongs to it when at least
+``MIN_SHARE`` of it (by LSOAs, or by former districts in Northern Ireland) is inside.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+AREAS_CSV = Path(__file__).resolve().parents[2] / "data" / "reference" / "areas.csv"
+MEMBERS_CSV = AREAS_CSV.with_name("area_members.csv")
+LAD_REGIONS_CSV = AREAS_CSV.with_name("lad_regions.csv")
+REGIONS_YAML = AREAS_CSV.with_name("regions.yaml")
+# What people call some regions besides their ONS names.
+REGION_ALIASES = {"E12000003": ("Yorkshire", "Yorkshire and the Humber"), "E12000006": ("East Anglia",)}
+MIN_SHARE = 0.1
+
+__all__ = ["MIN_SHARE", "Area", "AreaCatalogue", "AreaKind", "area_catalogue", "area_search_name"]
+
+
+class AreaKind(StrEnum):
+    COUNTY = "county"
+    METROPOLITAN_COUNTY = "metropolitan_county"
+    COMBINED_AUTHORITY = "combined_authority"
+    ICB = "icb"
+    SUB_ICB = "sub_icb"
+    LOCAL_HEALTH_BOARD = "local_health_board"
+    HEALTH_BOARD = "health_board"
+    HSC_TRUST = "hsc_trust"
+    REGION = "region"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    AreaKind.COUNTY: "County",
+    AreaKind.METROPOLITAN_COUNTY: "Metropolitan county",
+    AreaKind.COMBINED_AUTHORITY: "Combined authority",
+    AreaKind.ICB: "NHS integrated care board",
+    AreaKind.SUB_ICB: "NHS sub-ICB location",
+    AreaKind.LOCAL_HEALTH_BOARD: "Local health board (Wales)",
+    AreaKind.HEALTH_BOARD: "NHS health board (Scotland)",
+    AreaKind.HSC_TRUST: "Health and social care trust (Northern Ireland)",
+    AreaKind.REGION: "Region or nation",
+}
+
+# When two areas answer to the same words, the one people mean most often: "South Yorkshire" is the county,
+# not the combined authority.
+_PRECEDENCE = list(AreaKind)
+
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
+def area_search_name(text: str) -> str:
+    """Lower case without accents or punctuation, "&" as "and", single spaces: how names are matched."""
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("&", " and "))
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(_NOT_WORD.sub(" ", plain).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    code: str
+    kind: AreaKind
+    name: str
+    aliases: tuple[str, ...]
+    parent_code: str | None
+    source: str
+    # District code → the share of the district inside the area (1.0: wholly).
+    shares: tuple[tuple[str, float], ...]
+
+    @property
+    def districts(self) -> tuple[str, ...]:
+        """The districts that count as in the area (at least ``MIN_SHARE`` of each)."""
+        return tuple(code for code, share in self.shares if share >= MIN_SHARE)
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+
+class AreaCatalogue:
+    """Every area, by code and by the names people use for it."""
+
+    def __init__(self, areas: Iterable[Area]) -> None:
+        self.areas = sorted(areas, key=lambda a: (_PRECEDENCE.index(a.kind), a.name))
+        self.by_code = {area.code: area for area in self.areas}
+        self._by_name: dict[str, Area] = {}
+        for area in self.areas:  # in precedence order: the first to claim a name keeps it
+            for name in (area.name, *area.aliases):
+                self._by_name.setdefault(area_search_name(name), area)
+
+    def __len__(self) -> int:
+        return len(self.areas)
+
+    def find(self, text: str) -> Area | None:
+        """The area with this name, alias or code, whatever the case and punctuation; None if none has."""
+        if text.strip() in self.by_code:
+            return self.by_code[text.strip()]
+        return self._by_name.get(area_search_name(text))
+
+    def names(self) -> dict[str, str]:
+        """Search name → display name, for every name and alias."""
+        return {key: area.name for key, area in self._by_name.items()}
+
+    def containing(self, district: str) -> list[Area]:
+        """Every area the district counts as in, in precedence order."""
+        return [area for area in self.areas if district in area.districts]
+
+    def of_kind(self, *kinds: AreaKind) -> list[Area]:
+        return [area for area in self.areas if area.kind in kinds]
+
+
+def _regions() -> list[Area]:
+    """The English regions and the other nations, each made of its districts (``lad_regions.csv``)."""
+    names = {item["code"]: item["name"] for item in yaml.safe_load(REGIONS_YAML.read_text(encoding="utf-8"))["items"]}
+    districts: dict[str, list[tuple[str, float]]] = {}
+    with LAD_REGIONS_CSV.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            districts.setdefault(row["region_code"], []).append((row["lad_code"], 1.0))
+    return [
+        Area(code, AreaKind.REGION, name, REGION_ALIASES.get(code, ()), None, "ONS (OGL v3.0)", tuple(districts[code]))
+        for code, name in names.items()
+        if code in districts
+    ]
+
+
+def load_areas(areas_path: Path = AREAS_CSV, members_path: Path = MEMBERS_CSV) -> AreaCatalogue:
+    shares: dict[str, list[tuple[str, float]]] = {}
+    with members_path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            shares.setdefault(row["area_code"], []).append((row["lad_code"], float(row["share"])))
+    with areas_path.open(newline="", encoding="utf-8") as handle:
+        return AreaCatalogue(
+            [
+                *_regions(),
+                *(
+                    Area(
+                        code=row["code"],
+                        kind=AreaKind(row["kind"]),
+                        name=row["name"],
+                        aliases=tuple(a for a in row["aliases"].split(";") if a),
+                        parent_code=row["parent_code"] or None,
+                        source=row["source"],
+                        shares=tuple(shares.get(row["code"], [])),
+                    )
+                    for row in csv.DictReader(handle)
+                ),
+            ]
+        )
+
+
+@functools.cache
+def area_catalogue() -> AreaCatalogue:
+    """The shipped areas, read once per process."""
+    return load_areas()
