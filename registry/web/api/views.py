@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Response, request
 
+from registry.domain.query_reading import QueryReading
 from registry.domain.structure import StructureFactsError
 from registry.extensions import db
 from registry.models import Organisation
@@ -57,7 +58,20 @@ def place_as_dict(place: ResolvedPlace) -> dict[str, Any]:
             "region": {"code": place.region.code, "name": place.region.name} if place.region else None,
         }
     )
+    if place.area is not None:
+        data["area"] = {"code": place.area.code, "name": place.area.name, "local_authorities": list(place.districts)}
     return data
+
+
+def reading_as_dict(reading: QueryReading) -> dict[str, Any]:
+    """How ``q`` was read: the words, the part searched as text, the part read as the place."""
+    return {
+        "words": reading.words,
+        "what": reading.what,
+        "where": reading.where,
+        "place_typed": reading.place_typed,
+        "service": {"code": reading.service.service, "name": reading.service.name} if reading.service else None,
+    }
 
 
 @bp.get("/organisations")
@@ -85,6 +99,8 @@ def organisations() -> Response:
         meta["radius_km"] = results.query.radius_km
     if results.corrected_terms:
         meta["corrected_terms"] = results.corrected_terms
+    if results.reading is not None:
+        meta["reading"] = reading_as_dict(results.reading)
     return json_success([_hit(hit, located) for hit in results.page.items], meta)
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 
 from registry.extensions import db
 from registry.services.assessments import stored_reports
@@ -8,7 +8,7 @@ from registry.services.directory import directory_summary
 from registry.services.listings import published_listings
 from registry.web.loaders import load_listing, requested_page
 from registry.web.public import bp
-from registry.web.search import RADIUS_CHOICES, run_search
+from registry.web.search import RADIUS_CHOICES, map_points, run_search
 
 
 @bp.get("/")
@@ -44,9 +44,14 @@ def find() -> tuple[str, int]:
     """The search page: stable GET URLs, so a search can be shared and bookmarked."""
     outcome = run_search(request.args)
     status = 400 if outcome.errors else 200
+    points = map_points(outcome.results, lambda slug: url_for("public.listing", slug=slug))
     return (
         render_template(
-            "public/find.html", outcome=outcome, radius_choices=RADIUS_CHOICES, error_title=bool(outcome.errors)
+            "public/find.html",
+            outcome=outcome,
+            radius_choices=RADIUS_CHOICES,
+            map_points=points,
+            error_title=bool(outcome.errors),
         ),
         status,
     )
