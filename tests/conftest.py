@@ -97,7 +97,7 @@ def client(app: Flask, session: Session) -> FlaskClient:
 
 
 @pytest.fixture
-def fresh_rate_limits() -> Iterator[None]:
+def fresh_rate_limits(app: Flask) -> Iterator[None]:
     """Rate limits counted from zero, for tests that sign in or post often (``pytestmark`` in their module)."""
     from registry.extensions import limiter
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from registry.domain.procurement import procurement_guide
 from registry.domain.validator import load_rulesets
 from registry.models import (
     LISTING_RECORD_LISTS,
@@ -400,7 +401,7 @@ def export_columns(with_notes: bool = False) -> list[str]:
     columns.append("updated_at")
     if with_notes:
         columns.append("shortlist_note")
-    return [*columns, "licence", "exported_at"]
+    return [*columns, "verdicts_note", "licence", "exported_at"]
 
 
 # One encoder for every cell: json.dumps with options builds a new encoder on each call.
@@ -549,6 +550,7 @@ def export_rows(session: Session, request: ExportRequest) -> Iterator[dict[str, 
     """Flat rows, one per published listing, read a batch at a time."""
     stamp = request.exported_at.isoformat()
     licence = f"{DATA_LICENCE.name}: {DATA_LICENCE.url}"
+    verdicts_note = procurement_guide().caveat
     rulesets = list(ruleset_titles())
     for batch in _batches(_ids(session, request)):
         for org in plain_listings(session, batch):
@@ -556,6 +558,7 @@ def export_rows(session: Session, request: ExportRequest) -> Iterator[dict[str, 
             row = flat_row(listing_as_dict(org), verdicts, request.listing_url(org.slug), rulesets)
             if request.notes is not None:
                 row["shortlist_note"] = request.notes.get(org.id, "")
+            row["verdicts_note"] = verdicts_note
             row["licence"] = licence
             row["exported_at"] = stamp
             yield row
@@ -623,6 +626,8 @@ def json_chunks(session: Session, request: ExportRequest) -> Iterator[str]:
         "licence": {"name": DATA_LICENCE.name, "url": DATA_LICENCE.url},
         "attribution": DATA_LICENCE.attribution,
         "rulesets": ruleset_titles(),
+        "verdicts_note": procurement_guide().caveat,
+        "legal_routes": [route.as_dict() for route in procurement_guide().routes],
     }
     yield '{"meta": ' + json.dumps(meta, ensure_ascii=False) + ', "data": ['
     order = {ruleset_id: position for position, ruleset_id in enumerate(ruleset_titles())}
@@ -663,6 +668,10 @@ def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
         about.write_row(2, 0, ["Exported at", request.exported_at.isoformat()])
         about.write_row(3, 0, ["Licence", f"{DATA_LICENCE.name}: {DATA_LICENCE.url}"])
         about.write_row(4, 0, ["Attribution", DATA_LICENCE.attribution])
+        about.write_row(5, 0, ["Verdicts", procurement_guide().caveat])
+        for line, route in enumerate(procurement_guide().routes, start=6):
+            source = f"{route.source.title}, {route.source.publisher} ({route.source.published}): {route.source.url}"
+            about.write_row(line, 0, ["Legal route", f"{route.title}. {route.summary} Source: {source}"])
         about.set_column(0, 0, 14)
         about.set_column(1, 1, 120)
         sheet.write_row(0, 0, columns, bold)

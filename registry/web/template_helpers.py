@@ -14,6 +14,7 @@ from flask import Flask, current_app, request, url_for
 
 from registry.domain.identifiers import register_url
 from registry.domain.labels import LABELS
+from registry.domain.procurement import procurement_guide
 from registry.domain.text import is_web_address
 
 
@@ -87,6 +88,7 @@ def init_app(app: Flask) -> None:
     # Only an http(s) address becomes a link, whatever an older row or another source holds.
     app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals["procurement_guide"] = procurement_guide
     app.jinja_env.globals.update(LABELS)
     app.jinja_env.globals["facet_titles"] = {
         "eligible": "Preferred provider",

@@ -8,11 +8,9 @@ import csv
 import io
 import json
 import re
-import zipfile
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
-from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -28,6 +26,7 @@ from tests.integration.test_commission import FUND_OWNED, PREFERRED_PROVIDER, SH
 from tests.support.accounts import make_user, sign_in
 from tests.support.factories import make_listing
 from tests.support.pages import checked_page
+from tests.support.spreadsheets import xlsx_sheets
 
 TODAY = datetime.now(UTC).date().isoformat()
 
@@ -241,50 +240,13 @@ def test_an_export_with_bad_filters_is_refused(signed_in: FlaskClient) -> None:
 # Excel
 
 
-def _xlsx_sheets(data: bytes) -> dict[str, list[list[str]]]:
-    """Each worksheet's rows of cell text, read straight from the workbook's XML."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    with zipfile.ZipFile(io.BytesIO(data)) as book:
-        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-        names = [sheet.get("name") for sheet in workbook.find("m:sheets", ns)]  # type: ignore[union-attr]
-        shared: list[str] = []
-        if "xl/sharedStrings.xml" in book.namelist():
-            strings = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
-            shared = ["".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t")) for si in strings]
-        sheets = {}
-        for index, name in enumerate(names, start=1):
-            root = ElementTree.fromstring(book.read(f"xl/worksheets/sheet{index}.xml"))
-            rows = []
-            for row in root.iter(f"{{{ns['m']}}}row"):
-                cells: dict[int, str] = {}
-                for cell in row.findall("m:c", ns):
-                    # Empty cells are not written, so each cell's place comes from its reference, like "AB2".
-                    column = _column(cell.get("r", ""))
-                    if cell.get("t") == "s":
-                        cells[column] = shared[int(cell.findtext("m:v", "", ns))]
-                    elif cell.get("t") == "inlineStr":
-                        cells[column] = "".join(t.text or "" for t in cell.iter(f"{{{ns['m']}}}t"))
-                    else:
-                        cells[column] = cell.findtext("m:v", "", ns)
-                rows.append([cells.get(i, "") for i in range(max(cells, default=-1) + 1)])
-            sheets[str(name)] = rows
-    return sheets
-
-
-def _column(reference: str) -> int:
-    index = 0
-    for letter in re.match(r"[A-Z]+", reference).group():  # type: ignore[union-attr]
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
-
-
 def test_the_excel_workbook_has_the_listings_and_an_about_sheet_with_the_licence(
     signed_in: FlaskClient, listings: list[str]
 ) -> None:
     response = signed_in.get("/commission/results.xlsx?area=Sheffield&sort=name")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    sheets = _xlsx_sheets(response.get_data())
+    sheets = xlsx_sheets(response.get_data())
     assert list(sheets) == ["About", "Listings"]
     about = {row[0]: row[1] for row in sheets["About"]}
     assert "ODC-By 1.0" in about["Licence"]
