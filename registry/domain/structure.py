@@ -41,9 +41,9 @@ MAX_TEXT = 300
 MAX_ROWS = 200
 MAX_COUNT = 1_000_000_000  # members, seats, employees: more than any UK organisation has, and fits a 32-bit column
 
-# Field metadata for a label: it names a member class, a seat's appointer or a controller, for people to read,
-# and decides no rule, so a finding never asks for it (see ``validator.tracing``).
-LABEL: Mapping[str, bool] = {"label": True}
+# Field metadata for a fact a finding never asks for (see ``validator.tracing``): a label, which names a member
+# class, a seat's appointer or a controller for people to read, and decides no rule.
+NOT_ASKED: Mapping[str, bool] = {"asked": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class MemberClassFacts:
     when the rules restrict it; ``None`` means the rules were not described.
     """
 
-    name: str | None = field(default=None, metadata=LABEL)
+    name: str | None = field(default=None, metadata=NOT_ASKED)
     kind: MemberClassKind | None = None
     count: int | None = None
     voting_rule: VotingRule | None = None
@@ -77,7 +77,7 @@ class BoardSeatFacts:
     seats: int | None = 1
     member_class: int | None = None
     whole_membership: bool | None = None
-    appointer: str | None = field(default=None, metadata=LABEL)
+    appointer: str | None = field(default=None, metadata=NOT_ASKED)
     appointer_is_public_body: bool | None = None
     appointer_kind: MemberClassKind | None = None
     is_chair: bool | None = None
@@ -121,7 +121,7 @@ class SignificantControl:
     organisation's own members (a worker in a small co-operative often is).
     """
 
-    name: str | None = field(default=None, metadata=LABEL)
+    name: str | None = field(default=None, metadata=NOT_ASKED)
     natures_of_control: tuple[str, ...] | None = None
     is_member: bool | None = None
     is_for_profit: bool | None = None

@@ -3,7 +3,9 @@ encodes. Then the arithmetic the rules share (vote and board shares), the verdic
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import typing
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -1462,3 +1464,57 @@ def test_a_folder_with_two_rule_sets_of_one_id_is_refused(tmp_path: Path) -> Non
 def test_a_folder_without_rule_sets_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RuleSetError, match="No rule set files"):
         load_rulesets(tmp_path)
+
+
+# --- What would decide a finding that needs information ----------------------------------------------------
+
+
+def _is_fact_path(path: str) -> bool:
+    """Whether ``path`` (``profits.asset_lock``, ``member_classes[1].count``) names a field of the facts shape."""
+    kind: Any = StructureFacts
+    for part in path.split("."):
+        name = part.split("[", 1)[0]
+        fields = {f.name: f for f in dataclasses.fields(kind)}
+        if name not in fields:
+            return False
+        hints = typing.get_type_hints(kind)[name]
+        inner = [a for a in typing.get_args(hints) if a is not type(None)]
+        nested = [a for a in (*inner, *(b for a in inner for b in typing.get_args(a))) if dataclasses.is_dataclass(a)]
+        kind = nested[0] if nested else None
+        if kind is None and part != path.split(".")[-1]:
+            return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("ruleset_id", "rule_id", "data", "outcome", "source", "says"), [c for c in CASES if c.values[3] is NEEDS]
+)
+def test_a_finding_that_needs_information_names_the_facts_that_would_decide_it(
+    ruleset_id: str, rule_id: str, data: dict[str, Any], outcome: Outcome, source: str, says: str | None
+) -> None:
+    found = finding_for(ruleset_id, rule_id, data)
+
+    assert found.needs, f"{rule_id}: {found.reason}"
+    assert all(_is_fact_path(path) for path in found.needs), found.needs
+    assert found.to_dict()["needs"] == list(found.needs)
+
+
+def test_needs_name_the_unknown_facts_a_rule_reads_and_no_others() -> None:
+    found = finding_for(PP, "PP-T2-INDEPENDENT", {"is_public_body": False, "member_classes": [omov("staff")]})
+
+    assert found.needs == ("board_seats", "significant_control")
+
+
+def test_needs_look_inside_a_group_left_out_and_into_each_row() -> None:
+    lock = finding_for(CIC, "CIC-ASSET-LOCK", {})
+    stakeholders = finding_for(PP, "PP-T2-STAKEHOLDER-CONTROL", {"member_classes": [omov("staff"), {"kind": None}]})
+
+    assert lock.needs == ("profits.asset_lock", "profits.cic_asset_lock_schedule")
+    assert "member_classes[1].kind" in stakeholders.needs
+    assert "member_classes[0].name" not in stakeholders.needs  # a label is never asked for
+
+
+def test_findings_that_do_not_need_information_need_nothing() -> None:
+    assessment = assess(facts_from_dict({"legal_form": "cic_cls", "registered_charity": True}), RULESETS[CIC])
+
+    assert all(f.needs == () for f in assessment.findings if f.outcome is not NEEDS)

@@ -14,7 +14,7 @@ A finding that needs information names, in ``needs``, the facts the rule read an
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from registry.domain.structure import StructureFacts
@@ -118,7 +118,7 @@ def assess(facts: StructureFacts, ruleset: RuleSet) -> Assessment:
         rule_id, title, function, parameters, warn_only, blocking, note, severity, source, confidence, why, origins = (
             step
         )
-        needs: tuple[str, ...] = ()
+        needs: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
         if origins is not None and (origin is None or origin not in origins):
             if origin is None:
                 outcome, reason, needs = _NEEDS, _ORIGIN_UNKNOWN, _ORIGIN
@@ -131,7 +131,7 @@ def assess(facts: StructureFacts, ruleset: RuleSet) -> Assessment:
             if outcome is _FAIL and warn_only:
                 outcome = _WARNING
             elif outcome is _NEEDS:
-                needs = unknown_facts_read(function, facts, parameters)
+                needs = functools.partial(unknown_facts_read, function, facts, parameters)
         if note:
             reason += note
         findings.append(
@@ -173,7 +173,7 @@ def _legal_form_finding(ruleset: RuleSet) -> Finding:
         source=ruleset.sources[0],
         confidence=Confidence.V1,
         explanation=ruleset.summary,
-        needs=("legal_form",),
+        needs_from=("legal_form",),
     )
 
 

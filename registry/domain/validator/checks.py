@@ -842,7 +842,8 @@ def _distribution_ceiling(facts: StructureFacts, params: Parameters) -> tuple[fl
     limits: list[tuple[float, str]] = []
     if profits is not None and profits.distribution_cap_pct is not None:
         limits.append((profits.distribution_cap_pct, "its rules"))
-    if profits is not None and profits.cic_asset_lock_schedule == 1:
+    form = facts.legal_form
+    if profits is not None and (form is None or form in _CIC_FORMS) and profits.cic_asset_lock_schedule == 1:
         limits.append((0.0, "Schedule 1 of the CIC Regulations, for a company without shares to pay dividends on"))
     caps = params.lock_caps("lock_caps")
     lock, how = _lock_of(facts)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -262,9 +262,17 @@ class Finding(NamedTuple):
     source: Source
     confidence: Confidence
     explanation: str
-    # For a finding that needs information: the facts (paths in the facts shape, like ``profits.asset_lock`` or
-    # ``member_classes[1].count``) the rule read and found unknown, so a form or an API client can ask for them.
-    needs: tuple[str, ...] = ()
+    # For a finding that needs information, what ``needs`` gives: the paths, or a function that works them out
+    # when first asked (tracing a check costs several times running it, and most findings are never shown).
+    needs_from: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """For a finding that needs information: the facts (paths in the facts shape, like
+        ``profits.asset_lock`` or ``member_classes[1].count``) the rule read and found unknown, so a form or
+        an API client can ask for them. Empty for every other outcome."""
+        found = self.needs_from
+        return found if isinstance(found, tuple) else found()
 
     @property
     def unverified(self) -> bool:

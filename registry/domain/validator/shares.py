@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from registry.domain.structure import BoardSeatFacts, MemberClassFacts, StructureFacts
+from registry.domain.validator.tracing import untraced
 from registry.domain.vocabulary import BoardSeatSource, MemberClassKind, VoteDecision, VotingRule
 
 EPSILON = 1e-9
@@ -32,8 +33,10 @@ _FIXED = (VotingRule.WEIGHTED_SHARE, VotingRule.CAPPED_SHARE)
 def _votes_on(member_class: MemberClassFacts, decision: VoteDecision) -> bool:
     # A class votes on ordinary resolutions unless its rules say otherwise: that is what having a voting
     # rule means. For other decisions an unrestricted class is taken to vote too; rules that care whether
-    # a class votes on a particular decision (conversion, say) read ``votes_on`` themselves.
-    return member_class.votes_on is None or decision in member_class.votes_on
+    # a class votes on a particular decision (conversion, say) read ``votes_on`` themselves. Left out, it
+    # means no restriction, so counting votes never asks for it (``untraced``).
+    votes_on = untraced(member_class).votes_on
+    return votes_on is None or decision in votes_on
 
 
 def _split(

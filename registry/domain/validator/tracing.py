@@ -6,8 +6,9 @@ known, by its path in the facts shape (``profits.asset_lock``, ``member_classes[
 each rule needs is kept by hand, and it cannot drift from what the rule does.
 
 A group of facts left out entirely (``profits``, ``charity`` ...) stands in as an empty group for that second
-run, so the paths name the facts inside it the check would read. Fields marked as labels in
-``registry.domain.structure`` (a member class's name, say) name things for people and are never asked for.
+run, so the paths name the facts inside it the check would read. Fields marked ``NOT_ASKED`` in
+``registry.domain.structure`` (a member class's name, say) are never asked for, nor a fact read through
+``untraced`` (where leaving it out already means something).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ _GROUPS: dict[type[Any], dict[str, type[Any]]] = {}
 
 def _labels(cls: type[Any]) -> frozenset[str]:
     if cls not in _LABELS:
-        _LABELS[cls] = frozenset(f.name for f in dataclasses.fields(cls) if f.metadata.get("label"))
+        _LABELS[cls] = frozenset(f.name for f in dataclasses.fields(cls) if f.metadata.get("asked") is False)
     return _LABELS[cls]
 
 
@@ -96,6 +97,12 @@ class _Rows:
     def __getitem__(self, index: int) -> _Traced:
         position = index if index >= 0 else len(self._items) + index
         return _Traced(self._items[index], f"{self._path}[{position}]", self._unknown)
+
+
+def untraced(facts: Any) -> Any:
+    """The facts themselves, for a read that should never make a finding ask for what it reads: a member
+    class whose voting rights are not restricted votes on everything, so counting votes never asks for them."""
+    return facts._target if isinstance(facts, _Traced) else facts
 
 
 def unknown_facts_read(check: CheckFunction, facts: StructureFacts, parameters: Parameters) -> tuple[str, ...]:
