@@ -593,6 +593,12 @@ _text_cache: OrderedDict[tuple[str, int, str, str], tuple[np.ndarray[Any, Any], 
 _text_cache_lock = threading.Lock()
 
 
+def clear_text_cache() -> None:
+    """Forget the kept rankings (benchmarks time a word's first search with it)."""
+    with _text_cache_lock:
+        _text_cache.clear()
+
+
 def _text_scores(
     session: Session, index: FacetIndex, statement: Select[Any]
 ) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.float64]]]:
@@ -909,6 +915,7 @@ __all__ = [
     "SearchError",
     "SearchHit",
     "SearchResults",
+    "clear_text_cache",
     "facet_labels",
     "interpret",
     "known_facet_values",

@@ -213,7 +213,7 @@ def test_filters_combine(
 @pytest.mark.parametrize(
     ("args", "field", "message"),
     [
-        ({"area": "Sheffeld"}, "area", "Did you mean Sheffield?"),
+        ({"area": "Sheffeld"}, "area", "Did you mean Sheffield"),
         ({"based_km": "7", "area": "Sheffield"}, "based_km", "Choose a distance from the list"),
         ({"based_km": "5"}, "area", "Enter the local authorities to measure the distance from"),
         ({"verdict": "no-such-ruleset:meets"}, "verdict", "Choose each rule set's verdict"),

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
+from registry.domain.areas import area_catalogue
 from registry.domain.paging import PageRequest, PagingError, page_request
 from registry.domain.search_query import SearchQuery, SearchQueryError, clean_text, parse_search_query
 from registry.models.commissioning import NOTE_MAX, SHORTLIST_NAME_MAX
@@ -62,25 +63,53 @@ def _areas_by_key() -> dict[str, str]:
     return {_area_key(name): code for code, name in local_authorities().items()}
 
 
+def _area_choices() -> dict[str, str]:
+    """Every name an area answers to (local authorities, then counties, ICBs, health boards...) → its name."""
+    names = {key: local_authorities()[code] for key, code in _areas_by_key().items()}
+    for key, name in area_catalogue().names().items():
+        names.setdefault(_area_key(key), name)
+    return names
+
+
+def area_names() -> list[str]:
+    """Names to offer as the commissioner types: local authorities, then the wider areas."""
+    return [*local_authorities().values(), *(area.name for area in area_catalogue().areas)]
+
+
 def find_areas(values: list[str]) -> tuple[tuple[str, ...], list[str], str | None]:
-    """Local authority names or codes (each value may hold several, separated by commas) → (codes, the names
-    as the registry spells them, a message for the first one not found)."""
+    """Local authorities or wider areas (a county, combined authority, ICB, sub-ICB location or health board),
+    by name or code (each value may hold several, separated by commas) → (the districts they cover, the names
+    as the registry spells them, a message for the first one not found, with the closest names)."""
     codes: list[str] = []
+    names: list[str] = []
     for value in values:
         for part in value.split(","):
             text = clean_text(part)
             if not text:
                 continue
             code = text.upper() if text.upper() in local_authorities() else _areas_by_key().get(_area_key(text))
-            if code is None:
-                close = difflib.get_close_matches(_area_key(text), list(_areas_by_key()), n=1, cutoff=0.7)
-                hint = f" Did you mean {local_authorities()[_areas_by_key()[close[0]]]}?" if close else ""
-                return (), [], f"We could not find a local authority called {text[:60]}.{hint}"
-            if code not in codes:
-                codes.append(code)
-    if len(codes) > MAX_AREAS:
-        return (), [], f"Enter {MAX_AREAS} local authorities or fewer"
-    return tuple(codes), [local_authorities()[code] for code in codes], None
+            districts: tuple[str, ...]
+            if code is not None:
+                districts, name = (code,), local_authorities()[code]
+            else:
+                area = area_catalogue().find(text)
+                if area is None:
+                    choices = _area_choices()
+                    close = difflib.get_close_matches(_area_key(text), list(choices), n=3, cutoff=0.75)
+                    suggested = list(dict.fromkeys(choices[key] for key in close))
+                    hint = f" Did you mean {' or '.join(suggested)}?" if suggested else ""
+                    return (
+                        (),
+                        [],
+                        f"We could not find a local authority, county, ICB or health board called {text[:60]}.{hint}",
+                    )
+                districts, name = area.districts, area.name
+            codes += [district for district in districts if district not in codes]
+            if name not in names:
+                names.append(name)
+    if len(names) > MAX_AREAS:
+        return (), [], f"Enter {MAX_AREAS} areas or fewer"
+    return tuple(codes), names, None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -49,9 +49,9 @@ from registry.web.commission.forms import (
     GrantCommissionerForm,
     NoteForm,
     ShortlistForm,
+    area_names,
     describe,
     form_errors,
-    local_authorities,
     read_commission_search,
 )
 from registry.web.links import public_url
@@ -114,7 +114,7 @@ def _filter_context(search: CommissionSearch) -> dict[str, Any]:
         "turnover_bands": [(band.code, band.label) for band in TURNOVER_BANDS],
         "verification_labels": VERIFICATION,
         "based_within_choices": BASED_WITHIN_CHOICES,
-        "local_authority_names": list(local_authorities().values()),
+        "local_authority_names": area_names(),
     }
 
 
@@ -144,6 +144,9 @@ def _row(org: Organisation, areas: tuple[str, ...]) -> dict[str, Any]:
 
 def _run(search: CommissionSearch) -> tuple[SearchResults | None, dict[str, str]]:
     errors = dict(search.errors)
+    if "area" in errors:
+        # An area the registry cannot recognise must never widen the search to everywhere: no results at all.
+        return None, errors
     try:
         results = search_listings(
             db.session(),
@@ -162,6 +165,10 @@ def _run(search: CommissionSearch) -> tuple[SearchResults | None, dict[str, str]
 @role_required(Role.COMMISSIONER)
 def find() -> Any:
     """Find providers: every filter at once, results in a sortable table; GET, so searches can be bookmarked."""
+    if not wants_json() and any(not value.strip() for value in request.args.values()):
+        # The filter form sends every field, filled or not: keep addresses short and shareable.
+        kept = [(key, value) for key, value in request.args.items(multi=True) if value.strip()]
+        return redirect(url_for("commission.find") + (f"?{urlencode(kept)}" if kept else ""))
     search = read_commission_search(db.session(), request.args)
     results, errors = _run(search)
     rows = [_row(hit.organisation, search.refinement.areas) for hit in results.page.items] if results else []
