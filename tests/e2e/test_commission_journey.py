@@ -123,7 +123,7 @@ def test_a_sheffield_commissioner_shortlists_compares_and_exports_preferred_home
     assert_accessible(page)
 
     # Filter: serves Sheffield, offers homecare, meets the preferred-provider profile.
-    page.get_by_label("Local authority areas served").fill("Sheffield")
+    page.get_by_label("Areas served").fill("Sheffield")
     page.locator("summary", has_text="Service types").click()
     page.get_by_label("Homecare (domiciliary care)").check()
     page.get_by_label("Meets the preferred-provider profile").check()

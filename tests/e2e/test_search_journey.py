@@ -62,3 +62,44 @@ def test_a_typo_still_finds_the_organisation(page: Any, live_server: str) -> Non
     _search_from_home(page, live_server, "Ripplze")
     assert page.locator(".registry-result", has_text="Ripplez CIC").count() == 1
     assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("typed", "reading", "found"),
+    [
+        ("homecare Sheffield", "Showing homecare near Sheffield", "Mutual Support"),
+        ("home care near Sheffield", "Showing homecare near Sheffield", "Mutual Support"),
+        ("homecare Sheffeild", "Showing homecare near Sheffield (you typed Sheffeild)", "Mutual Support"),
+        ("Ripplez Derby", "Showing Ripplez near Derby", "Ripplez CIC"),
+        ("homecare NHS South Yorkshire ICB", "Showing homecare in NHS South Yorkshire ICB", "Mutual Support"),
+        ("South Yorkshire", "Showing organisations in South Yorkshire", "Mutual Support"),
+    ],
+)
+def test_one_box_reads_what_and_where(page: Any, live_server: str, typed: str, reading: str, found: str) -> None:
+    _search_from_home(page, live_server, typed)
+    said = page.locator(".registry-reading")
+    assert said.inner_text().startswith(reading)
+    assert page.locator(".registry-result", has_text=found).count() == 1
+    assert_accessible(page)
+    # The words as typed, read as text alone: the page no longer says it read a place.
+    with page.expect_navigation():
+        said.get_by_role("link").click()
+    assert "as_text=yes" in page.url
+    assert page.locator(".registry-reading").count() == 0
+
+
+def test_home_care_near_leeds_keeps_leeds(page: Any, live_server: str) -> None:
+    _search_from_home(page, live_server, "home care near Leeds")
+    assert page.locator(".registry-reading").inner_text().startswith("Showing homecare near Leeds")
+    assert "led" not in page.locator(".registry-reading").inner_text().replace("Leeds", "")
+
+
+def test_on_a_phone_the_results_come_before_the_collapsed_filters(page: Any, live_server: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    _search_from_home(page, live_server, "S1 2HE")
+    results = page.locator("#results-heading").bounding_box()
+    filters = page.locator("details.registry-filters").bounding_box()
+    assert results["y"] < filters["y"]
+    assert page.locator("details.registry-filters").get_attribute("open") is None
+    assert not page.get_by_role("button", name="Apply filters").is_visible()
+    assert_accessible(page)
