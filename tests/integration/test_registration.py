@@ -266,6 +266,32 @@ def test_service_areas_must_be_local_authorities(representative: FlaskClient, se
     assert "Choose local authority areas from the list" in text_of(checked_page(response, 400))
 
 
+def test_a_whole_icb_or_county_is_saved_as_its_districts_described_by_its_name(
+    representative: FlaskClient, session: Session
+) -> None:
+    slug = register(representative)
+    response = post_step(
+        representative,
+        f"/manage/listings/{slug}/services",
+        {**SERVICES, "service_areas": ["E08000039"], "whole_areas": ["E54000061"]},
+    )
+    assert response.status_code == 302, text_of(checked_page(response, 400))
+    org = _listing(session, slug)
+    session.refresh(org)
+    served = {a.local_authority_code: a.described_as for a in org.service_areas}
+    # Sheffield was chosen on its own too, and keeps no wider description; the rest of the ICB says its name.
+    assert set(served) == {"E08000017", "E08000018", "E08000038", "E08000039"}
+    assert served["E08000038"] == "NHS South Yorkshire ICB"
+    page = checked_page(representative.get(f"/manage/listings/{slug}/services"))
+    assert page.select_one("#whole_areas-E54000061") is not None
+
+
+def test_whole_areas_must_be_from_the_list(representative: FlaskClient, session: Session) -> None:
+    slug = register(representative)
+    response = post_step(representative, f"/manage/listings/{slug}/services", {**SERVICES, "whole_areas": ["X99"]})
+    assert "Choose whole areas from the list" in text_of(checked_page(response, 400))
+
+
 def test_governance_answers_get_the_validators_messages_against_the_field(
     representative: FlaskClient, session: Session
 ) -> None:

@@ -30,6 +30,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
 
 from registry.domain import labels
+from registry.domain.areas import AreaKind, area_catalogue
 from registry.domain.identifiers import load_identifier_schemes
 from registry.domain.text import is_web_address
 from registry.models import BoardSeat, Claim, Identifier, Location, MemberClass, Organisation, column_limit
@@ -280,11 +281,25 @@ class ServicesStepForm(StepForm):
     services = MultiCheckboxField("Services", choices=[], validate_choice=False)
     locations = FieldList(FormField(LocationForm), min_entries=1, max_entries=10)
     service_areas = MultiCheckboxField("Local authority areas served", choices=[], validate_choice=False)
+    # A whole county, ICB, health board...: saved as its districts, described by its name.
+    whole_areas = MultiCheckboxField("Whole areas served", choices=[], validate_choice=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.services.choices = options(pair for _, pairs in service_groups() for pair in pairs)
         self.service_areas.choices = options(pair for _, _, pairs in local_authority_groups() for pair in pairs)
+        self.whole_areas.choices = options(pair for _, pairs in whole_area_groups() for pair in pairs)
+
+
+@cache
+def whole_area_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The wider areas a listing can serve whole, by kind: (kind label, ((code, name), ...)), names sorted."""
+    catalogue = area_catalogue()
+    kinds = [kind for kind in AreaKind if kind is not AreaKind.REGION]
+    return tuple(
+        (kind.label, tuple(sorted(((a.code, a.name) for a in catalogue.of_kind(kind)), key=lambda pair: pair[1])))
+        for kind in kinds
+    )
 
 
 class SubmitForm(FlaskForm):

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from registry.domain.areas import area_catalogue
 from registry.domain.identifiers import InvalidIdentifier, check_identifier, load_identifier_schemes
 from registry.domain.reference_data import load_vocabulary
 from registry.domain.structure import StructureFacts, StructureFactsError, facts_from_dict
@@ -380,6 +381,17 @@ def services_read(form: ServicesStepForm, org: Organisation | None, session: Ses
     areas = list(dict.fromkeys(form.service_areas.data or []))
     if any(code not in districts for code in areas):
         result.errors["service_areas"] = "Choose local authority areas from the list"
+    # A whole area chosen is saved as its districts, each described by the area's name ("Derbyshire").
+    whole: dict[str, str] = {}
+    for code in dict.fromkeys(form.whole_areas.data or []):
+        area = area_catalogue().by_code.get(code)
+        if area is None:
+            result.errors["whole_areas"] = "Choose whole areas from the list"
+            continue
+        for district in area.districts:
+            if district in districts:
+                whole.setdefault(district, area.name)
+    areas += [code for code in whole if code not in areas]
 
     regions = _region_codes()
     locations: list[dict[str, Any]] = []
@@ -420,7 +432,8 @@ def services_read(form: ServicesStepForm, org: Organisation | None, session: Ses
     # their description and cannot sort a mixture of NULLs.
     groups: dict[str, list[dict[str, str]]] = {}
     for code in areas:
-        groups.setdefault(described.get(code) or "", []).append({"code": code, "name": districts[code].lad_name})
+        description = described.get(code) or whole.get(code) or ""
+        groups.setdefault(description, []).append({"code": code, "name": districts[code].lad_name})
     result.data = {
         "services": [{"code": code, "description": descriptions.get(code, "")} for code in services],
         "locations": locations,

@@ -55,6 +55,7 @@ from registry.web.manage.forms import (
     local_authority_groups,
     parse_action,
     service_groups,
+    whole_area_groups,
 )
 from registry.web.manage.loaders import Purpose, listing_for
 from registry.web.manage.steps import STEP_NAMES, STEPS, Step, StepResult, next_step
@@ -115,6 +116,7 @@ def _render_step(
             in_journey=org is None or _in_journey(org),
             service_groups=service_groups(),
             local_authority_groups=local_authority_groups(),
+            whole_area_groups=whole_area_groups(),
             **context,
         ),
         status,
