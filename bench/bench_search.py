@@ -54,8 +54,8 @@ from registry.domain.paging import PageRequest
 from registry.domain.search_query import SearchQuery
 from registry.extensions import db
 from registry.models import Organisation
-from registry.services.gazetteer import gazetteer_status, ons_source_letters
 from registry.services import search as search_module
+from registry.services.gazetteer import gazetteer_status, ons_source_letters
 from registry.services.search import facet_labels, matching_listings, search_listings
 
 SIZES = (1_500, 15_000, 150_000)

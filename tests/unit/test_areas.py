@@ -69,7 +69,7 @@ def test_every_kind_the_issue_names_is_there_in_the_numbers_expected() -> None:
 def test_every_english_welsh_scottish_and_northern_irish_district_is_in_its_health_area() -> None:
     health = {AreaKind.ICB, AreaKind.LOCAL_HEALTH_BOARD, AreaKind.HEALTH_BOARD, AreaKind.HSC_TRUST}
     covered = {code for area in area_catalogue().areas if area.kind in health for code in area.districts}
-    districts = {code for code in load_lad_regions() if code[0] in 'EWSN'}  # not the Channel Islands, Man
+    districts = {code for code in load_lad_regions() if code[0] in "EWSN"}  # not the Channel Islands, Man
     assert districts - covered == set()
 
 
