@@ -174,6 +174,7 @@ def _describe_reading_and_areas(document: dict[str, Any]) -> None:
             "in": "query",
             "description": "`yes` to search `q` as the words typed, without reading a place or a service out of it.",
             "schema": {"type": "string", "enum": ["yes", "no"]},
+            "example": "yes",
         }
     )
 
