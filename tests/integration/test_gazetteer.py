@@ -78,7 +78,7 @@ def test_build_records_what_it_loaded(gazetteer_app: tuple[Flask, GazetteerStatu
     _, status = gazetteer_app
     assert gazetteer_status(gz) == status
     assert is_gazetteer_loaded(gz)
-    assert status.letters == "areas BT,DE,HU,S"
+    assert status.letters == "areas BT,DE,HU,LS,S"
     assert not status.is_complete
     assert status.postcode_count == gz.scalar(select(func.count()).select_from(Postcode))
     assert status.postcode_count > 100_000
@@ -347,7 +347,7 @@ def test_build_and_status_commands(app: Flask, session: Session, monkeypatch: py
 
     result = runner.invoke(args=["gazetteer", "status"])
     assert result.exit_code == 0, result.output
-    assert "partial: areas BT,DE,HU,S" in result.output
+    assert "partial: areas BT,DE,HU,LS,S" in result.output
 
     empty_gazetteer(session)
     result = runner.invoke(args=["gazetteer", "status"])

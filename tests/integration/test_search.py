@@ -166,7 +166,8 @@ def test_filters_work_as_checkboxes_without_javascript(client: FlaskClient) -> N
 def test_an_empty_result_is_helpful(client: FlaskClient) -> None:
     page = checked_page(client.get("/find?q=zzzzqqqq"))
     assert "No organisations found" in text_of(page)
-    assert "browse all organisations" in text_of(page)
+    assert "We found no organisations matching zzzzqqqq" in text_of(page)
+    assert "Browse all organisations" in text_of(page)
 
 
 @pytest.mark.parametrize(
@@ -244,7 +245,7 @@ def test_common_words_are_ranked_once_per_change_to_the_index(
     monkeypatch.setattr(search, "_id_and_score", counting)
 
     def slugs() -> list[str]:
-        return [i["slug"] for i in client.get("/api/v1/organisations?q=homecare").json["data"]]
+        return [i["slug"] for i in client.get("/api/v1/organisations?q=homecare&per_page=100").json["data"]]
 
     first = slugs()
     assert "mutual-support" in first
