@@ -24,6 +24,7 @@ from registry.models.organisation import (
     Source,
     Verification,
 )
+from registry.models.profiles import ListingRuleOutcome, Profile, ProfileShare, ProfileVersion
 from registry.models.reference import (
     GovernanceModel,
     IdentifierScheme,
@@ -52,6 +53,7 @@ __all__ = [
     "IdentifierScheme",
     "LegalForm",
     "ListingProvenance",
+    "ListingRuleOutcome",
     "ListingStatus",
     "LocalAuthority",
     "Location",
@@ -63,6 +65,9 @@ __all__ = [
     "Outcode",
     "Place",
     "Postcode",
+    "Profile",
+    "ProfileShare",
+    "ProfileVersion",
     "Region",
     "RegisteredStatus",
     "ReviewStatus",

@@ -99,6 +99,9 @@ def reindex(session: Session, organisations: Iterable[Organisation]) -> None:
     for table in ("organisation_search_location", "organisation_search_area"):
         session.execute(text(f"DELETE FROM {table} WHERE organisation_id = :id"), [{"id": i} for i in ids])  # noqa: S608 (our table names)
     _write_rows(session, orgs, _service_parents(session))
+    from registry.services.rule_outcomes import store_rule_outcomes
+
+    store_rule_outcomes(session, orgs)
     record_change(session, ids)
 
 
@@ -245,8 +248,13 @@ def index_is_current(session: Session) -> bool:
 
 
 def ensure_index(session: Session) -> int:
-    """Rebuild the search index when it is not current; returns how many listings were indexed (0 if none)."""
+    """Rebuild the search index when it is not current; returns how many listings were indexed (0 if none).
+    Either way, published listings without rule outcomes of today's rule sets (bulk loads) get them."""
+    from registry.services.rule_outcomes import ensure_rule_outcomes
+
     if index_is_current(session):
+        if ensure_rule_outcomes(session):
+            record_change(session, None)
         return 0
     _take_turn(session)
     session.execute(delete(SearchFacet))

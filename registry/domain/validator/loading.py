@@ -23,6 +23,7 @@ from registry.domain.validator.checks import CHECKS, DECLARATION, ParamKind
 from registry.domain.validator.model import (
     Confidence,
     ParameterBasis,
+    ParameterRange,
     Parameters,
     Rule,
     RuleSet,
@@ -202,6 +203,7 @@ def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
             "only_for_origins",
             "confidence",
             "explanation",
+            "ranges",
         },
     )
 
@@ -213,11 +215,12 @@ def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
     if (severity is Severity.ATTEST) != (check_name == DECLARATION):
         raise RuleSetError(f"{where}: rules with severity 'attest' (and only they) use the {DECLARATION!r} check")
     origins = raw.get("only_for_origins")
+    parameters = _parameters(raw.get("parameters") or {}, CHECKS[check_name].parameters, where)
     return Rule(
         id=rule_id,
         title=_text(raw, "title", where),
         check=check_name,
-        parameters=_parameters(raw.get("parameters") or {}, CHECKS[check_name].parameters, where),
+        parameters=parameters,
         severity=severity,
         source=_rule_source(raw.get("source"), sources, where),
         confidence=_choice(raw, "confidence", Confidence, where),
@@ -225,7 +228,47 @@ def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
         also_cites=_citations(raw.get("also_cites"), sources, f"{where}: also_cites"),
         basis=_basis(raw.get("basis"), {*CHECKS[check_name].parameters, "only_for_origins"}, sources, where),
         only_for_origins=None if origins is None else _codes(origins, Origin, f"{where}: only_for_origins"),
+        ranges=_ranges(raw.get("ranges"), CHECKS[check_name].parameters, parameters, where),
     )
+
+
+# A profile's verdicts are precomputed for every value of every range (see ``validator.profiles``): a rule may
+# offer at most this many combinations of values, so a listing's precomputed outcomes stay a few hundred bytes.
+MAX_RANGE_COMBINATIONS = 64
+
+
+def _ranges(raw: Any, kinds: Mapping[str, ParamKind], parameters: Parameters, where: str) -> dict[str, ParameterRange]:
+    """Per numeric parameter a commissioner may change: ``min``, ``max``, ``step`` and the ``reason`` for the
+    bounds. The published value must be one of the range's values."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise RuleSetError(f"{where}: ranges must map parameter names to a min, max, step and reason")
+    ranges: dict[str, ParameterRange] = {}
+    combinations = 1
+    for name, entry in raw.items():
+        here = f"{where}: range of {name!r}"
+        if kinds.get(name) not in (ParamKind.NUMBER, ParamKind.INTEGER):
+            raise RuleSetError(f"{here}: only a number parameter of the rule can have a range")
+        if not isinstance(entry, Mapping):
+            raise RuleSetError(f"{here} must be a mapping with min, max, step and reason")
+        _only(entry, here, {"min", "max", "step", "reason"})
+        bounds = [entry.get(key) for key in ("min", "max", "step")]
+        if not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds):
+            raise RuleSetError(f"{here}: min, max and step must be numbers")
+        low, high, step = (float(b) for b in bounds)
+        if step <= 0 or high < low:
+            raise RuleSetError(f"{here}: max must be at least min, and step more than 0")
+        found = ParameterRange(low, high, step, _text(entry, "reason", here))
+        if abs(found.values()[-1] - high) > 1e-9:
+            raise RuleSetError(f"{here}: the steps from min must reach max exactly")
+        if not found.allows(float(parameters.value(name))):
+            raise RuleSetError(f"{here}: the published value {parameters.value(name)} is not one of the range's values")
+        combinations *= len(found.values())
+        ranges[str(name)] = found
+    if combinations > MAX_RANGE_COMBINATIONS:
+        raise RuleSetError(f"{where}: the ranges allow {combinations} combinations; at most {MAX_RANGE_COMBINATIONS}")
+    return ranges
 
 
 def _citations(raw: Any, sources: Mapping[str, Source], where: str) -> tuple[Source, ...]:

@@ -96,6 +96,28 @@ class ParameterBasis:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ParameterRange:
+    """The values a commissioner may choose for one of a rule's parameters in a profile of their own: from
+    ``minimum`` to ``maximum`` in steps of ``step``, with the ``reason`` for those bounds."""
+
+    minimum: float
+    maximum: float
+    step: float
+    reason: str
+
+    def values(self) -> tuple[float, ...]:
+        """Every value the range allows, smallest first."""
+        count = round((self.maximum - self.minimum) / self.step)
+        return tuple(round(self.minimum + i * self.step, 6) for i in range(count + 1))
+
+    def allows(self, value: float) -> bool:
+        return any(abs(value - allowed) < 1e-9 for allowed in self.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"min": self.minimum, "max": self.maximum, "step": self.step, "reason": self.reason}
+
+
 class Parameters:
     """A rule's parameters, already checked and converted when the rule set was loaded."""
 
@@ -150,6 +172,13 @@ class Parameters:
         value: Mapping[AssetLock, float] = self._values[name]
         return value
 
+    def with_values(self, changes: Mapping[str, object]) -> Parameters:
+        """The same parameters with ``changes`` (already checked against the rule's ranges) in place."""
+        return Parameters({**self._values, **changes})
+
+    def value(self, name: str) -> Any:
+        return self._values[name]
+
     def to_dict(self) -> dict[str, Any]:
         def plain(value: object) -> Any:
             if isinstance(value, frozenset):
@@ -170,6 +199,7 @@ class Rule:
     ``source`` is the main citation and ``also_cites`` the others (each its own document, quoted where the
     rule encodes its words). ``basis`` says, per parameter, whether a source states it or it is the
     registry's own reading. ``only_for_origins`` limits the rule to organisations of those origins.
+    ``ranges`` are the parameters a commissioner may set in a profile of their own, each within its range.
     """
 
     id: str
@@ -183,6 +213,7 @@ class Rule:
     also_cites: tuple[Source, ...] = ()
     basis: Mapping[str, ParameterBasis] = field(default_factory=dict)
     only_for_origins: frozenset[Origin] | None = None
+    ranges: Mapping[str, ParameterRange] = field(default_factory=dict)
 
     @property
     def unverified(self) -> bool:
@@ -207,6 +238,7 @@ class Rule:
             "parameter_basis": {name: b.to_dict() for name, b in self.basis.items()},
             "derived_parameters": sorted(name for name, b in self.basis.items() if b.derived),
             "only_for_origins": None if self.only_for_origins is None else sorted(self.only_for_origins),
+            "ranges": {name: r.to_dict() for name, r in self.ranges.items()},
         }
 
 
