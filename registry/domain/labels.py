@@ -47,6 +47,13 @@ ASSET_LOCK = {
     "none": "No asset lock",
 }
 
+DISSOLUTION_CLAUSE = {
+    "to_asset_locked_body": "To another asset-locked body, like a charity or a community interest company",
+    "common_ownership": "To another body in common ownership",
+    "to_members": "Shared out among the members",
+    "none": "The rules do not say",
+}
+
 DISTRIBUTION_BASIS = {
     "none": "No profits are distributed to members or investors",
     "patronage": "In proportion to members' trade with the organisation",
@@ -62,4 +69,5 @@ LABELS = {
     "seat_labels": BOARD_SEAT_SOURCE,
     "asset_lock_labels": ASSET_LOCK,
     "distribution_labels": DISTRIBUTION_BASIS,
+    "dissolution_labels": DISSOLUTION_CLAUSE,
 }

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.domain.vocabulary import (
     AssetLock,
     BoardSeatSource,
+    DissolutionClause,
     DistributionBasis,
     Origin,
     SpinOutProgramme,
@@ -95,12 +97,25 @@ class Organisation(Model):
         one_of("origin_programme", SpinOutProgramme, "origin_programme_valid"),
         one_of("asset_lock", AssetLock, "asset_lock_valid"),
         one_of("distribution_basis", DistributionBasis, "distribution_basis_valid"),
+        one_of("dissolution_clause", DissolutionClause, "dissolution_clause_valid"),
         non_negative("employees"),
         non_negative("members"),
         non_negative("turnover_gbp"),
+        non_negative("members_registered_societies"),
+        non_negative("charity_trustees"),
+        non_negative("charity_trustees_paid"),
         percentage("trading_income_pct"),
         percentage("dividend_cap_pct"),
         percentage("share_interest_cap_pct"),
+        percentage("profits_reinvested_pct"),
+        CheckConstraint(
+            "cic_asset_lock_schedule IS NULL OR cic_asset_lock_schedule IN (1, 2, 3)",
+            name="cic_asset_lock_schedule_valid",
+        ),
+        CheckConstraint(
+            "charity_trustees_paid IS NULL OR charity_trustees IS NULL OR charity_trustees_paid <= charity_trustees",
+            name="charity_trustees_paid_at_most_all",
+        ),
         Index("ix_organisation_status_name", "status", "name"),
     )
 
@@ -136,11 +151,26 @@ class Organisation(Model):
     turnover_gbp: Mapped[int | None] = mapped_column(Integer)
     turnover_year: Mapped[int | None] = mapped_column(Integer)
     trading_income_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # Members that are themselves registered societies: two are enough for a society (CCBSA 2014 s2(2)(b)).
+    members_registered_societies: Mapped[int | None] = mapped_column(Integer)
+    is_public_body: Mapped[bool | None] = mapped_column(Boolean)
+    # False says no person or body has significant control (an empty register), which the validator reads as
+    # a fact; None says it is not known. Listed controllers mean True.
+    has_significant_control: Mapped[bool | None] = mapped_column(Boolean)
+    # A charity's trustees, and those paid by it or connected with someone who is (Charities Act 2011 s185).
+    charity_trustees: Mapped[int | None] = mapped_column(Integer)
+    charity_trustees_paid: Mapped[int | None] = mapped_column(Integer)
 
     asset_lock: Mapped[str | None] = mapped_column(String(40))
+    # Where the rules send residual assets on dissolution, apart from any asset lock.
+    dissolution_clause: Mapped[str | None] = mapped_column(String(40))
+    # The Schedule (1, 2 or 3) of the CIC Regulations 2005 a CIC's articles adopt for its asset lock.
+    cic_asset_lock_schedule: Mapped[int | None] = mapped_column(Integer)
     distribution_basis: Mapped[str | None] = mapped_column(String(40))
     dividend_cap_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     share_interest_cap_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # The share of the latest year's profits kept for its purpose rather than paid out.
+    profits_reinvested_pct: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     # Facts the validator reads for particular legal forms (Foundation Trust councils, employee
     # ownership trusts) and any others it learns later; their shape is the validator's facts schema.
     structure_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -248,6 +278,8 @@ class BoardSeat(Model):
     role: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str | None] = mapped_column(String(40))
     elected_by_id: Mapped[int | None] = mapped_column(ForeignKey("member_class.id", ondelete="SET NULL"))
+    # Elected by every member, whatever their class (no one class elects it).
+    whole_membership: Mapped[bool | None] = mapped_column(Boolean)
     appointed_by: Mapped[str | None] = mapped_column(String(200))
     appointer_is_public_body: Mapped[bool | None] = mapped_column(Boolean)
     seats: Mapped[int] = mapped_column(Integer, default=1)
@@ -269,6 +301,8 @@ class SignificantControl(Model):
     name: Mapped[str] = mapped_column(String(300))
     # Companies House natures of control, e.g. "ownership-of-shares-75-to-100-percent".
     natures_of_control: Mapped[list[str] | None] = mapped_column(JSON)
+    # Whether the person or body is one of the organisation's own members.
+    is_member: Mapped[bool | None] = mapped_column(Boolean)
     is_for_profit: Mapped[bool | None] = mapped_column(Boolean)
     is_public_body: Mapped[bool | None] = mapped_column(Boolean)
     is_employee_trust: Mapped[bool | None] = mapped_column(Boolean)

@@ -3,7 +3,8 @@
 A listing's facts are read from its columns and child rows; what the model has no column for (Foundation
 Trust councils, employee ownership trusts, declarations, ...) is kept in ``structure_details`` in the
 validator's own facts shape. An empty list of member classes, seats or controllers means "not known",
-never "none", so the validator says it needs information rather than guessing.
+never "none", so the validator says it needs information rather than guessing; the one "none" a listing can
+say is that no person or body has significant control (``has_significant_control`` false).
 """
 
 from __future__ import annotations
@@ -31,11 +32,30 @@ def facts_dict(org: Organisation) -> dict[str, Any]:
     details = dict(org.structure_details or {})
     profits = {
         "asset_lock": org.asset_lock,
+        "dissolution_clause": org.dissolution_clause,
+        "cic_asset_lock_schedule": org.cic_asset_lock_schedule,
         "distribution_basis": org.distribution_basis,
         "distribution_cap_pct": _number(org.dividend_cap_pct),
         "share_interest_cap_pct": _number(org.share_interest_cap_pct),
+        "profits_reinvested_pct": _number(org.profits_reinvested_pct),
         **details.pop("profits", {}),
     }
+    charity = {"trustees_total": org.charity_trustees, "trustees_paid": org.charity_trustees_paid}
+    controllers: list[dict[str, Any]] | None = [
+        {
+            "name": p.name,
+            "natures_of_control": p.natures_of_control,
+            "is_member": p.is_member,
+            "is_for_profit": p.is_for_profit,
+            "is_public_body": p.is_public_body,
+            "is_employee_trust": p.is_employee_trust,
+            "is_asset_locked": p.is_asset_locked,
+        }
+        for p in org.significant_controls
+    ]
+    if not controllers:
+        # No rows is "not known", unless the listing says no person or body has significant control.
+        controllers = [] if org.has_significant_control is False else None
     facts: dict[str, Any] = {
         "name": org.name,
         "legal_form": org.legal_form_code,
@@ -43,7 +63,9 @@ def facts_dict(org: Organisation) -> dict[str, Any]:
         "spin_out_programme": org.origin_programme,
         "spin_out_date": org.spun_out if org.spun_out and DATE_OR_MONTH.match(org.spun_out) else None,
         "parent_body": org.origin_parent_body,
+        "is_public_body": org.is_public_body,
         "members_total": org.members,
+        "members_registered_societies": org.members_registered_societies,
         "trading_income_pct": _number(org.trading_income_pct),
         "profits": {key: value for key, value in profits.items() if value is not None} or None,
         "member_classes": [
@@ -63,6 +85,7 @@ def facts_dict(org: Organisation) -> dict[str, Any]:
                 "source": b.source,
                 "seats": b.seats,
                 "member_class": b.elected_by.name if b.elected_by else None,
+                "whole_membership": b.whole_membership,
                 "appointer": b.appointed_by,
                 "appointer_is_public_body": b.appointer_is_public_body,
                 "is_chair": b.is_chair,
@@ -71,18 +94,8 @@ def facts_dict(org: Organisation) -> dict[str, Any]:
             for b in org.board_seats
         ]
         or None,
-        "significant_control": [
-            {
-                "name": p.name,
-                "natures_of_control": p.natures_of_control,
-                "is_for_profit": p.is_for_profit,
-                "is_public_body": p.is_public_body,
-                "is_employee_trust": p.is_employee_trust,
-                "is_asset_locked": p.is_asset_locked,
-            }
-            for p in org.significant_controls
-        ]
-        or None,
+        "significant_control": controllers,
+        "charity": {key: value for key, value in charity.items() if value is not None} or None,
         **details,
     }
     cleaned: dict[str, Any] = _without_nones(facts)

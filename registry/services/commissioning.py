@@ -377,12 +377,31 @@ _SCALARS = (
     "email",
     "phone",
     "founded",
+    "is_public_body",
+    "has_significant_control",
 )
 _CODED = {"legal_form": "label", "governance_model": "label", "region": "name"}
 _GROUPS = {
     "origin": ("type", "parent_body", "programme", "spun_out"),
-    "size": ("employees", "members", "year", "turnover_gbp", "turnover_year", "trading_income_pct"),
-    "financial_rules": ("asset_lock", "distribution_basis", "dividend_cap_pct", "share_interest_cap_pct"),
+    "size": (
+        "employees",
+        "members",
+        "year",
+        "turnover_gbp",
+        "turnover_year",
+        "trading_income_pct",
+        "members_registered_societies",
+    ),
+    "financial_rules": (
+        "asset_lock",
+        "cic_asset_lock_schedule",
+        "dissolution_clause",
+        "distribution_basis",
+        "dividend_cap_pct",
+        "share_interest_cap_pct",
+        "profits_reinvested_pct",
+    ),
+    "charity": ("trustees_total", "trustees_paid"),
 }
 # Lists of records are kept whole as JSON in one cell, so nothing is lost; the commonest also get a readable cell.
 _RECORD_LISTS = LISTING_RECORD_LISTS

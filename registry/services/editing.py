@@ -55,6 +55,9 @@ VERIFIED_FACT_KEYS = frozenset(
         "board_seats",
         "financial_rules",
         "significant_controls",
+        "has_significant_control",
+        "is_public_body",
+        "charity",
         "structure_details",
     }
 )
@@ -183,15 +186,23 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("size.turnover_gbp", "Turnover (£)"),
     ("size.turnover_year", "Year of the turnover"),
     ("size.trading_income_pct", "Income from trading (%)"),
+    ("size.members_registered_societies", "Members that are registered societies"),
+    ("is_public_body", "It is a public body"),
     ("legal_form", "Legal form"),
     ("identifiers", "Identifiers"),
     ("governance_model", "Governance model"),
     ("member_classes", "Member classes"),
     ("board_seats", "Board"),
     ("financial_rules.asset_lock", "Asset lock"),
+    ("financial_rules.cic_asset_lock_schedule", "CIC asset-lock schedule"),
+    ("financial_rules.dissolution_clause", "Where assets go if it is dissolved"),
     ("financial_rules.distribution_basis", "How profits are distributed"),
     ("financial_rules.dividend_cap_pct", "Most of its profits it may distribute (%)"),
     ("financial_rules.share_interest_cap_pct", "Highest interest rate on shares (%)"),
+    ("financial_rules.profits_reinvested_pct", "Profits kept for its purpose (%)"),
+    ("charity.trustees_total", "Charity trustees"),
+    ("charity.trustees_paid", "Charity trustees who are paid"),
+    ("has_significant_control", "A person or body has significant control"),
     ("significant_controls", "People or bodies with significant control"),
     ("structure_details", "Other structure facts"),
     ("services", "Services"),
@@ -239,6 +250,8 @@ def _board_seat_line(b: Mapping[str, Any]) -> str:
         line += f": {labels.BOARD_SEAT_SOURCE.get(b['source'], b['source'])}"
     if b.get("elected_by"):
         line += f" by {b['elected_by']}"
+    if b.get("whole_membership"):
+        line += " by the whole membership"
     if b.get("appointed_by"):
         line += f" by {b['appointed_by']}"
     extras = [
@@ -255,6 +268,7 @@ def _control_line(p: Mapping[str, Any]) -> str:
     if p.get("natures_of_control"):
         line += ": " + "; ".join(n.replace("-", " ") for n in p["natures_of_control"])
     flags = {
+        "a member": p.get("is_member"),
         "for-profit": p.get("is_for_profit"),
         "public body": p.get("is_public_body"),
         "employee ownership trust": p.get("is_employee_trust"),
@@ -291,6 +305,7 @@ def _scalar_line(key: str, value: Any) -> str:
         "origin.programme": labels.SPIN_OUT_PROGRAMME,
         "financial_rules.asset_lock": labels.ASSET_LOCK,
         "financial_rules.distribution_basis": labels.DISTRIBUTION_BASIS,
+        "financial_rules.dissolution_clause": labels.DISSOLUTION_CLAUSE,
     }.get(key)
     if vocabulary is not None:
         return vocabulary.get(value, str(value))

@@ -45,6 +45,8 @@ _SCALARS = {
     "phone": "phone",
     "founded": "founded",
     "structure_details": "structure_details",
+    "is_public_body": "is_public_body",
+    "has_significant_control": "has_significant_control",
 }
 _NESTED = {
     "origin": {
@@ -60,15 +62,29 @@ _NESTED = {
         "turnover_gbp": "turnover_gbp",
         "turnover_year": "turnover_year",
         "trading_income_pct": "trading_income_pct",
+        "members_registered_societies": "members_registered_societies",
     },
     "financial_rules": {
         "asset_lock": "asset_lock",
+        "cic_asset_lock_schedule": "cic_asset_lock_schedule",
+        "dissolution_clause": "dissolution_clause",
         "distribution_basis": "distribution_basis",
         "dividend_cap_pct": "dividend_cap_pct",
         "share_interest_cap_pct": "share_interest_cap_pct",
+        "profits_reinvested_pct": "profits_reinvested_pct",
+    },
+    "charity": {
+        "trustees_total": "charity_trustees",
+        "trustees_paid": "charity_trustees_paid",
     },
 }
-_DECIMALS = {"trading_income_pct", "dividend_cap_pct", "share_interest_cap_pct", "vote_share_pct"}
+_DECIMALS = {
+    "trading_income_pct",
+    "dividend_cap_pct",
+    "share_interest_cap_pct",
+    "profits_reinvested_pct",
+    "vote_share_pct",
+}
 
 
 def _clear_replaced_children(session: Session, org: Organisation, data: Mapping[str, Any]) -> None:
@@ -134,6 +150,7 @@ def apply_listing_data(session: Session, org: Organisation, data: Mapping[str, A
                 role=b.get("role") or "",
                 source=b.get("source"),
                 elected_by=by_name.get(b["elected_by"]) if b.get("elected_by") else None,
+                whole_membership=b.get("whole_membership"),
                 appointed_by=b.get("appointed_by"),
                 appointer_is_public_body=b.get("appointer_is_public_body"),
                 seats=b.get("seats", 1),
@@ -148,6 +165,7 @@ def apply_listing_data(session: Session, org: Organisation, data: Mapping[str, A
                 position=position,
                 name=p["name"],
                 natures_of_control=p.get("natures_of_control"),
+                is_member=p.get("is_member"),
                 is_for_profit=p.get("is_for_profit"),
                 is_public_body=p.get("is_public_body"),
                 is_employee_trust=p.get("is_employee_trust"),

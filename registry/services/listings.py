@@ -92,13 +92,19 @@ def listing_as_dict(organisation: Organisation) -> dict[str, Any]:
             "turnover_gbp": org.turnover_gbp,
             "turnover_year": org.turnover_year,
             "trading_income_pct": _number(org.trading_income_pct),
+            "members_registered_societies": org.members_registered_societies,
         },
+        "is_public_body": org.is_public_body,
         "financial_rules": {
             "asset_lock": org.asset_lock,
+            "cic_asset_lock_schedule": org.cic_asset_lock_schedule,
+            "dissolution_clause": org.dissolution_clause,
             "distribution_basis": org.distribution_basis,
             "dividend_cap_pct": _number(org.dividend_cap_pct),
             "share_interest_cap_pct": _number(org.share_interest_cap_pct),
+            "profits_reinvested_pct": _number(org.profits_reinvested_pct),
         },
+        "charity": {"trustees_total": org.charity_trustees, "trustees_paid": org.charity_trustees_paid},
         "identifiers": [
             {"scheme": i.scheme_code, "value": i.value, "url": register_url(i.scheme_code, i.value)}
             for i in org.identifiers
@@ -120,6 +126,7 @@ def listing_as_dict(organisation: Organisation) -> dict[str, Any]:
                 "role": b.role,
                 "source": b.source,
                 "elected_by": b.elected_by.name if b.elected_by else None,
+                "whole_membership": b.whole_membership,
                 "appointed_by": b.appointed_by,
                 "appointer_is_public_body": b.appointer_is_public_body,
                 "seats": b.seats,
@@ -128,10 +135,12 @@ def listing_as_dict(organisation: Organisation) -> dict[str, Any]:
             }
             for b in org.board_seats
         ],
+        "has_significant_control": org.has_significant_control,
         "significant_controls": [
             {
                 "name": p.name,
                 "natures_of_control": p.natures_of_control,
+                "is_member": p.is_member,
                 "is_for_profit": p.is_for_profit,
                 "is_public_body": p.is_public_body,
                 "is_employee_trust": p.is_employee_trust,

@@ -25,6 +25,7 @@ from registry.domain.validator import Confidence, Severity
 from registry.domain.vocabulary import (
     AssetLock,
     BoardSeatSource,
+    DissolutionClause,
     DistributionBasis,
     LegalForm,
     MemberClassKind,
@@ -60,6 +61,7 @@ VALUE_SOURCES: dict[str, Callable[[], list[str]]] = {
             AssetLock,
             BoardSeatSource,
             Confidence,
+            DissolutionClause,
             DistributionBasis,
             LegalForm,
             ListingProvenance,
