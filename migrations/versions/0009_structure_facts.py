@@ -1,6 +1,6 @@
 """Facts the validator reads that listings could not hold: public body, significant control, charity trustees,
 dissolution clause, profits reinvested, CIC asset-lock schedule, registered-society members, whole-membership
-seats and controllers who are members
+seats, the kind of body that appoints a seat, and controllers who are members
 
 Revision ID: 0009
 Revises: 0008
@@ -21,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("organisation") as batch:
         batch.add_column(sa.Column("members_registered_societies", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("is_public_body", sa.Boolean(), nullable=True))
@@ -59,14 +59,23 @@ def upgrade():
         )
     with op.batch_alter_table("board_seat") as batch:
         batch.add_column(sa.Column("whole_membership", sa.Boolean(), nullable=True))
+        batch.add_column(sa.Column("appointer_kind_code", sa.String(length=40), nullable=True))
+        batch.create_foreign_key(
+            "fk_board_seat_appointer_kind_code_member_class_kind",
+            "member_class_kind",
+            ["appointer_kind_code"],
+            ["code"],
+        )
     with op.batch_alter_table("significant_control") as batch:
         batch.add_column(sa.Column("is_member", sa.Boolean(), nullable=True))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("significant_control") as batch:
         batch.drop_column("is_member")
     with op.batch_alter_table("board_seat") as batch:
+        batch.drop_constraint("fk_board_seat_appointer_kind_code_member_class_kind", type_="foreignkey")
+        batch.drop_column("appointer_kind_code")
         batch.drop_column("whole_membership")
     with op.batch_alter_table("organisation") as batch:
         for name in (

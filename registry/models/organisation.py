@@ -282,6 +282,8 @@ class BoardSeat(Model):
     whole_membership: Mapped[bool | None] = mapped_column(Boolean)
     appointed_by: Mapped[str | None] = mapped_column(String(200))
     appointer_is_public_body: Mapped[bool | None] = mapped_column(Boolean)
+    # What kind of body appoints an appointed seat (an investor, a local authority ...), as member kinds are coded.
+    appointer_kind_code: Mapped[str | None] = mapped_column(ForeignKey("member_class_kind.code"))
     seats: Mapped[int] = mapped_column(Integer, default=1)
     is_non_executive: Mapped[bool | None] = mapped_column(Boolean)
     is_chair: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -88,6 +88,7 @@ def facts_dict(org: Organisation) -> dict[str, Any]:
                 "whole_membership": b.whole_membership,
                 "appointer": b.appointed_by,
                 "appointer_is_public_body": b.appointer_is_public_body,
+                "appointer_kind": b.appointer_kind_code,
                 "is_chair": b.is_chair,
                 "is_non_executive": b.is_non_executive,
             }

@@ -378,6 +378,7 @@ _SCALARS = (
     "phone",
     "founded",
     "is_public_body",
+    "members_registered_societies",
     "has_significant_control",
 )
 _CODED = {"legal_form": "label", "governance_model": "label", "region": "name"}
@@ -390,7 +391,6 @@ _GROUPS = {
         "turnover_gbp",
         "turnover_year",
         "trading_income_pct",
-        "members_registered_societies",
     ),
     "financial_rules": (
         "asset_lock",
@@ -407,7 +407,7 @@ _GROUPS = {
 _RECORD_LISTS = LISTING_RECORD_LISTS
 
 
-def export_columns(with_notes: bool = False) -> list[str]:
+def export_columns(with_notes: bool = False, with_profile: bool = False) -> list[str]:
     """The CSV and spreadsheet columns: every field of a listing, each rule set's verdict, licence and date."""
     columns = [*_SCALARS[:2], "url", "trading_names", *_SCALARS[2:]]
     for key, label in _CODED.items():
@@ -420,6 +420,8 @@ def export_columns(with_notes: bool = False) -> list[str]:
     columns.append("updated_at")
     if with_notes:
         columns.append("shortlist_note")
+    if with_profile:
+        columns += ["profile", "profile_verdict"]
     return [*columns, "verdicts_note", "licence", "exported_at"]
 
 
@@ -456,6 +458,14 @@ def flat_row(
 
 
 @dataclass(frozen=True)
+class ProfileColumn:
+    """A commissioner's profile as export columns: its name and version, and the verdicts of a batch of ids."""
+
+    label: str
+    verdicts: Callable[[Sequence[int]], dict[int, str]]
+
+
+@dataclass(frozen=True)
 class ExportRequest:
     """What to export: listing ids in order (a search's matches or a shortlist), notes by id for a shortlist."""
 
@@ -465,6 +475,7 @@ class ExportRequest:
     exported_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
     title: str = "Listings"
     described_as: str = ""
+    profile: ProfileColumn | None = None
 
 
 def _ids(session: Session, request: ExportRequest) -> list[int]:
@@ -572,11 +583,15 @@ def export_rows(session: Session, request: ExportRequest) -> Iterator[dict[str, 
     verdicts_note = procurement_guide().caveat
     rulesets = list(ruleset_titles())
     for batch in _batches(_ids(session, request)):
+        against = request.profile.verdicts(batch) if request.profile is not None else {}
         for org in plain_listings(session, batch):
             verdicts = {a.ruleset_id: a.verdict for a in org.assessments}
             row = flat_row(listing_as_dict(org), verdicts, request.listing_url(org.slug), rulesets)
             if request.notes is not None:
                 row["shortlist_note"] = request.notes.get(org.id, "")
+            if request.profile is not None:
+                row["profile"] = request.profile.label
+                row["profile_verdict"] = against.get(org.id, "")
             row["verdicts_note"] = verdicts_note
             row["licence"] = licence
             row["exported_at"] = stamp
@@ -597,7 +612,7 @@ def spreadsheet_safe(row: dict[str, Any]) -> dict[str, Any]:
 def csv_lines(session: Session, request: ExportRequest) -> Iterator[str]:
     """The export as CSV text, a chunk at a time: a UTF-8 byte-order mark (so Excel reads the accents), the
     header, then a row per listing. Every row carries the licence and the export's date."""
-    columns = export_columns(with_notes=request.notes is not None)
+    columns = export_columns(with_notes=request.notes is not None, with_profile=request.profile is not None)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
@@ -647,15 +662,20 @@ def json_chunks(session: Session, request: ExportRequest) -> Iterator[str]:
         "rulesets": ruleset_titles(),
         "verdicts_note": procurement_guide().caveat,
         "legal_routes": [route.as_dict() for route in procurement_guide().routes],
+        "profile": request.profile.label if request.profile is not None else None,
     }
     yield '{"meta": ' + json.dumps(meta, ensure_ascii=False) + ', "data": ['
     order = {ruleset_id: position for position, ruleset_id in enumerate(ruleset_titles())}
     first = True
     count = 0
     for batch in _batches(ids):
+        against = request.profile.verdicts(batch) if request.profile is not None else None
         for org in plain_listings(session, batch, with_reports=True):
             note = request.notes.get(org.id, "") if request.notes is not None else None
-            chunk = json.dumps(_json_listing(org, request.listing_url(org.slug), note, order), ensure_ascii=False)
+            item = _json_listing(org, request.listing_url(org.slug), note, order)
+            if against is not None:
+                item["profile_verdict"] = against.get(org.id)
+            chunk = json.dumps(item, ensure_ascii=False)
             yield chunk if first else ", " + chunk
             first = False
             count += 1
@@ -668,7 +688,7 @@ def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
     goes; the finished file is then sent in chunks."""
     import xlsxwriter
 
-    columns = export_columns(with_notes=request.notes is not None)
+    columns = export_columns(with_notes=request.notes is not None, with_profile=request.profile is not None)
     with tempfile.TemporaryFile() as handle:
         workbook = xlsxwriter.Workbook(
             handle,
@@ -684,6 +704,8 @@ def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
         sheet = workbook.add_worksheet("Listings")
         about.write_row(0, 0, ["Title", request.title])
         about.write_row(1, 0, ["Filters", request.described_as or "None"])
+        if request.profile is not None:
+            about.write_row(6 + len(procurement_guide().routes), 0, ["Profile", request.profile.label])
         about.write_row(2, 0, ["Exported at", request.exported_at.isoformat()])
         about.write_row(3, 0, ["Licence", f"{DATA_LICENCE.name}: {DATA_LICENCE.url}"])
         about.write_row(4, 0, ["Attribution", DATA_LICENCE.attribution])
@@ -706,13 +728,14 @@ def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
             yield chunk
 
 
-def shortlist_export(shortlist: Shortlist, listing_url: Any) -> ExportRequest:
+def shortlist_export(shortlist: Shortlist, listing_url: Any, profile: ProfileColumn | None = None) -> ExportRequest:
     published = published_entries(shortlist)
     return ExportRequest(
         ids=[e.organisation_id for e in published],
         listing_url=listing_url,
         notes={e.organisation_id: e.note for e in published},
         title=f"Shortlist: {shortlist.name}",
+        profile=profile,
     )
 
 
@@ -728,6 +751,7 @@ __all__ = [
     "CommissioningError",
     "ComparedListing",
     "ExportRequest",
+    "ProfileColumn",
     "add_to_shortlist",
     "choose_for_comparison",
     "commissioners",

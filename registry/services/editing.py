@@ -57,6 +57,7 @@ VERIFIED_FACT_KEYS = frozenset(
         "significant_controls",
         "has_significant_control",
         "is_public_body",
+        "members_registered_societies",
         "charity",
         "structure_details",
     }
@@ -186,8 +187,8 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("size.turnover_gbp", "Turnover (£)"),
     ("size.turnover_year", "Year of the turnover"),
     ("size.trading_income_pct", "Income from trading (%)"),
-    ("size.members_registered_societies", "Members that are registered societies"),
     ("is_public_body", "It is a public body"),
+    ("members_registered_societies", "Members that are registered societies"),
     ("legal_form", "Legal form"),
     ("identifiers", "Identifiers"),
     ("governance_model", "Governance model"),
@@ -258,6 +259,7 @@ def _board_seat_line(b: Mapping[str, Any]) -> str:
         "chair" if b.get("is_chair") else None,
         "non-executive" if b.get("is_non_executive") else None,
         "appointed by a public body" if b.get("appointer_is_public_body") else None,
+        f"appointed by: {_label('member_class_kinds', b['appointer_kind'])}" if b.get("appointer_kind") else None,
     ]
     shown = [e for e in extras if e]
     return line + (f" ({', '.join(shown)})" if shown else "")

@@ -46,6 +46,7 @@ _SCALARS = {
     "founded": "founded",
     "structure_details": "structure_details",
     "is_public_body": "is_public_body",
+    "members_registered_societies": "members_registered_societies",
     "has_significant_control": "has_significant_control",
 }
 _NESTED = {
@@ -62,7 +63,6 @@ _NESTED = {
         "turnover_gbp": "turnover_gbp",
         "turnover_year": "turnover_year",
         "trading_income_pct": "trading_income_pct",
-        "members_registered_societies": "members_registered_societies",
     },
     "financial_rules": {
         "asset_lock": "asset_lock",
@@ -153,6 +153,7 @@ def apply_listing_data(session: Session, org: Organisation, data: Mapping[str, A
                 whole_membership=b.get("whole_membership"),
                 appointed_by=b.get("appointed_by"),
                 appointer_is_public_body=b.get("appointer_is_public_body"),
+                appointer_kind_code=b.get("appointer_kind"),
                 seats=b.get("seats", 1),
                 is_non_executive=b.get("is_non_executive"),
                 is_chair=bool(b.get("is_chair")),

@@ -92,9 +92,9 @@ def listing_as_dict(organisation: Organisation) -> dict[str, Any]:
             "turnover_gbp": org.turnover_gbp,
             "turnover_year": org.turnover_year,
             "trading_income_pct": _number(org.trading_income_pct),
-            "members_registered_societies": org.members_registered_societies,
         },
         "is_public_body": org.is_public_body,
+        "members_registered_societies": org.members_registered_societies,
         "financial_rules": {
             "asset_lock": org.asset_lock,
             "cic_asset_lock_schedule": org.cic_asset_lock_schedule,
@@ -129,6 +129,7 @@ def listing_as_dict(organisation: Organisation) -> dict[str, Any]:
                 "whole_membership": b.whole_membership,
                 "appointed_by": b.appointed_by,
                 "appointer_is_public_body": b.appointer_is_public_body,
+                "appointer_kind": b.appointer_kind_code,
                 "seats": b.seats,
                 "is_non_executive": b.is_non_executive,
                 "is_chair": b.is_chair,

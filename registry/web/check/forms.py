@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.domain import labels
 from registry.domain.reference_data import load_vocabulary
+from registry.domain.structure import StructureFactsError
 from registry.domain.text import clean_line, clean_lines
 from registry.models import BoardSeat, MemberClass, SignificantControl, column_limit
 
@@ -40,6 +41,9 @@ def options(pairs: Any) -> list[SelectChoice]:
 
 
 YES_NO_UNKNOWN = options([("", "Not known"), ("yes", "Yes"), ("no", "No")])
+HAS_CONTROL = options(
+    [("", "Not known"), ("yes", "Yes, listed below"), ("no", "No person or body has significant control")]
+)
 NATURES_OF_CONTROL = options(
     [
         ("ownership-of-shares-25-to-50-percent", "Owns more than 25% and up to 50% of shares"),
@@ -91,13 +95,22 @@ class BoardSeatForm(Form):
     )
     seats = StringField("Number of seats")
     member_class = StringField("Elected by (name of the member class)", filters=[one_line])
+    whole_membership = RadioField(
+        "Every member votes for these seats, whatever their class", choices=YES_NO_UNKNOWN, default="",
+        validate_choice=False,
+    )  # fmt: skip
     appointer = StringField(
         "Appointed by", validators=[fits(BoardSeat.appointed_by, "Who appoints them")], filters=[one_line]
     )
+    appointer_kind = SelectField("What kind of body appoints them", choices=[], validate_choice=False)
     appointer_is_public_body = RadioField(
         "The appointing body is a public body", choices=YES_NO_UNKNOWN, default="", validate_choice=False
     )
     is_chair = RadioField("Includes the chair", choices=YES_NO_UNKNOWN, default="", validate_choice=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.appointer_kind.choices = _choices(_vocabulary_choices("member_class_kinds"))
 
 
 class SignificantControlForm(Form):
@@ -107,6 +120,9 @@ class SignificantControlForm(Form):
         filters=[one_line],
     )
     natures_of_control = MultiCheckboxField("Their control", choices=NATURES_OF_CONTROL, validate_choice=False)
+    is_member = RadioField(
+        "It is one of the organisation's own members", choices=YES_NO_UNKNOWN, default="", validate_choice=False
+    )
     is_for_profit = RadioField(
         "It is a for-profit company, fund or investor", choices=YES_NO_UNKNOWN, default="", validate_choice=False
     )
@@ -117,13 +133,50 @@ class SignificantControlForm(Form):
     is_asset_locked = RadioField("It is itself asset-locked", choices=YES_NO_UNKNOWN, default="", validate_choice=False)
 
 
+CIC_SCHEDULES = options(
+    [
+        ("", "Not known"),
+        ("1", "Schedule 1 (a company without a share capital)"),
+        ("2", "Schedule 2"),
+        ("3", "Schedule 3"),
+    ]
+)
+
+
 class ProfitsForm(Form):
     asset_lock = SelectField("Asset lock", choices=_choices(labels.ASSET_LOCK.items()), validate_choice=False)
+    cic_asset_lock_schedule = SelectField(
+        "For a community interest company: the asset-lock Schedule its articles adopt",
+        choices=CIC_SCHEDULES,
+        validate_choice=False,
+    )
+    dissolution_clause = SelectField(
+        "Where its rules send what is left if it is dissolved",
+        choices=_choices(labels.DISSOLUTION_CLAUSE.items()),
+        validate_choice=False,
+    )
     distribution_basis = SelectField(
         "How profits are distributed", choices=_choices(labels.DISTRIBUTION_BASIS.items()), validate_choice=False
     )
     distribution_cap_pct = StringField("Most of its profits it may distribute (%)")
+    distributions_only_to_members = RadioField(
+        "Profits may be paid out only to members", choices=YES_NO_UNKNOWN, default="", validate_choice=False
+    )
+    profits_reinvested_pct = StringField("Share of last year's profits kept for its purpose (%)")
+    pays_share_interest = RadioField(
+        "It pays interest on members' shares", choices=YES_NO_UNKNOWN, default="", validate_choice=False
+    )
     share_interest_cap_pct = StringField("Highest interest rate paid on shares (%)")
+    min_shareholding_gbp = StringField("Smallest shareholding a member must hold (£)")
+    max_shareholding_gbp = StringField("Largest withdrawable shareholding one member may hold (£)")
+    distributable_profits_gbp = StringField("Last year's distributable profits (£)")
+    dividends_declared_gbp = StringField("Last year's dividends declared (£)")
+    dividends_exempt_gbp = StringField("Of those, dividends paid to asset-locked bodies with consent (£)")
+
+
+class CharityForm(Form):
+    trustees_total = StringField("Trustees in all")
+    trustees_paid = StringField("Trustees paid by the charity, or connected with someone who is")
 
 
 class FoundationTrustForm(Form):
@@ -131,36 +184,79 @@ class FoundationTrustForm(Form):
     public_governors_elected = StringField("Public governors")
     patient_governors_elected = StringField("Patient and carer governors")
     staff_governors_elected = StringField("Staff governors")
+    staff_class_governors = StringField("Governors elected by each staff class")
     local_authority_governors = StringField("Local authority governors")
+    has_medical_or_dental_school = RadioField(
+        "A hospital includes a university medical or dental school", choices=YES_NO_UNKNOWN, default="",
+        validate_choice=False,
+    )  # fmt: skip
+    university_governors = StringField("University governors")
+    longest_ned_tenure_years = StringField("Longest time a non-executive director has served (years)")
+    nhs_income_pct = StringField("Share of income from NHS purposes (%)")
 
 
 class EmployeeOwnershipForm(Form):
     trustee_shares_pct = StringField("Shares held by the trust (%)")
     trustee_votes_pct = StringField("Votes held by the trust (%)")
+    trustee_profits_pct = StringField("Share of distributable profits the trust is entitled to (%)")
+    trustee_assets_pct = StringField("Share of assets on a winding-up the trust is entitled to (%)")
+    defeating_provisions = RadioField(
+        "An agreement could end the trust's control without the trustees' consent", choices=YES_NO_UNKNOWN,
+        default="", validate_choice=False,
+    )  # fmt: skip
+    is_trading_company = RadioField(
+        "The company trades, or heads a trading group", choices=YES_NO_UNKNOWN, default="", validate_choice=False
+    )
     all_employees_same_terms = RadioField(
         "All employees benefit on the same terms", choices=YES_NO_UNKNOWN, default="", validate_choice=False
     )
+    participators = StringField("Employees who are participators, or connected with one")
+    employees = StringField("Employees in all")
+    disposal_date = StringField("When the shares were sold to the trust")
 
 
-class StructureForm(FlaskForm):
+class StructureFields:
+    """Fields the ``/check`` form and the registration wizard's governance step share, beyond the member
+    classes, board seats, profits and controllers (each names its own rows): one definition, one label."""
+
+    members_registered_societies = StringField("Members that are themselves registered societies")
+    all_employees_eligible = RadioField(
+        "Every employee can become a member", choices=YES_NO_UNKNOWN, default="", validate_choice=False
+    )
+    membership_open = RadioField(
+        "Membership is open to everyone who uses its services", choices=YES_NO_UNKNOWN, default="",
+        validate_choice=False,
+    )  # fmt: skip
+    member_benefit_only = RadioField(
+        "Its objects benefit only its members or employees", choices=YES_NO_UNKNOWN, default="", validate_choice=False
+    )
+    is_public_body = RadioField("It is itself a public body", choices=YES_NO_UNKNOWN, default="", validate_choice=False)
+    registered_charity = RadioField("It is a charity", choices=YES_NO_UNKNOWN, default="", validate_choice=False)
+    delivers_public_services = RadioField(
+        "It delivers public services", choices=YES_NO_UNKNOWN, default="", validate_choice=False
+    )
+    profits = FormField(ProfitsForm)
+    has_significant_control = RadioField(
+        "Does any person or body have significant control?", choices=HAS_CONTROL, default="", validate_choice=False
+    )
+    charity = FormField(CharityForm)
+    foundation_trust = FormField(FoundationTrustForm)
+    employee_ownership = FormField(EmployeeOwnershipForm)
+
+
+class StructureForm(StructureFields, FlaskForm):
     name = StringField("Organisation name", filters=[one_line])
     legal_form = SelectField("Legal form", choices=[], validate_choice=False)
     origin = SelectField("How it started", choices=_choices(labels.ORIGIN.items()), validate_choice=False)
     spin_out_programme = SelectField(
         "Spin-out programme", choices=_choices(labels.SPIN_OUT_PROGRAMME.items()), validate_choice=False
     )
+    spin_out_date = StringField("When it spun out")
     members_total = StringField("Members in all")
-    all_employees_eligible = RadioField(
-        "Every employee can become a member", choices=YES_NO_UNKNOWN, default="", validate_choice=False
-    )
-    is_public_body = RadioField("It is itself a public body", choices=YES_NO_UNKNOWN, default="", validate_choice=False)
     trading_income_pct = StringField("Share of income from trading (%)")
     member_classes = FieldList(FormField(MemberClassForm), min_entries=1, max_entries=20)
     board_seats = FieldList(FormField(BoardSeatForm), min_entries=1, max_entries=20)
-    profits = FormField(ProfitsForm)
     significant_control = FieldList(FormField(SignificantControlForm), min_entries=0, max_entries=20)
-    foundation_trust = FormField(FoundationTrustForm)
-    employee_ownership = FormField(EmployeeOwnershipForm)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,6 +264,8 @@ class StructureForm(FlaskForm):
 
 
 REPEATABLE = {"member-class": "member_classes", "board-seat": "board_seats", "control": "significant_control"}
+# The answer that says whether anyone has significant control: the field a finding that needs the list asks for.
+NO_CONTROL_FIELD = "has_significant_control"
 _ACTION = re.compile(r"^(add|remove)-(member-class|board-seat|control)(?:-(\d+))?$")
 
 
@@ -197,16 +295,41 @@ def _clean(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def structure_data(form: StructureForm) -> tuple[dict[str, Any], dict[str, dict[int, int]]]:
+def _numbers(text: Any) -> Any:
+    """ "2, 1, 1" as [2, 1, 1] for a list of counts typed in one box; the text itself when it is not that, so
+    the validator says what to enter."""
+    if not isinstance(text, str) or not text.strip():
+        return text
+    items = [item.strip() for item in re.split(r"[,;\s]+", text.strip()) if item.strip()]
+    return [int(item) for item in items] if all(item.isdecimal() for item in items) else text
+
+
+def structure_data(form: Any) -> tuple[dict[str, Any], dict[str, dict[int, int]]]:
     """The facts dict for the validator, and for each repeatable list the map from its index in the facts
-    back to the row on the form (blank rows are left out), so error paths can be shown against the field."""
+    back to the row on the form (blank rows are left out), so error paths can be shown against the field.
+
+    "No person or body has significant control" is the empty list of controllers; with controllers listed
+    as well it is refused (``StructureFactsError``), since the answers disagree.
+    """
     raw = {key: value for key, value in form.data.items() if key != "csrf_token"}
     rows: dict[str, dict[int, int]] = {}
     for name in REPEATABLE.values():
         kept = [(i, item) for i, item in enumerate(raw.get(name) or []) if not _blank(item)]
         rows[name] = {new: old for new, (old, _) in enumerate(kept)}
         raw[name] = [item for _, item in kept] or None
+    control = raw.pop("has_significant_control", None)
+    if control == "no":
+        if raw.get("significant_control"):
+            raise StructureFactsError(
+                {NO_CONTROL_FIELD: "Remove the people or bodies listed, or answer that one has significant control"}
+            )
+        raw["significant_control"] = []
+    governors = raw.get("foundation_trust")
+    if isinstance(governors, dict):
+        governors["staff_class_governors"] = _numbers(governors.get("staff_class_governors"))
     data = _clean(raw) or {}
+    if control == "no":
+        data["significant_control"] = []
     return data, rows
 
 

@@ -8,11 +8,13 @@ from registry.domain.structure import StructureFactsError
 from registry.services.structure_checks import check_structure
 from registry.web.check import bp
 from registry.web.check.forms import StructureForm, field_id, parse_action, structure_data
+from registry.web.check.needs import on_the_check_form
 
 
 def _render(form: StructureForm, status: int = 200, **context: Any) -> tuple[str, int]:
     errors = context.get("errors") or {}
-    return render_template("check/check.html", form=form, error_title=bool(errors), **context), status
+    page = render_template("check/check.html", form=form, error_title=bool(errors), fact=on_the_check_form, **context)
+    return page, status
 
 
 def _change_rows(form: StructureForm, action: str, name: str, index: int | None) -> StructureForm:
@@ -40,8 +42,9 @@ def check() -> tuple[str, int]:
     if action is not None:
         return _render(_change_rows(form, *action))
     # CSRFProtect has already checked the token; every other answer is checked by the validator below.
-    data, rows = structure_data(form)
+    rows: dict[str, dict[int, int]] = {}
     try:
+        data, rows = structure_data(form)
         report = check_structure(data)
     except StructureFactsError as error:
         errors = {field_id(path, rows): message for path, message in error.errors.items()}

@@ -40,8 +40,8 @@ from registry.web.check.forms import (
     BoardSeatForm,
     MemberClassForm,
     MultiCheckboxField,
-    ProfitsForm,
     SignificantControlForm,
+    StructureFields,
     _choices,
     _vocabulary_choices,
     fits,
@@ -218,14 +218,10 @@ class ListingBoardSeatForm(BoardSeatForm):
     is_non_executive = RadioField("Non-executive seats", choices=YES_NO_UNKNOWN, default="", validate_choice=False)
 
 
-class GovernanceStepForm(StepForm):
+class GovernanceStepForm(StructureFields, StepForm):
     governance_model = SelectField("Governance model", choices=[], validate_choice=False)
-    all_employees_eligible = RadioField(
-        "Every employee can become a member", choices=YES_NO_UNKNOWN, default="", validate_choice=False
-    )
     member_classes = FieldList(FormField(ListingMemberClassForm), min_entries=1, max_entries=20)
     board_seats = FieldList(FormField(ListingBoardSeatForm), min_entries=1, max_entries=20)
-    profits = FormField(ProfitsForm)
     significant_control = FieldList(FormField(SignificantControlForm), min_entries=0, max_entries=20)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from registry.domain.areas import area_catalogue
 from registry.domain.identifiers import InvalidIdentifier, check_identifier, load_identifier_schemes
 from registry.domain.reference_data import load_vocabulary
-from registry.domain.structure import StructureFacts, StructureFactsError, facts_from_dict
+from registry.domain.structure import StructureFacts, StructureFactsError, facts_from_dict, facts_to_dict
 from registry.models import ListingStatus, Organisation
 from registry.services.gazetteer import PlaceKind, PlaceNotResolved, load_lad_regions, resolve_place
 from registry.services.registration import identifier_holder
@@ -197,11 +197,56 @@ def legal_read(form: LegalStepForm, org: Organisation | None, session: Session) 
 # 3. Governance: members, voting, board, asset lock and profits
 
 
+# Facts the governance step asks for that have no column of their own: kept in ``structure_details``, in the
+# validator's facts shape (``profits`` there holds the profit facts beyond the financial-rules columns).
+DETAIL_FACTS = (
+    "all_employees_eligible",
+    "membership_open",
+    "member_benefit_only",
+    "registered_charity",
+    "delivers_public_services",
+    "foundation_trust",
+    "employee_ownership",
+)
+_PROFIT_COLUMNS = frozenset(
+    {
+        "asset_lock",
+        "cic_asset_lock_schedule",
+        "dissolution_clause",
+        "distribution_basis",
+        "distribution_cap_pct",
+        "share_interest_cap_pct",
+        "profits_reinvested_pct",
+    }
+)
+
+
+def _answer(value: Any) -> Any:
+    """A stored fact as a form field's data: yes or no, a number as typed, a list of counts as "2, 1"."""
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, int | float | Decimal):
+        return _number_text(value)
+    if isinstance(value, list) and all(isinstance(item, int) for item in value):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _answer(item) for key, item in value.items()}
+    return _text(value)
+
+
 def governance_initial(org: Organisation) -> dict[str, Any]:
     details = org.structure_details or {}
+    has_control = True if org.significant_controls else org.has_significant_control
     return {
         "governance_model": _text(org.governance_model_code),
-        "all_employees_eligible": _yes_no(details.get("all_employees_eligible")),
+        **{key: _answer(details.get(key)) for key in DETAIL_FACTS if key in details},
+        "is_public_body": _yes_no(org.is_public_body),
+        "members_registered_societies": _number_text(org.members_registered_societies),
+        "has_significant_control": _yes_no(has_control),
+        "charity": {
+            "trustees_total": _number_text(org.charity_trustees),
+            "trustees_paid": _number_text(org.charity_trustees_paid),
+        },
         "member_classes": [
             {
                 "name": m.name,
@@ -221,7 +266,9 @@ def governance_initial(org: Organisation) -> dict[str, Any]:
                 "source": _text(b.source),
                 "seats": _number_text(b.seats),
                 "member_class": b.elected_by.name if b.elected_by else "",
+                "whole_membership": _yes_no(b.whole_membership),
                 "appointer": _text(b.appointed_by),
+                "appointer_kind": _text(b.appointer_kind_code),
                 "appointer_is_public_body": _yes_no(b.appointer_is_public_body),
                 "is_chair": _yes_no(b.is_chair),
                 "is_non_executive": _yes_no(b.is_non_executive),
@@ -230,15 +277,20 @@ def governance_initial(org: Organisation) -> dict[str, Any]:
         ]
         or [{}],
         "profits": {
+            **_answer(details.get("profits") or {}),
             "asset_lock": _text(org.asset_lock),
+            "cic_asset_lock_schedule": _number_text(org.cic_asset_lock_schedule),
+            "dissolution_clause": _text(org.dissolution_clause),
             "distribution_basis": _text(org.distribution_basis),
             "distribution_cap_pct": _number_text(org.dividend_cap_pct),
             "share_interest_cap_pct": _number_text(org.share_interest_cap_pct),
+            "profits_reinvested_pct": _number_text(org.profits_reinvested_pct),
         },
         "significant_control": [
             {
                 "name": p.name,
                 "natures_of_control": list(p.natures_of_control or []),
+                "is_member": _yes_no(p.is_member),
                 "is_for_profit": _yes_no(p.is_for_profit),
                 "is_public_body": _yes_no(p.is_public_body),
                 "is_employee_trust": _yes_no(p.is_employee_trust),
@@ -253,20 +305,42 @@ def _value(item: Any) -> Any:
     return getattr(item, "value", item)
 
 
+def _known(value: Any) -> Any:
+    """A fact as stored: groups without their unknown (null) facts, and ``None`` for a group with none known."""
+    if isinstance(value, dict):
+        kept = {key: _known(item) for key, item in value.items()}
+        kept = {key: item for key, item in kept.items() if item is not None}
+        return kept or None
+    return value
+
+
 def _listing_governance(
     facts: StructureFacts,
     descriptions: list[Any],
     roles: list[Any],
     governance_model: str | None,
     details: Mapping[str, Any],
+    has_control: bool | None,
 ) -> dict[str, Any]:
     classes = facts.member_classes or ()
     profits = facts.profits
-    structure_details = {key: value for key, value in details.items() if key != "all_employees_eligible"}
-    if facts.all_employees_eligible is not None:
-        structure_details["all_employees_eligible"] = facts.all_employees_eligible
+    plain = facts_to_dict(facts)
+    structure_details = {key: value for key, value in details.items() if key not in (*DETAIL_FACTS, "profits")}
+    structure_details.update({key: _known(plain[key]) for key in DETAIL_FACTS if _known(plain[key]) is not None})
+    more_profits = {key: value for key, value in (_known(plain["profits"]) or {}).items() if key not in _PROFIT_COLUMNS}
+    if more_profits:
+        structure_details["profits"] = more_profits
+    controllers = facts.significant_control
+    charity = facts.charity
     return {
         "governance_model": governance_model,
+        "is_public_body": facts.is_public_body,
+        "members_registered_societies": facts.members_registered_societies,
+        "has_significant_control": has_control if not controllers else True,
+        "charity": {
+            "trustees_total": charity.trustees_total if charity else None,
+            "trustees_paid": charity.trustees_paid if charity else None,
+        },
         "member_classes": [
             {
                 "name": c.name,
@@ -284,8 +358,10 @@ def _listing_governance(
                 "role": roles[j] or "",
                 "source": _value(s.source),
                 "elected_by": classes[s.member_class].name if s.member_class is not None else None,
+                "whole_membership": s.whole_membership,
                 "appointed_by": s.appointer,
                 "appointer_is_public_body": s.appointer_is_public_body,
+                "appointer_kind": _value(s.appointer_kind),
                 "seats": 1 if s.seats is None else s.seats,
                 "is_non_executive": s.is_non_executive,
                 "is_chair": bool(s.is_chair),
@@ -294,14 +370,18 @@ def _listing_governance(
         ],
         "financial_rules": {
             "asset_lock": _value(profits.asset_lock) if profits else None,
+            "cic_asset_lock_schedule": profits.cic_asset_lock_schedule if profits else None,
+            "dissolution_clause": _value(profits.dissolution_clause) if profits else None,
             "distribution_basis": _value(profits.distribution_basis) if profits else None,
             "dividend_cap_pct": profits.distribution_cap_pct if profits else None,
             "share_interest_cap_pct": profits.share_interest_cap_pct if profits else None,
+            "profits_reinvested_pct": profits.profits_reinvested_pct if profits else None,
         },
         "significant_controls": [
             {
                 "name": p.name,
                 "natures_of_control": list(p.natures_of_control) if p.natures_of_control is not None else None,
+                "is_member": p.is_member,
                 "is_for_profit": p.is_for_profit,
                 "is_public_body": p.is_public_body,
                 "is_employee_trust": p.is_employee_trust,
@@ -315,7 +395,11 @@ def _listing_governance(
 
 def governance_read(form: GovernanceStepForm, org: Organisation | None, session: Session) -> StepResult:
     result = StepResult(errors=_field_errors(form))
-    data, rows = structure_data(form)
+    try:
+        data, rows = structure_data(form)
+    except StructureFactsError as error:
+        result.errors.update(error.errors)
+        return result
     governance_model = data.pop("governance_model", None)
     data.pop("version", None)
     if governance_model and governance_model not in dict(_vocabulary_choices("governance_models")):
@@ -342,7 +426,9 @@ def governance_read(form: GovernanceStepForm, org: Organisation | None, session:
     if result.errors:
         return result
     details = org.structure_details if org is not None else {}
-    result.data = _listing_governance(facts, descriptions, roles, governance_model, details or {})
+    answer = form.has_significant_control.data
+    has_control = True if answer == "yes" else False if answer == "no" else None
+    result.data = _listing_governance(facts, descriptions, roles, governance_model, details or {}, has_control)
     return result
 
 
@@ -487,9 +573,13 @@ STEPS: dict[str, Step] = {
             "manage/step_governance.html",
             (
                 "governance_model",
+                "is_public_body",
+                "members_registered_societies",
+                "charity",
                 "member_classes",
                 "board_seats",
                 "financial_rules",
+                "has_significant_control",
                 "significant_controls",
                 "structure_details",
             ),
