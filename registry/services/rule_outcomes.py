@@ -16,7 +16,6 @@ in memory when the table is built, and ``flask init`` stores the rows that are m
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,15 +31,17 @@ from registry.models import ListingRuleOutcome, ListingStatus, Organisation
 from registry.services.driver import driver_cursor
 from registry.services.search_index import FacetIndex, facet_index
 
-
-@functools.cache
-def _catalogue(rulesets: tuple[Any, ...]) -> Catalogue:
-    return Catalogue(rulesets)
+_catalogues: dict[int, tuple[tuple[Any, ...], Catalogue]] = {}
 
 
 def catalogue() -> Catalogue:
-    """Every rule of today's rule sets, and the layout of the outcome rows."""
-    return _catalogue(load_rulesets())
+    """Every rule of today's rule sets, and the layout of the outcome rows (one per loaded set of rule sets)."""
+    rulesets = load_rulesets()
+    held = _catalogues.get(id(rulesets))
+    if held is None or held[0] is not rulesets:
+        held = (rulesets, Catalogue(rulesets))
+        _catalogues[id(rulesets)] = held
+    return held[1]
 
 
 def _facts_rows(orgs: Iterable[Organisation]) -> list[dict[str, Any]]:

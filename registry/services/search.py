@@ -35,6 +35,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     column,
     func,
@@ -82,6 +83,7 @@ from registry.services.gazetteer import (
     suggest_places,
 )
 from registry.services.geocoding import OnlineGeocoder, geocode_place
+from registry.services.profiles import ChosenProfile, verdicts_over
 from registry.services.reading import is_place_name, read_search_text, service_vocabulary
 from registry.services.search_index import CLOSED as CLOSED_FACET
 from registry.services.search_index import PREFERRED_PROVIDER_RULESET, FacetIndex, facet_index, latitude_strip
@@ -520,7 +522,7 @@ def search_listings(
     chosen = {facet: index.having(facet, query.filter_values(facet)) for facet in FACETS if query.filter_values(facet)}
     matched = _all_of(admitted, chosen.values())
     total = int(matched.sum())
-    if refinement is not None and refinement.sort:
+    if refinement is not None and refinement.sort and refinement.sort != PLAUSIBLE:
         # Sorting by a listing's fields is the database's job; only the page is read.
         ids: list[int] = list(session.scalars(prepared.ordered_ids.offset(paging.offset).limit(paging.per_page)))
     else:
@@ -581,8 +583,41 @@ def _admitted(
         keys.append(rank)
     if plan.refinements:
         admitted &= index.mask(_id_and_score(session, select(Organisation.id).where(*plan.refinements))[0])
+    if prepared.profile_keys:
+        admitted &= prepared.profile_keys[0]
+        keys[:0] = prepared.profile_keys[1:]
     keys.append(index.name_order)
     return admitted, keys, served
+
+
+def profile_arrays(session: Session, index: FacetIndex, refinement: Refinement | None) -> list[np.ndarray[Any, Any]]:
+    """For a refinement with a profile: the listings whose verdict it wants, then (sorting by ``plausible``)
+    the keys that rank them: the verdict (meets first), then how many facts are unknown. Empty without one."""
+    if refinement is None or refinement.profile is None:
+        return []
+    from registry.domain.validator.profiles import verdict_mask
+    from registry.domain.vocabulary import Verdict
+
+    verdicts, unknown = verdicts_over(session, index, refinement.profile)
+    arrays: list[np.ndarray[Any, Any]] = [verdict_mask(verdicts, [Verdict(v) for v in refinement.profile.verdicts])]
+    if refinement.sort == PLAUSIBLE:
+        sign = -1 if refinement.descending else 1
+        arrays += [sign * verdicts.astype(np.int64), sign * unknown.astype(np.int64)]
+    return arrays
+
+
+def ordered_ids(session: Session, prepared_ids: Select[int], refinement: Refinement | None) -> list[int]:
+    """The ids a ``matching_listings`` SELECT gives, ranked by ``plausible`` when the refinement asks."""
+    ids = list(session.scalars(prepared_ids))
+    if refinement is None or refinement.sort != PLAUSIBLE or refinement.profile is None or not ids:
+        return ids
+    index = facet_index(session)
+    arrays = profile_arrays(session, index, refinement)
+    pos, found = index.positions(np.array(ids, dtype=np.int64))
+    rank = np.where(found, arrays[1][np.minimum(pos, len(index) - 1)], 99) if len(index) else np.zeros(len(ids))
+    unknown = np.where(found, arrays[2][np.minimum(pos, len(index) - 1)], 0) if len(index) else np.zeros(len(ids))
+    order = np.lexsort([np.arange(len(ids)), unknown, rank])
+    return [ids[i] for i in order]
 
 
 # A common word matches most listings ("care": 84,000 of 150,000 synthetic ones), and ranking every match was
@@ -680,6 +715,8 @@ class _Prepared:
     plan: _Plan
     conditions: list[ColumnElement[bool]]
     ordered_ids: Select[int]
+    # With a profile: the listings whose verdict is wanted, then any ranking keys (``profile_arrays``).
+    profile_keys: list[np.ndarray[Any, Any]] = field(default_factory=list)
 
 
 def _prepare(
@@ -709,9 +746,18 @@ def _prepare(
                 Organisation.id.in_(union(select(plan.near.c.organisation_id), select(plan.serves.c.organisation_id)))
             )
 
+    profile_keys: list[np.ndarray[Any, Any]] = []
     if refinement is not None:
         plan.refinements = refinement_conditions(session, refinement)
         plan.conditions += plan.refinements
+        if refinement.profile is not None:
+            index = facet_index(session)
+            profile_keys = profile_arrays(session, index, refinement)
+            # For the SELECT of ids (exports, counts): the wanted listings' ids, written into the statement.
+            wanted = [int(i) for i in index.listing_ids[profile_keys[0]]]
+            plan.conditions.append(
+                Organisation.id.in_(bindparam("profile_ids", wanted, expanding=True, literal_execute=True))
+            )
 
     conditions = _conditions(plan, query)
     statement = select(Organisation.id).where(*conditions)
@@ -725,14 +771,18 @@ def _prepare(
     order += [func.lower(Organisation.name), Organisation.id]
     if refinement is not None and refinement.sort:
         order = [*refinement_order(refinement), *order]
-    return _Prepared(query, place, suggestions, corrected, reading, plan, conditions, statement.order_by(*order))
+    return _Prepared(
+        query, place, suggestions, corrected, reading, plan, conditions, statement.order_by(*order), profile_keys
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
 # Refinements: the commissioner tools' filters and orders, on top of the same search
 
 
-SORT_KEYS = ("name", "legal_form", "verdict", "services", "coverage", "size", "updated")
+SORT_KEYS = ("name", "legal_form", "verdict", "services", "coverage", "size", "updated", "plausible")
+# Sorted in memory, from the profile's verdicts: the database has no column to order by.
+PLAUSIBLE = "plausible"
 _VERDICT_RANK = {"meets": 0, "needs_information": 1, "does_not_meet": 2, "not_applicable": 3}
 
 
@@ -764,6 +814,8 @@ class Refinement:
     authority codes a listing's service areas must cover: any of them, or all with ``all_areas``;
     ``based_within_km`` also admits listings with a location in one of the areas or that close to its centre.
     ``employees`` and ``turnover_gbp`` are bands (any of them). ``sort`` is one of ``SORT_KEYS``.
+    ``profile`` keeps the listings whose verdict against a commissioner's profile is one of those it names;
+    sorting by ``plausible`` ranks them against it: meets, then no rule failed with fewest facts unknown.
     """
 
     verdicts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -775,6 +827,7 @@ class Refinement:
     based_within_km: float | None = None
     sort: str | None = None
     descending: bool = False
+    profile: ChosenProfile | None = None
 
 
 def _serving_areas(codes: tuple[str, ...], every: bool) -> ColumnElement[bool]:
@@ -834,6 +887,8 @@ def refinement_conditions(session: Session, refinement: Refinement) -> list[Colu
 def refinement_order(refinement: Refinement) -> list[Any]:
     """ORDER BY terms for ``refinement.sort``; empty values always come last, whichever the direction."""
     key = refinement.sort
+    if key == PLAUSIBLE:
+        return []
     if key == "name":
         value: Any = func.lower(Organisation.name)
     elif key == "legal_form":
@@ -924,6 +979,7 @@ __all__ = [
     "interpret",
     "known_facet_values",
     "matching_listings",
+    "ordered_ids",
     "search_listings",
     "text_matches",
 ]

@@ -11,7 +11,14 @@ from werkzeug.datastructures import MultiDict
 from registry.domain.paging import PageRequest, PagingError, page_request
 from registry.domain.search_query import MAX_RADIUS_KM, LocationMatch, SearchQuery, SearchQueryError, parse_search_query
 from registry.extensions import cache, db
-from registry.services.search import SearchError, SearchHit, SearchResults, facet_labels, search_listings
+from registry.services.search import (
+    Refinement,
+    SearchError,
+    SearchHit,
+    SearchResults,
+    facet_labels,
+    search_listings,
+)
 
 RADIUS_CHOICES = (5, 10, 25, 50, 100)
 REFERENCE_CACHE_SECONDS = 300
@@ -48,7 +55,7 @@ class Alternative:
     radius_km: float | None = None
 
 
-def run_search(args: MultiDict[str, str]) -> SearchOutcome:
+def run_search(args: MultiDict[str, str], refinement: Refinement | None = None) -> SearchOutcome:
     raw = {key: args.get(key, "") for key in ("q", "near", "radius_km", "match")}
     try:
         paging = page_request(
@@ -63,12 +70,12 @@ def run_search(args: MultiDict[str, str]) -> SearchOutcome:
         return SearchOutcome(None, None, error.fields, raw=raw)
     try:
         results = search_listings(
-            db.session(), query, paging, current_app.extensions.get("registry.geocoder"), labels=labels
+            db.session(), query, paging, current_app.extensions.get("registry.geocoder"), refinement, labels=labels
         )
     except SearchError as error:
         return SearchOutcome(query, None, error.fields, error.suggestions, raw=raw)
     outcome = SearchOutcome(query, results, raw=raw)
-    if not results.page.total:
+    if not results.page.total and refinement is None:
         _offer_alternatives(outcome, results, labels)
     return outcome
 

@@ -253,10 +253,13 @@ def _ranges(raw: Any, kinds: Mapping[str, ParamKind], parameters: Parameters, wh
         if not isinstance(entry, Mapping):
             raise RuleSetError(f"{here} must be a mapping with min, max, step and reason")
         _only(entry, here, {"min", "max", "step", "reason"})
-        bounds = [entry.get(key) for key in ("min", "max", "step")]
-        if not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds):
-            raise RuleSetError(f"{here}: min, max and step must be numbers")
-        low, high, step = (float(b) for b in bounds)
+        bounds: list[float] = []
+        for key in ("min", "max", "step"):
+            bound = entry.get(key)
+            if not isinstance(bound, int | float) or isinstance(bound, bool):
+                raise RuleSetError(f"{here}: min, max and step must be numbers")
+            bounds.append(float(bound))
+        low, high, step = bounds
         if step <= 0 or high < low:
             raise RuleSetError(f"{here}: max must be at least min, and step more than 0")
         found = ParameterRange(low, high, step, _text(entry, "reason", here))

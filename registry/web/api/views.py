@@ -5,12 +5,13 @@ from typing import Any
 from flask import Response, request
 
 from registry.domain.query_reading import QueryReading
-from registry.domain.structure import StructureFactsError
+from registry.domain.structure import StructureFactsError, facts_from_dict
 from registry.extensions import db
 from registry.models import Organisation
 from registry.services.gazetteer import MalformedPostcode, PlaceNotResolved, ResolvedPlace, UnknownPlace, resolve_place
 from registry.services.listings import listing_as_dict
-from registry.services.search import SearchHit
+from registry.services.profiles import assess_against
+from registry.services.search import Refinement, SearchHit
 from registry.services.structure_checks import UnknownRuleSet, check_structure
 from registry.services.structure_checks import ruleset as find_ruleset
 from registry.services.structure_checks import rulesets as all_rulesets
@@ -18,6 +19,7 @@ from registry.web.api import bp
 from registry.web.links import public_url
 from registry.web.loaders import load_listing
 from registry.web.negotiation import json_error, json_success
+from registry.web.profiles import read_profile
 from registry.web.search import run_search
 
 
@@ -76,8 +78,14 @@ def reading_as_dict(reading: QueryReading) -> dict[str, Any]:
 
 @bp.get("/organisations")
 def organisations() -> Response:
-    """Search published listings: text, facets and location, paginated, with facet counts."""
-    outcome = run_search(request.args)
+    """Search published listings: text, facets and location, paginated, with facet counts; ``profile=ID`` keeps
+    those that meet one of the signed-in commissioner's profiles (404 for anyone else)."""
+    chosen, profile_errors = read_profile(request.args, request.args.getlist)
+    if "profile" in profile_errors:
+        return json_error(404, profile_errors["profile"], fields=profile_errors)
+    if profile_errors:
+        return json_error(400, "; ".join(profile_errors.values()), fields=profile_errors)
+    outcome = run_search(request.args, Refinement(profile=chosen) if chosen is not None else None)
     if outcome.errors or outcome.results is None:
         fields = dict(outcome.errors)
         return json_error(400, "; ".join(fields.values()), fields=fields, suggestions=outcome.suggestions)
@@ -101,6 +109,8 @@ def organisations() -> Response:
         meta["corrected_terms"] = results.corrected_terms
     if results.reading is not None:
         meta["reading"] = reading_as_dict(results.reading)
+    if chosen is not None:
+        meta["profile"] = chosen.label
     return json_success([_hit(hit, located) for hit in results.page.items], meta)
 
 
@@ -135,13 +145,21 @@ def structure_checks() -> Response:
     if not isinstance(data, dict):
         return json_error(400, "Send the structure as a JSON object", fields={"structure": "Enter a JSON object"})
     rulesets = request.args.getlist("ruleset")
+    chosen, profile_errors = read_profile(request.args)
+    if profile_errors:
+        return json_error(404, "; ".join(profile_errors.values()), fields=profile_errors)
     try:
         report = check_structure(data, rulesets or None)
     except StructureFactsError as error:
         return json_error(400, str(error), fields=error.errors)
     except UnknownRuleSet as error:
         return json_error(404, f"There is no rule set called {error.args[0]!r}", fields={"ruleset": "Unknown"})
-    return json_success(report.to_dict(), {"rulesets": [a.ruleset_id for a in report.assessments]})
+    body = report.to_dict()
+    meta: dict[str, Any] = {"rulesets": [a.ruleset_id for a in report.assessments]}
+    if chosen is not None:
+        body["profile"] = assess_against(facts_from_dict(data), chosen).to_dict()
+        meta["profile"] = chosen.label
+    return json_success(body, meta)
 
 
 @bp.get("/rulesets")

@@ -30,4 +30,4 @@ def grant_by_domain_on_sign_in(sender: Flask, user: Any, **extra: Any) -> None:
 user_logged_in.connect(grant_by_domain_on_sign_in)
 
 
-from registry.web.commission import views  # noqa: E402,F401  (registers the routes)
+from registry.web.commission import profiles, views  # noqa: E402,F401  (registers the routes)

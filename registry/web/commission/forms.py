@@ -22,6 +22,7 @@ from registry.services.commissioning import EMPLOYEE_BANDS, TURNOVER_BANDS, rule
 from registry.services.gazetteer import load_lad_regions, place_search_name
 from registry.services.search import SORT_KEYS, Refinement, known_facet_values
 from registry.web.account.forms import form_errors
+from registry.web.profiles import read_profile
 
 __all__ = [
     "AddToShortlistForm",
@@ -140,6 +141,7 @@ class CommissionSearch:
             or self.refinement.verification
             or self.refinement.employees
             or self.refinement.turnover_gbp
+            or self.refinement.profile
         )
 
 
@@ -195,9 +197,15 @@ def read_commission_search(session: Session, args: MultiDict[str, str]) -> Commi
         errors["verification"] = "Choose verified or not verified"
         verification = tuple(v for v in verification if v in VERIFICATION)
 
+    profile, profile_errors = read_profile(args, args.getlist)
+    errors.update(profile_errors)
+
     sort = args.get("sort") or None
     if sort is not None and sort not in SORT_KEYS:
         errors["sort"] = "Choose a column to sort by from the table"
+        sort = None
+    if sort == "plausible" and profile is None and "profile" not in errors:
+        errors["sort"] = "Choose a profile to rank the results against"
         sort = None
     descending = args.get("order") == "desc"
 
@@ -217,6 +225,7 @@ def read_commission_search(session: Session, args: MultiDict[str, str]) -> Commi
         based_within_km=based_within if codes else None,
         sort=sort,
         descending=descending,
+        profile=profile,
     )
     raw["area_text"] = ", ".join(names) if names else ", ".join(_values(args, "area"))
     return CommissionSearch(query, refinement, paging, names, raw, errors)
@@ -241,6 +250,10 @@ def describe(search: CommissionSearch, labels: dict[str, dict[str, str]]) -> str
     for name in ("employees", "turnover", "verification"):
         if search.selected(name):
             parts.append(f"{name}: {', '.join(search.selected(name))}")
+    profile = search.refinement.profile
+    if profile is not None:
+        wanted = ", ".join(v.value.replace("_", " ") for v in profile.verdicts)
+        parts.append(f"profile {profile.label}: {wanted}")
     return "; ".join(parts)
 
 

@@ -20,24 +20,29 @@ from flask_login import current_user
 
 from registry.extensions import db
 from registry.models import Organisation, Role, Shortlist, User
-from registry.services import commissioning
+from registry.services import commissioning, profiles
+from registry.services.assessments import listing_facts
 from registry.services.commissioning import (
     EMPLOYEE_BANDS,
     TURNOVER_BANDS,
     CommissioningError,
     ExportRequest,
+    ProfileColumn,
     ruleset_titles,
 )
 from registry.services.market import VERDICTS as MARKET_VERDICTS
 from registry.services.market import Breakdown, MarketOverview, market_overview
+from registry.services.profiles import ChosenProfile
 from registry.services.search import (
     VERDICT_LABELS,
     SearchError,
     SearchResults,
     facet_labels,
     matching_listings,
+    ordered_ids,
     search_listings,
 )
+from registry.services.search_index import facet_index
 from registry.web.authorisation import role_required
 from registry.web.charts import region_tile_map, stacked_bar_chart
 from registry.web.commission import bp
@@ -57,6 +62,7 @@ from registry.web.commission.forms import (
 from registry.web.links import public_url
 from registry.web.loaders import load_listing
 from registry.web.negotiation import json_error, json_success, wants_json
+from registry.web.profiles import read_profile
 from registry.web.redirects import safe_next
 
 EXPORT_TYPES = {
@@ -115,6 +121,7 @@ def _filter_context(search: CommissionSearch) -> dict[str, Any]:
         "verification_labels": VERIFICATION,
         "based_within_choices": BASED_WITHIN_CHOICES,
         "local_authority_names": area_names(),
+        "profile_choices": profiles.profiles_of(db.session(), _user()),
     }
 
 
@@ -122,10 +129,24 @@ def _filter_context(search: CommissionSearch) -> dict[str, Any]:
 # Finding providers
 
 
-def _row(org: Organisation, areas: tuple[str, ...]) -> dict[str, Any]:
+def _profile_cell(org: Organisation, chosen: ChosenProfile | None) -> dict[str, Any] | None:
+    """The listing's verdict against the chosen profile, with the facts that would decide it."""
+    if chosen is None:
+        return None
+    assessment = profiles.assess_against(listing_facts(org), chosen)
+    return {
+        "profile": chosen.label,
+        "verdict": assessment.verdict.value,
+        "reason": assessment.reason,
+        "facts_unknown": list(profiles.missing_facts(assessment)),
+    }
+
+
+def _row(org: Organisation, areas: tuple[str, ...], chosen: ChosenProfile | None = None) -> dict[str, Any]:
     """What the results table (and its JSON twin) shows for one listing."""
     verdicts = {a.ruleset_id: a.verdict for a in org.assessments}
     return {
+        "profile": _profile_cell(org, chosen),
         "slug": org.slug,
         "name": org.name,
         "url": public_url("public.listing", slug=org.slug),
@@ -171,7 +192,8 @@ def find() -> Any:
         return redirect(url_for("commission.find") + (f"?{urlencode(kept)}" if kept else ""))
     search = read_commission_search(db.session(), request.args)
     results, errors = _run(search)
-    rows = [_row(hit.organisation, search.refinement.areas) for hit in results.page.items] if results else []
+    chosen = search.refinement.profile
+    rows = [_row(hit.organisation, search.refinement.areas, chosen) for hit in results.page.items] if results else []
     if wants_json():
         if errors or results is None:
             return json_error(400, "; ".join(errors.values()), fields=errors)
@@ -183,6 +205,7 @@ def find() -> Any:
                 "per_page": results.page.per_page,
                 "pages": results.page.pages,
                 "areas": search.area_names,
+                "profile": chosen.label if chosen else None,
             },
         )
     query_string = _search_args()
@@ -228,9 +251,11 @@ def export_results(kind: str) -> Any:
     try:
         if search.errors:
             raise SearchError(search.errors)
-        ids = matching_listings(
+        ids: Any = matching_listings(
             db.session(), search.query, current_app.extensions.get("registry.geocoder"), search.refinement
         )
+        if search.refinement.sort == "plausible":
+            ids = ordered_ids(db.session(), ids, search.refinement)
     except SearchError as error:
         # A download link is only ever built from a search that ran, so this is a hand-edited address.
         if wants_json():
@@ -242,8 +267,17 @@ def export_results(kind: str) -> Any:
         listing_url=_listing_url,
         title="Search results",
         described_as=describe(search, facet_labels(db.session())),
+        profile=profile_column(search.refinement.profile),
     )
     return _export(kind, export, f"registry-providers-{today}")
+
+
+def profile_column(chosen: ChosenProfile | None) -> ProfileColumn | None:
+    """An export's profile column: the profile's name and version, and each listing's verdict against it."""
+    if chosen is None:
+        return None
+    session = db.session()
+    return ProfileColumn(chosen.label, lambda ids: profiles.verdicts_of(session, facet_index(session), chosen, ids))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -366,8 +400,27 @@ def shortlists() -> Any:
     )
 
 
+def _chosen_profile(context: dict[str, Any]) -> ChosenProfile | None:
+    """The ``profile`` the address names (shortlists, compare), with the choices for a select; a profile the
+    person may not use is an error on the page, never someone else's verdicts."""
+    chosen, errors = read_profile(request.args)
+    if errors:
+        context.setdefault("errors", {}).update(errors)
+    context["profile_choices"] = profiles.profiles_of(db.session(), _user())
+    context["chosen_profile"] = chosen
+    return chosen
+
+
 def _shortlist_page(shortlist: Shortlist, status: int = 200, **context: Any) -> tuple[str, int]:
     context.setdefault("rename_form", ShortlistForm(formdata=None, data={"name": shortlist.name}))
+    chosen = _chosen_profile(context)
+    context["profile_cells"] = {
+        e.organisation.slug: _profile_cell(e.organisation, chosen)
+        for e in commissioning.published_entries(shortlist)
+        if chosen is not None
+    }
+    if context.get("errors") and status == 200:
+        status = 400
     return _page(
         "commission/shortlist.html",
         status,
@@ -504,11 +557,17 @@ def compare(shortlist_id: int) -> Any:
         return _shortlist_page(
             shortlist, 400, errors={"compare": error.message}, compare_chosen=request.args.getlist("org")
         )
+    context: dict[str, Any] = {}
+    profile = _chosen_profile(context)
+    columns = commissioning.compare(db.session(), chosen)
+    context["profile_cells"] = {c.organisation.slug: _profile_cell(c.organisation, profile) for c in columns}
     return _page(
         "commission/compare.html",
+        400 if context.get("errors") else 200,
         shortlist=shortlist,
-        columns=commissioning.compare(db.session(), chosen),
+        columns=columns,
         rulesets=commissioning.ruleset_titles(),
+        **context,
     )
 
 
@@ -518,8 +577,12 @@ def export_shortlist(shortlist_id: int, kind: str) -> Any:
     if kind not in EXPORT_TYPES:
         abort(404)
     shortlist = load_shortlist(shortlist_id)
+    chosen, errors = read_profile(request.args)
+    if errors:
+        abort(404, description="There is no profile of yours with that number.")
     today = datetime.now(UTC).date().isoformat()
-    return _export(kind, commissioning.shortlist_export(shortlist, _listing_url), f"shortlist-{shortlist.id}-{today}")
+    export = commissioning.shortlist_export(shortlist, _listing_url, profile_column(chosen))
+    return _export(kind, export, f"shortlist-{shortlist.id}-{today}")
 
 
 # ---------------------------------------------------------------------------------------------------

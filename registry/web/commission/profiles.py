@@ -1,0 +1,256 @@
+"""Commissioners' own profiles: compose from the catalogue of cited rules, save (each edit a new version), share
+by link with other commissioners, and use as a filter. Every view loads its profile through ``load_profile``:
+its owner, or a commissioner who took up its link, or 404 for anyone else (admins included)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+
+from registry.extensions import db
+from registry.models import Profile, Role, User
+from registry.services import profiles
+from registry.services.profiles import ProfileError
+from registry.web.authorisation import role_required
+from registry.web.commission import bp
+
+STARTING_RULESET = "preferred-provider"
+
+
+class ProfileActionForm(FlaskForm):
+    """The CSRF token of the profile pages' buttons and of the profile form (its fields are read by hand)."""
+
+
+def _user() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def load_profile(profile_id: int, owner_only: bool = False) -> Profile:
+    profile = profiles.get_profile(db.session(), current_user, profile_id, owner_only=owner_only)
+    if profile is None:
+        abort(404, description="There is no profile of yours with that number.")
+    return profile
+
+
+def field_id(key: str, name: str | None = None) -> str:
+    """A rule's (or its parameter's) form field name and id, like ``preferred-provider--PP-T2-INVESTOR-CAP``."""
+    base = key.replace("/", "--")
+    return f"{base}--{name}" if name else base
+
+
+def _read_rules(form: MultiDict[str, str]) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    cat = profiles.catalogue()
+    chosen: dict[str, dict[str, float]] = {}
+    errors: dict[str, str] = {}
+    keys = {field_id(key): key for key in cat.rules}
+    for value in form.getlist("rule"):
+        key = keys.get(value)
+        if key is None:
+            errors["rules"] = "Choose rules from the list"
+            continue
+        entry = cat.rules[key]
+        values: dict[str, float] = {}
+        for name, allowed in entry.rule.ranges.items():
+            typed = form.get(field_id(key, name))
+            if typed is None:
+                continue  # not sent: the published value
+            text = typed.strip().removesuffix("%").strip()
+            try:
+                values[name] = float(text)
+            except ValueError:
+                errors[field_id(key, name)] = (
+                    f"{entry.rule.title}: enter a number from {allowed.minimum:g} to {allowed.maximum:g}"
+                )
+        chosen[key] = values
+    return chosen, errors
+
+
+def _ids_of(errors: dict[str, str]) -> dict[str, str]:
+    """``ProfileError`` keys (``rule-key.parameter``) as the form's field ids."""
+    mapped = {}
+    for key, message in errors.items():
+        rule, _, name = key.partition(".")
+        mapped[field_id(rule, name or None) if "/" in rule else key] = message
+    return mapped
+
+
+def _form_page(profile: Profile | None, form_data: dict[str, Any], errors: dict[str, str], status: int) -> Any:
+    return (
+        render_template(
+            "commission/profile_form.html",
+            profile=profile,
+            groups=profiles.catalogue_groups(),
+            values=form_data,
+            errors=errors,
+            error_title=bool(errors),
+            field_id=field_id,
+            form=ProfileActionForm(),
+        ),
+        status,
+    )
+
+
+def _data_of(name: str, rules: dict[str, dict[str, float]], raw: MultiDict[str, str] | None = None) -> dict[str, Any]:
+    """What the form shows: the name, the chosen rules, and each number (as typed, when re-displayed)."""
+    cat = profiles.catalogue()
+    numbers: dict[str, str] = {}
+    for key, entry in cat.rules.items():
+        for param in entry.rule.ranges:
+            typed = raw.get(field_id(key, param)) if raw is not None else None
+            value = rules.get(key, {}).get(param, cat.published(key)[param])
+            numbers[field_id(key, param)] = typed if typed is not None else f"{value:g}"
+    return {"name": name, "chosen": {field_id(key) for key in rules}, "numbers": numbers}
+
+
+def _save(profile: Profile | None) -> Any:
+    form = ProfileActionForm()
+    if not form.validate_on_submit():
+        abort(400, description="The form has expired. Go back, reload the page and try again.")
+    name = request.form.get("name", "")
+    rules, errors = _read_rules(request.form)
+    if not errors:
+        try:
+            if profile is None:
+                profile = profiles.create_profile(db.session(), _user(), name, rules)
+                message = f"You saved the profile {profile.name} (version 1)."
+            else:
+                version = profiles.update_profile(db.session(), profile, name, rules)
+                message = (
+                    f"You saved version {version.number} of {profile.name}."
+                    if version
+                    else f"You saved {profile.name}; its rules are unchanged (version {profile.current.number})."
+                )
+        except ProfileError as error:
+            errors = _ids_of(error.errors)
+        else:
+            db.session.commit()
+            flash(message)
+            return redirect(url_for("commission.profile", profile_id=profile.id))
+    db.session.rollback()
+    if profile is not None:
+        profile = load_profile(profile.id, owner_only=True)
+    return _form_page(profile, _data_of(name, rules, request.form), errors, 400)
+
+
+@bp.get("/profiles")
+@role_required(Role.COMMISSIONER)
+def profile_list() -> Any:
+    return render_template(
+        "commission/profiles.html",
+        profiles=profiles.profiles_of(db.session(), _user()),
+        user=_user(),
+        errors={},
+        error_title=False,
+    )
+
+
+@bp.route("/profiles/new", methods=["GET", "POST"])
+@role_required(Role.COMMISSIONER)
+def new_profile() -> Any:
+    if request.method == "POST":
+        return _save(None)
+    cat = profiles.catalogue()
+    start = request.args.get("from") or STARTING_RULESET
+    rules = {key: cat.published(key) for key, entry in cat.rules.items() if entry.ruleset.id == start}
+    return _form_page(None, _data_of("", rules), {}, 200)
+
+
+@bp.get("/profiles/<int:profile_id>")
+@role_required(Role.COMMISSIONER)
+def profile(profile_id: int) -> Any:
+    found = load_profile(profile_id)
+    cat = profiles.catalogue()
+    chosen = [(cat.rules[key], values) for key, values in found.current.rules.items() if key in cat.rules]
+    chosen.sort(key=lambda pair: list(cat.rules).index(pair[0].key))
+    share_url = (
+        url_for("commission.shared_profile", token=found.share_token, _external=True) if found.share_token else None
+    )
+    return render_template(
+        "commission/profile.html",
+        profile=found,
+        chosen=chosen,
+        owner=found.owner_id == _user().id,
+        share_url=share_url,
+        label=profiles.version_label(found),
+        form=ProfileActionForm(),
+        errors={},
+        error_title=False,
+    )
+
+
+@bp.route("/profiles/<int:profile_id>/edit", methods=["GET", "POST"])
+@role_required(Role.COMMISSIONER)
+def edit_profile(profile_id: int) -> Any:
+    found = load_profile(profile_id, owner_only=True)
+    if request.method == "POST":
+        return _save(found)
+    return _form_page(found, _data_of(found.name, found.current.rules), {}, 200)
+
+
+def _owner_action(profile_id: int) -> Profile:
+    found = load_profile(profile_id, owner_only=True)
+    if not ProfileActionForm().validate_on_submit():
+        abort(400, description="The form has expired. Go back, reload the page and try again.")
+    return found
+
+
+@bp.post("/profiles/<int:profile_id>/share")
+@role_required(Role.COMMISSIONER)
+def share_profile(profile_id: int) -> Any:
+    found = _owner_action(profile_id)
+    profiles.share_profile(found)
+    db.session.commit()
+    flash(f"{found.name} can now be opened by other commissioners who have its link.")
+    return redirect(url_for("commission.profile", profile_id=found.id))
+
+
+@bp.post("/profiles/<int:profile_id>/unshare")
+@role_required(Role.COMMISSIONER)
+def unshare_profile(profile_id: int) -> Any:
+    found = _owner_action(profile_id)
+    profiles.stop_sharing(db.session(), found)
+    db.session.commit()
+    flash(f"{found.name} is private again: its link no longer works.")
+    return redirect(url_for("commission.profile", profile_id=found.id))
+
+
+@bp.post("/profiles/<int:profile_id>/delete")
+@role_required(Role.COMMISSIONER)
+def delete_profile(profile_id: int) -> Any:
+    found = _owner_action(profile_id)
+    name = found.name
+    profiles.delete_profile(db.session(), found)
+    db.session.commit()
+    flash(f"You deleted the profile {name}.")
+    return redirect(url_for("commission.profile_list"))
+
+
+@bp.route("/profiles/shared/<token>", methods=["GET", "POST"])
+@role_required(Role.COMMISSIONER)
+def shared_profile(token: str) -> Any:
+    found = profiles.profile_by_token(db.session(), current_user, token)
+    if found is None:
+        abort(404, description="That link does not open a shared profile: it may have been made private.")
+    if request.method == "POST":
+        if not ProfileActionForm().validate_on_submit():
+            abort(400, description="The form has expired. Go back, reload the page and try again.")
+        profiles.take_up(db.session(), found, _user())
+        db.session.commit()
+        flash(f"{found.name} is now in your profiles.")
+        return redirect(url_for("commission.profile", profile_id=found.id))
+    cat = profiles.catalogue()
+    chosen = [(cat.rules[key], values) for key, values in found.current.rules.items() if key in cat.rules]
+    return render_template(
+        "commission/profile_shared.html",
+        profile=found,
+        chosen=chosen,
+        label=profiles.version_label(found),
+        form=ProfileActionForm(),
+        errors={},
+        error_title=False,
+    )
