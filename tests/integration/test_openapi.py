@@ -418,6 +418,8 @@ CASES: list[tuple[str, str, dict[str, Any], int]] = [
     ("/organisations", "/api/v1/organisations", {"query_string": {"page": "abc"}}, 400),
     ("/organisations", "/api/v1/organisations", {"query_string": {"near": "Sheffeld"}}, 400),
     ("/organisations", "/api/v1/organisations", {"query_string": {"legal_form": "plc", "radius_km": "0"}}, 400),
+    # Anonymous: no profile is theirs to use.
+    ("/organisations", "/api/v1/organisations", {"query_string": {"profile": "1"}}, 404),
     ("/organisations/{slug}", "/api/v1/organisations/mutual-support", {}, 200),
     ("/organisations/{slug}", "/api/v1/organisations/ripplez-cic", {}, 200),
     ("/organisations/{slug}", "/api/v1/organisations/nobody", {}, 404),
