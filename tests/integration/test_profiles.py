@@ -324,3 +324,17 @@ def test_structure_checks_assess_against_a_profile_of_the_commissioner(app: Flas
     refused = app.test_client().post(f"/api/v1/structure-checks?profile={profile_id}", json=facts)
     assert refused.status_code == 404
     assert refused.get_json()["error"]["status"] == 404
+
+
+def test_check_offers_a_commissioner_their_profiles_and_assesses_against_the_one_chosen(
+    app: Flask, signed_in: FlaskClient
+) -> None:
+    profile_id = save_profile(signed_in)
+    form = checked_page(signed_in.get("/check"))
+    assert form.find("select", id="profile") is not None
+    page = text_of(checked_page(post_form(signed_in, "/check", {"action": "check", "profile": str(profile_id)})))
+    assert "Your profile: Sheffield homecare (version 1)" in page
+    stranger = app.test_client()
+    assert checked_page(stranger.get("/check")).find("select", id="profile") is None
+    answer = text_of(checked_page(post_form(stranger, "/check", {"action": "check", "profile": str(profile_id)})))
+    assert "Sheffield homecare" not in answer

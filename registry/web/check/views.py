@@ -3,16 +3,25 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request
+from flask_login import current_user
 
-from registry.domain.structure import StructureFactsError
+from registry.domain.structure import StructureFactsError, facts_from_dict
+from registry.extensions import db
+from registry.models import Role
+from registry.services.profiles import assess_against, profiles_of
 from registry.services.structure_checks import check_structure
+from registry.web.authorisation import has_role
 from registry.web.check import bp
 from registry.web.check.forms import StructureForm, field_id, parse_action, structure_data
 from registry.web.check.needs import on_the_check_form
+from registry.web.profiles import read_profile
 
 
 def _render(form: StructureForm, status: int = 200, **context: Any) -> tuple[str, int]:
     errors = context.get("errors") or {}
+    # A signed-in commissioner may also check against one of their own profiles (no one else has any).
+    if has_role(current_user, Role.COMMISSIONER):
+        context["profile_choices"] = profiles_of(db.session(), current_user)
     page = render_template("check/check.html", form=form, error_title=bool(errors), fact=on_the_check_form, **context)
     return page, status
 
@@ -49,4 +58,6 @@ def check() -> tuple[str, int]:
     except StructureFactsError as error:
         errors = {field_id(path, rows): message for path, message in error.errors.items()}
         return _render(form, 400, errors=errors)
-    return _render(form, report=report)
+    chosen, _ = read_profile(request.form)  # a profile the person may not use is simply not shown
+    against = assess_against(facts_from_dict(data), chosen) if chosen is not None else None
+    return _render(form, report=report, chosen_profile=chosen, profile_assessment=against)
