@@ -145,7 +145,10 @@ def test_a_sheffield_commissioner_shortlists_compares_and_exports_preferred_home
     page.get_by_label("Note (optional)").fill("Strong service-user voice on the board")
     _click(page, page.get_by_role("button", name="Add to shortlist"))
     assert page.url == results_url
-    assert f"You added {first} to E2E Sheffield homecare." in page.locator(".nhsuk-inset-text").inner_text()
+    assert (
+        f"You added {first} to E2E Sheffield homecare."
+        in page.locator(".nhsuk-inset-text", has_text="You added").inner_text()
+    )
     _click(page, page.get_by_role("link", name=_adding(second)))
     page.get_by_label("E2E Sheffield homecare").check()
     _click(page, page.get_by_role("button", name="Add to shortlist"))
