@@ -10,7 +10,7 @@ say is that no person or body has significant control (``has_significant_control
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -174,6 +174,19 @@ def reassess_listings(
         if progress is not None:
             progress(len(orgs))
     return done
+
+
+def facts_to_decide(report: Mapping[str, Any]) -> list[str]:
+    """The distinct facts (paths) that would decide a stored report's findings that need information and decide
+    its verdict (warnings and declarations never do), in the order the findings name them."""
+    blocking = {"fail", "fail_policy"}
+    paths = (
+        path
+        for finding in report.get("findings") or ()
+        if finding.get("outcome") == "needs_information" and finding.get("severity") in blocking
+        for path in finding.get("needs") or ()
+    )
+    return list(dict.fromkeys(paths))
 
 
 def stored_reports(org: Organisation) -> list[dict[str, Any]]:

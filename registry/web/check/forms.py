@@ -212,6 +212,13 @@ class EmployeeOwnershipForm(Form):
     )
     participators = StringField("Employees who are participators, or connected with one")
     employees = StringField("Employees in all")
+    trustees_total = StringField("Trustees in all")
+    trustees_connected_to_former_owners = StringField(
+        "Trustees who sold shares to the trust, or are connected with them"
+    )
+    trustees_uk_resident = RadioField(
+        "The trustees are resident in the UK", choices=YES_NO_UNKNOWN, default="", validate_choice=False
+    )
     disposal_date = StringField("When the shares were sold to the trust")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from flask import url_for
 from sqlalchemy.orm import Session
 
 from registry.domain.areas import area_catalogue
@@ -22,6 +23,7 @@ from registry.models import ListingStatus, Organisation
 from registry.services.gazetteer import PlaceKind, PlaceNotResolved, load_lad_regions, resolve_place
 from registry.services.registration import identifier_holder
 from registry.web.check.forms import _vocabulary_choices, field_id, structure_data
+from registry.web.check.needs import NeededFact, fact_field_id, fact_label
 from registry.web.manage.forms import (
     AboutStepForm,
     GovernanceStepForm,
@@ -599,6 +601,30 @@ STEPS: dict[str, Step] = {
     )
 }
 STEP_NAMES = tuple(STEPS)
+
+# Facts the wizard asks for outside the governance step, or there under another name than /check's: fact
+# path → (step, field id). Every other fact is on the governance step with /check's own field id.
+_ASKED_ELSEWHERE = {
+    "name": ("about", "name"),
+    "origin": ("about", "origin"),
+    "parent_body": ("about", "origin_parent_body"),
+    "spin_out_programme": ("about", "origin_programme"),
+    "spin_out_date": ("about", "spun_out"),
+    "members_total": ("about", "members"),
+    "trading_income_pct": ("about", "trading_income_pct"),
+    "legal_form": ("legal", "legal_form"),
+}
+
+
+def wizard_field(path: str) -> tuple[str, str]:
+    """The step and field id of the registration wizard that asks for the fact at ``path``."""
+    return _ASKED_ELSEWHERE.get(path) or ("governance", fact_field_id(path))
+
+
+def in_the_wizard(slug: str, path: str) -> NeededFact:
+    """A fact a finding needs, as a link to the wizard's step and field that ask for it (for representatives)."""
+    step, field = wizard_field(path)
+    return NeededFact(path, fact_label(path), url_for("manage.edit_step", slug=slug, step=step, _anchor=field))
 
 
 def next_step(name: str) -> str | None:

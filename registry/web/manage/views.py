@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -58,7 +59,7 @@ from registry.web.manage.forms import (
     whole_area_groups,
 )
 from registry.web.manage.loaders import Purpose, listing_for
-from registry.web.manage.steps import STEP_NAMES, STEPS, Step, StepResult, next_step
+from registry.web.manage.steps import STEP_NAMES, STEPS, Step, StepResult, in_the_wizard, next_step
 
 EDITABLE = frozenset({ListingStatus.DRAFT.value, ListingStatus.PUBLISHED.value, ListingStatus.WITHDRAWN.value})
 NOT_EDITABLE_MESSAGES = {
@@ -241,6 +242,7 @@ def _render_listing(org: Organisation, errors: dict[str, str] | None = None, sta
             sections={name: field_rows(data, step.keys) for name, step in STEPS.items()},
             editable=EDITABLE,
             reports=stored_reports(org),
+            fact=functools.partial(in_the_wizard, org.slug),
             problems=problems,
             waiting=waiting,
             waiting_changes=proposed_changes(waiting) if waiting and waiting.kind == ChangeKind.CHANGE else [],

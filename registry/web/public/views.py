@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import functools
+
 from flask import current_app, render_template, request, url_for
+from flask_login import current_user
 
 from registry.extensions import db
-from registry.services.assessments import stored_reports
+from registry.services.assessments import facts_to_decide, stored_reports
 from registry.services.directory import directory_summary
 from registry.services.listings import published_listings
+from registry.services.registration import represents
+from registry.services.search_index import PREFERRED_PROVIDER_RULESET
+from registry.web.check.needs import unlinked
 from registry.web.loaders import load_listing, requested_page
+from registry.web.manage.steps import in_the_wizard
 from registry.web.public import bp
 from registry.web.search import RADIUS_CHOICES, map_points, run_search
 
@@ -26,7 +33,20 @@ def organisations() -> str:
 @bp.get("/organisations/<slug>")
 def listing(slug: str) -> str:
     organisation = load_listing(slug)
-    return render_template("public/listing.html", org=organisation, reports=stored_reports(organisation))
+    reports = stored_reports(organisation)
+    profile = next((r for r in reports if r.get("ruleset_id") == PREFERRED_PROVIDER_RULESET), None)
+    # The organisation's representatives are sent to the wizard's fields; everyone else asks the organisation.
+    user = current_user
+    own = user.is_authenticated and represents(db.session(), user, organisation)
+    return render_template(
+        "public/listing.html",
+        org=organisation,
+        reports=reports,
+        profile=profile,
+        facts_needed=facts_to_decide(profile) if profile else [],
+        fact=functools.partial(in_the_wizard, organisation.slug) if own else unlinked,
+        ask=not own,
+    )
 
 
 @bp.get("/about/data")
