@@ -23,7 +23,7 @@ from registry.web.manage.steps import wizard_field
 from tests.support.accounts import csrf_token_from, signed_in_client
 from tests.support.pages import checked_page, text_of
 from tests.support.registration import SERVICES, post_step
-from tests.support.structures import MEETING, facts_the_rules_read, form_answers
+from tests.support.structures import MEETING, facts_the_rules_read, form_answers, wizard_answers
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
@@ -172,19 +172,6 @@ def _draft(client: FlaskClient, about: dict[str, Any], legal: dict[str, Any]) ->
     response = post_step(client, f"/manage/listings/{slug}/legal", legal)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return slug
-
-
-def wizard_answers(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """A structure's answers for each step of the wizard, by the field that asks for each fact there."""
-    steps: dict[str, dict[str, Any]] = {"about": {}, "legal": {}, "governance": {}}
-    for field, value in form_answers(data).items():
-        step, wizard_id = wizard_field(field) if field in _TOP_LEVEL else ("governance", field)
-        steps[step][wizard_id] = value
-    return steps
-
-
-_TOP_LEVEL = {"name", "origin", "parent_body", "spin_out_programme", "spin_out_date", "members_total",
-              "trading_income_pct", "legal_form"}  # fmt: skip
 
 
 def _register(client: FlaskClient, data: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from registry.domain.structure import StructureFacts, facts_from_dict
 from registry.domain.validator import CHECKS, assess_all, load_rulesets
 from registry.domain.validator.checks import DECLARATION
 from registry.domain.validator.tracing import unknown_facts_read
+from registry.web.manage.steps import wizard_field
 
 # --- A structure that meets each rule set --------------------------------------------------------------
 
@@ -173,6 +174,17 @@ def form_answers(data: dict[str, Any]) -> dict[str, str | list[str]]:
         else:
             put(key, value)
     return {key.removeprefix("-"): value for key, value in answers.items()}
+
+
+def wizard_answers(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A structure's answers for the registration wizard's first three steps, each by the field that asks for
+    it there (``wizard_field``): the name and origin on "about", the legal form on "legal", the rest on
+    "governance" under /check's own field ids."""
+    steps: dict[str, dict[str, Any]] = {"about": {}, "legal": {}, "governance": {}}
+    for field, value in form_answers(data).items():
+        step, wizard_id = wizard_field(field) if "-" not in field else ("governance", field)
+        steps[step][wizard_id] = value
+    return steps
 
 
 # --- The facts the rules read ---------------------------------------------------------------------------
