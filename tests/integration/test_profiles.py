@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from registry.models import Profile, ProfileVersion, Role, User
 from registry.services import commissioning
+from registry.services.assessments import reassess
+from registry.services.listing_data import apply_listing_data
 from registry.services.listings import get_listing
 from tests.integration.test_commission import PREFERRED_PROVIDER, SHEFFIELD, homecare, serves
 from tests.support.accounts import make_user, post_form, sign_in
@@ -338,3 +340,17 @@ def test_check_offers_a_commissioner_their_profiles_and_assesses_against_the_one
     assert checked_page(stranger.get("/check")).find("select", id="profile") is None
     answer = text_of(checked_page(post_form(stranger, "/check", {"action": "check", "profile": str(profile_id)})))
     assert "Sheffield homecare" not in answer
+
+
+def test_a_listing_that_changes_is_judged_again_by_the_profile_at_once(
+    signed_in: FlaskClient, session: Session, market: dict[str, str]
+) -> None:
+    profile_id = save_profile(signed_in)
+    url = f"/commission?profile={profile_id}&q=prof"
+    assert market["thirty"] not in slugs(signed_in.get(url, headers={"Accept": "application/json"}))
+    org = get_listing(session, market["thirty"])
+    assert org is not None
+    apply_listing_data(session, org, {"name": org.name, "status": "published", **with_investors(10)})
+    reassess(session, org)
+    session.commit()
+    assert market["thirty"] in slugs(signed_in.get(url, headers={"Accept": "application/json"}))
