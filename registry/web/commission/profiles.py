@@ -17,6 +17,7 @@ from registry.services import profiles
 from registry.services.profiles import ProfileError
 from registry.web.authorisation import role_required
 from registry.web.commission import bp
+from registry.web.links import public_url
 
 STARTING_RULESET = "preferred-provider"
 
@@ -167,9 +168,7 @@ def profile(profile_id: int) -> Any:
     cat = profiles.catalogue()
     chosen = [(cat.rules[key], values) for key, values in found.current.rules.items() if key in cat.rules]
     chosen.sort(key=lambda pair: list(cat.rules).index(pair[0].key))
-    share_url = (
-        url_for("commission.shared_profile", token=found.share_token, _external=True) if found.share_token else None
-    )
+    share_url = public_url("commission.shared_profile", token=found.share_token) if found.share_token else None
     return render_template(
         "commission/profile.html",
         profile=found,
