@@ -12,7 +12,6 @@ person or body has significant control" and null for "not known". Existing listi
 was known of these before.
 """
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
@@ -21,81 +20,36 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD COLUMN with named column constraints, on both databases: SQLite adds such a column in place,
+# where a batch operation would copy and drop the organisation table, which foreign keys from populated
+# tables forbid.
+_COLUMNS = (
+    ("organisation", "members_registered_societies INTEGER CONSTRAINT ck_organisation_members_registered_societies_non_negative CHECK (members_registered_societies IS NULL OR members_registered_societies >= 0)"),
+    ("organisation", "is_public_body BOOLEAN"),
+    ("organisation", "has_significant_control BOOLEAN"),
+    ("organisation", "charity_trustees INTEGER CONSTRAINT ck_organisation_charity_trustees_non_negative CHECK (charity_trustees IS NULL OR charity_trustees >= 0)"),
+    ("organisation", "charity_trustees_paid INTEGER CONSTRAINT ck_organisation_charity_trustees_paid_non_negative CHECK (charity_trustees_paid IS NULL OR charity_trustees_paid >= 0) CONSTRAINT ck_organisation_charity_trustees_paid_at_most_all CHECK (charity_trustees_paid IS NULL OR charity_trustees IS NULL OR charity_trustees_paid <= charity_trustees)"),
+    ("organisation", "dissolution_clause VARCHAR(40) CONSTRAINT ck_organisation_dissolution_clause_valid CHECK (dissolution_clause IS NULL OR dissolution_clause IN ('to_asset_locked_body', 'common_ownership', 'to_members', 'none'))"),
+    ("organisation", "cic_asset_lock_schedule INTEGER CONSTRAINT ck_organisation_cic_asset_lock_schedule_valid CHECK (cic_asset_lock_schedule IS NULL OR cic_asset_lock_schedule IN (1, 2, 3))"),
+    ("organisation", "profits_reinvested_pct NUMERIC(5, 2) CONSTRAINT ck_organisation_profits_reinvested_pct_0_100 CHECK (profits_reinvested_pct IS NULL OR (profits_reinvested_pct >= 0 AND profits_reinvested_pct <= 100))"),
+    ("board_seat", "whole_membership BOOLEAN"),
+    ("board_seat", "appointer_kind_code VARCHAR(40) CONSTRAINT fk_board_seat_appointer_kind_code_member_class_kind REFERENCES member_class_kind (code)"),
+    ("significant_control", "is_member BOOLEAN"),
+)  # fmt: skip
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("organisation") as batch:
-        batch.add_column(sa.Column("members_registered_societies", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("is_public_body", sa.Boolean(), nullable=True))
-        batch.add_column(sa.Column("has_significant_control", sa.Boolean(), nullable=True))
-        batch.add_column(sa.Column("charity_trustees", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("charity_trustees_paid", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("dissolution_clause", sa.String(length=40), nullable=True))
-        batch.add_column(sa.Column("cic_asset_lock_schedule", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("profits_reinvested_pct", sa.Numeric(precision=5, scale=2), nullable=True))
-        batch.create_check_constraint(
-            "dissolution_clause_valid",
-            "dissolution_clause IS NULL OR dissolution_clause IN "
-            "('to_asset_locked_body', 'common_ownership', 'to_members', 'none')",
-        )
-        batch.create_check_constraint(
-            "members_registered_societies_non_negative",
-            "members_registered_societies IS NULL OR members_registered_societies >= 0",
-        )
-        batch.create_check_constraint(
-            "charity_trustees_non_negative", "charity_trustees IS NULL OR charity_trustees >= 0"
-        )
-        batch.create_check_constraint(
-            "charity_trustees_paid_non_negative", "charity_trustees_paid IS NULL OR charity_trustees_paid >= 0"
-        )
-        batch.create_check_constraint(
-            "profits_reinvested_pct_0_100",
-            "profits_reinvested_pct IS NULL OR (profits_reinvested_pct >= 0 AND profits_reinvested_pct <= 100)",
-        )
-        batch.create_check_constraint(
-            "cic_asset_lock_schedule_valid", "cic_asset_lock_schedule IS NULL OR cic_asset_lock_schedule IN (1, 2, 3)"
-        )
-        batch.create_check_constraint(
-            "charity_trustees_paid_at_most_all",
-            "charity_trustees_paid IS NULL OR charity_trustees IS NULL OR charity_trustees_paid <= charity_trustees",
-        )
-    with op.batch_alter_table("board_seat") as batch:
-        batch.add_column(sa.Column("whole_membership", sa.Boolean(), nullable=True))
-        batch.add_column(sa.Column("appointer_kind_code", sa.String(length=40), nullable=True))
-        batch.create_foreign_key(
-            "fk_board_seat_appointer_kind_code_member_class_kind",
-            "member_class_kind",
-            ["appointer_kind_code"],
-            ["code"],
-        )
-    with op.batch_alter_table("significant_control") as batch:
-        batch.add_column(sa.Column("is_member", sa.Boolean(), nullable=True))
+    for table, column in _COLUMNS:
+        op.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("significant_control") as batch:
-        batch.drop_column("is_member")
-    with op.batch_alter_table("board_seat") as batch:
-        batch.drop_constraint("fk_board_seat_appointer_kind_code_member_class_kind", type_="foreignkey")
-        batch.drop_column("appointer_kind_code")
-        batch.drop_column("whole_membership")
-    with op.batch_alter_table("organisation") as batch:
-        for name in (
-            "charity_trustees_paid_at_most_all",
-            "cic_asset_lock_schedule_valid",
-            "profits_reinvested_pct_0_100",
-            "charity_trustees_paid_non_negative",
-            "charity_trustees_non_negative",
-            "members_registered_societies_non_negative",
-            "dissolution_clause_valid",
-        ):
-            batch.drop_constraint(name, type_="check")
-        for column in (
-            "profits_reinvested_pct",
-            "cic_asset_lock_schedule",
-            "dissolution_clause",
-            "charity_trustees_paid",
-            "charity_trustees",
-            "has_significant_control",
-            "is_public_body",
-            "members_registered_societies",
-        ):
-            batch.drop_column(column)
+    for table, column in reversed(_COLUMNS):
+        name = column.split()[0]
+        if "REFERENCES" in column:
+            # SQLite cannot drop a column with a foreign key in place: the batch copies the table without it.
+            with op.batch_alter_table(table) as batch:
+                batch.drop_column(name)
+        else:
+            # In place on both (SQLite 3.35 and later): each column's own CHECK constraints go with it.
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
