@@ -122,63 +122,7 @@ def _document() -> dict[str, Any]:
         raise OpenApiDocumentError(f"{DOCUMENT_PATH.name} holds a value JSON cannot: {error}") from error
     document: dict[str, Any] = _fill_values(raw)
     _answer_bad_requests_everywhere(document)
-    _describe_reading_and_areas(document)
     return document
-
-
-def _describe_reading_and_areas(document: dict[str, Any]) -> None:
-    """How the search read ``q`` (``meta.reading``) and an area's districts (``Place.area``), added here while
-    ``openapi.yaml`` is being changed by other work; to move into the document as data."""
-    schemas = document["components"]["schemas"]
-    nullable_string = {"type": ["string", "null"]}
-    schemas["SearchMeta"]["properties"]["reading"] = {
-        "type": "object",
-        "description": (
-            "How the one box's `q` was read: `what` is searched as text, `where` was read as the place "
-            "(`place_typed` is what was typed when a misspelt place was corrected), and `service` the service "
-            "the words name. Send `as_text=yes` to search the words as typed instead."
-        ),
-        "required": ["words", "what", "where", "place_typed", "service"],
-        "additionalProperties": False,
-        "properties": {
-            "words": {"type": "string"},
-            "what": {"type": "string"},
-            "where": nullable_string,
-            "place_typed": nullable_string,
-            "service": {
-                "oneOf": [
-                    {
-                        "type": "object",
-                        "required": ["code", "name"],
-                        "additionalProperties": False,
-                        "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
-                    },
-                    {"type": "null"},
-                ]
-            },
-        },
-    }
-    schemas["Place"]["properties"]["area"] = {
-        "type": "object",
-        "description": "For a county, combined authority, ICB, health board or region: its code, name and districts.",
-        "required": ["code", "name", "local_authorities"],
-        "additionalProperties": False,
-        "properties": {
-            "code": {"type": "string"},
-            "name": {"type": "string"},
-            "local_authorities": {"type": "array", "items": {"type": "string"}},
-        },
-    }
-    parameters = document["paths"]["/organisations"]["get"].setdefault("parameters", [])
-    parameters.append(
-        {
-            "name": "as_text",
-            "in": "query",
-            "description": "`yes` to search `q` as the words typed, without reading a place or a service out of it.",
-            "schema": {"type": "string", "enum": ["yes", "no"]},
-            "example": "yes",
-        }
-    )
 
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
