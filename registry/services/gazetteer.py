@@ -990,5 +990,10 @@ def resolve_place(session: DbSession, text: str, *, suggest: bool = True) -> Res
         _require_loaded(session)
         raise UnknownPostcode(retired_or_made_up)
     if any(ch.isdigit() for ch in stripped):
-        raise MalformedPostcode(text)
+        # Not a postcode, but an area's code or a name holding one: a sub-ICB location ("02P", "NHS South
+        # Yorkshire ICB - 02P"), as the commissioner filter reads them.
+        area = find_area(stripped)
+        if area is None:
+            raise MalformedPostcode(text)
+        return _area_place(session, area)
     return _lookup_name(session, stripped, suggest)

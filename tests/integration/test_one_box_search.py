@@ -173,3 +173,24 @@ def test_a_results_page_without_a_map_loads_no_leaflet(client: FlaskClient) -> N
     page = checked_page(client.get("/find", query_string={"q": "homecare"}))
     assert page.select_one("#results-map") is None
     assert "leaflet" not in str(page).lower()
+
+
+def test_the_search_form_puts_no_empty_near_in_the_address(client: FlaskClient) -> None:
+    # The form sends every field: an empty "near" is dropped by a redirect, without JavaScript.
+    answer = client.get("/find?q=homecare&near=&radius_km=25&match=both")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith("/find?q=homecare&radius_km=25&match=both")
+    assert client.get("/find?near=").headers["Location"].endswith("/find")
+    page = checked_page(client.get(answer.headers["Location"]))
+    assert "near=" not in "".join(a["href"] for a in page.select("a[href*='/find?']"))
+
+
+@pytest.mark.parametrize("q", ["02P", "homecare 02P", "homecare in NHS South Yorkshire ICB - 02P"])
+def test_a_sub_icb_code_in_the_box_is_a_place(client: FlaskClient, q: str) -> None:
+    body = client.get("/api/v1/organisations", query_string={"q": q}).get_json()
+    assert body["meta"]["place"]["kind"] == "sub_icb"
+    assert body["meta"]["place"]["area"]["code"] == "E38000006"
+    assert "Mutual Support" in [item["name"] for item in body["data"]]
+    answer = client.get("/api/v1/places", query_string={"q": "02p"})
+    assert answer.status_code == 200
+    assert answer.get_json()["data"]["area"]["name"] == "NHS South Yorkshire ICB - 02P"

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from registry.extensions import db
 from registry.services.assessments import facts_to_decide, stored_reports
@@ -60,8 +62,13 @@ def accessibility() -> str:
 
 
 @bp.get("/find")
-def find() -> tuple[str, int]:
+def find() -> tuple[str, int] | Response:
     """The search page: stable GET URLs, so a search can be shared and bookmarked."""
+    if any(not value.strip() for value in request.args.values()):
+        # The search form sends every field, filled or not (an empty "near="): keep addresses short and
+        # shareable, without needing JavaScript to leave empty fields out.
+        kept = [(key, value) for key, value in request.args.items(multi=True) if value.strip()]
+        return redirect(url_for("public.find") + (f"?{urlencode(kept)}" if kept else ""))
     outcome = run_search(request.args)
     status = 400 if outcome.errors else 200
     points = map_points(outcome.results, lambda slug: url_for("public.listing", slug=slug))
