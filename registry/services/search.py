@@ -37,6 +37,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    cast,
     column,
     func,
     literal,
@@ -87,6 +88,7 @@ from registry.services.profiles import ChosenProfile, verdicts_over
 from registry.services.reading import is_place_name, read_search_text, service_vocabulary
 from registry.services.search_index import CLOSED as CLOSED_FACET
 from registry.services.search_index import PREFERRED_PROVIDER_RULESET, FacetIndex, facet_index, latitude_strip
+from registry.services.text_postings import Clause, clause_postings
 
 KM_PER_DEGREE = 111.195  # mean Earth radius 6371.0088 km * pi / 180
 MAX_TOKENS = 12
@@ -198,14 +200,89 @@ def _tokens(value: str) -> list[str]:
     return [t.casefold() for t in _TOKEN.findall(value)][:MAX_TOKENS]
 
 
-def _fts5_query(tokens: list[str], corrections: dict[str, list[str]], service: list[tuple[str, ...]]) -> str:
+def _fts5_clauses(tokens: list[str], corrections: dict[str, list[str]], service: list[tuple[str, ...]]) -> list[str]:
     parts = []
     if service:
         parts.append("(" + " OR ".join(f'"{" ".join(words)}"*' for words in service) + ")")
     for token in tokens:
         options = [f'"{token}"*', *(f'"{c}"' for c in corrections.get(token, []))]
         parts.append("(" + " OR ".join(options) + ")" if len(options) > 1 else options[0])
-    return " AND ".join(parts)
+    return parts
+
+
+def _fts5_query(tokens: list[str], corrections: dict[str, list[str]], service: list[tuple[str, ...]]) -> str:
+    return " AND ".join(_fts5_clauses(tokens, corrections, service))
+
+
+# A search whose every clause (a word typed, or a service's phrases) may match at least this many listings is
+# ranked coarsely: by how many of its clauses the listing's name matches (more first), then by name, as the
+# listings it admits are. Ranking tens of thousands of matches with bm25 or ts_rank was most of such a
+# search's time, and for words most listings have it orders little that matters. Its clauses' matches are
+# held in memory (``registry.services.text_postings``), kept up to date as the index changes. Below it, the
+# database ranks the matches (bm25 on SQLite, ts_rank on PostgreSQL). Counted from the index's vocabulary:
+# the listings with a word each clause's words start, an upper bound of the clause's matches.
+COMMON_MATCHES = 5_000
+_CLAUSES_OPTION = "registry_text_clauses"
+
+
+# Per database: the index version the counts were made at, and the counts (SQLite's fts5vocab reads a word's
+# whole doclist to count it: 2.6 ms for a word in 144,000 listings).
+_vocabulary_counts_kept: dict[str, tuple[tuple[int, str], dict[str, int]]] = {}
+
+
+def _vocabulary_counts(session: Session, words: list[str]) -> dict[str, int]:
+    """For each word, how many listings have an indexed word it starts (summed over those words), from
+    ``organisation_search_vocab``; kept until the index changes. Only a word's presence is needed by
+    ``_corrections``, its count by ``_is_common``."""
+    bind_key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    version = tuple(session.execute(text("SELECT version, token FROM organisation_search_state WHERE id = 1")).one())
+    with _text_cache_lock:
+        held_version, held = _vocabulary_counts_kept.get(bind_key, (None, {}))
+        kept = dict(held) if held_version == version else {}
+    distinct = sorted({word for word in words if word not in kept})
+    if not distinct:
+        return {word: kept[word] for word in words}
+    parts = ", ".join(
+        f"(SELECT coalesce(sum(doc), 0) FROM organisation_search_vocab WHERE term >= :t{i} AND term < :e{i})"  # noqa: S608 (numbered parameters)
+        for i in range(len(distinct))
+    )
+    params = {f"t{i}": word for i, word in enumerate(distinct)}
+    params |= {f"e{i}": word + "\uffff" for i, word in enumerate(distinct)}
+    counts = session.execute(text(f"SELECT {parts}"), params).one()
+    kept |= {word: int(count or 0) for word, count in zip(distinct, counts, strict=True)}
+    with _text_cache_lock:
+        _vocabulary_counts_kept[bind_key] = ((int(version[0]), str(version[1])), kept)
+    return {word: kept[word] for word in words}
+
+
+def _is_common(
+    session: Session,
+    tokens: list[str],
+    service: list[tuple[str, ...]],
+    counts: dict[str, int],
+    corrections: dict[str, list[str]],
+) -> bool:
+    """Whether every clause of the search may match ``COMMON_MATCHES`` listings or more (see there);
+    ``counts`` are the tokens' (``_vocabulary_counts``). A misspelt word's clause matches its corrections."""
+    corrected = _vocabulary_counts(session, [c for options in corrections.values() for c in options])
+    bounds = [counts[token] + sum(corrected[c] for c in corrections.get(token, [])) for token in tokens]
+    if bounds and min(bounds) < COMMON_MATCHES:
+        return False
+    if service:
+        counts = _vocabulary_counts(session, [word for words in service for word in words])
+        bounds.append(sum(min(counts[word] for word in words) for words in service if words))
+    return bool(bounds) and min(bounds) >= COMMON_MATCHES
+
+
+def _held_clauses(statement: Select[Any]) -> tuple[Clause, ...] | None:
+    """The clauses of a coarsely ranked text match (``text_matches``) that ``statement`` selects from."""
+    for selected in statement.get_final_froms():
+        element = getattr(selected, "element", None)
+        if isinstance(element, Select):
+            clauses = element.get_execution_options().get(_CLAUSES_OPTION)
+            if clauses:
+                return tuple(clauses)
+    return None
 
 
 def _service_clause(tokens: list[str], term: ServiceTerm | None) -> tuple[list[str], list[tuple[str, ...]]]:
@@ -222,19 +299,15 @@ def _service_clause(tokens: list[str], term: ServiceTerm | None) -> tuple[list[s
     return tokens, []
 
 
-def _corrections(session: Session, tokens: list[str]) -> tuple[dict[str, list[str]], set[str]]:
+def _corrections(session: Session, tokens: list[str], counts: dict[str, int]) -> tuple[dict[str, list[str]], set[str]]:
     """For each token that starts no indexed word (a typo), up to three of the closest indexed words, from
     ``organisation_search_vocab`` (SQLite's fts5vocab table; PostgreSQL's kept by the search index). Returns
-    those corrections and the tokens found nowhere. A place's name is never corrected into another word
-    ("Leeds" is not "led"): it matches only as typed."""
+    those corrections and the tokens found nowhere (``counts``: ``_vocabulary_counts``). A place's name is
+    never corrected into another word ("Leeds" is not "led"): it matches only as typed."""
     corrections: dict[str, list[str]] = {}
     unknown: set[str] = set()
     for token in tokens:
-        known = session.execute(
-            text("SELECT 1 FROM organisation_search_vocab WHERE term >= :t AND term < :end LIMIT 1"),
-            {"t": token, "end": token + "\uffff"},
-        ).first()
-        if known:
+        if counts[token]:
             continue
         unknown.add(token)
         if len(token) < 4 or is_place_name(session, token):  # too short to correct, or a place
@@ -255,16 +328,37 @@ def _sqlite_text_ids(
 ) -> tuple[Select[int, Any], dict[str, str]]:
     """Ids matching every token (as a prefix) and, for a service, one of its phrases; a token found nowhere
     also matches its closest indexed words."""
-    corrections, _ = _corrections(session, tokens)
+    counts = _vocabulary_counts(session, tokens)
+    corrections, _ = _corrections(session, tokens, counts)
     match = _fts5_query(tokens, corrections, service)
+    rank: ColumnElement[Any] = literal_column("bm25(organisation_search, 10.0, 1.0)")
+    clauses: list[Clause] = []
+    if _is_common(session, tokens, service, counts, corrections):
+        clauses = [Clause(clause, f"{{names}} : {clause}") for clause in _fts5_clauses(tokens, corrections, service)]
+        in_names = [
+            cast(
+                literal_column("organisation_search.rowid").in_(
+                    select(literal_column("named.rowid"))
+                    .select_from(text("organisation_search AS named"))
+                    .where(
+                        text(f"named.organisation_search MATCH :names_{i}").bindparams(**{f"names_{i}": clause.names})
+                    )
+                ),
+                Integer,
+            )
+            for i, clause in enumerate(clauses)
+        ]
+        rank = cast(-sum(in_names[1:], in_names[0]), Float)
     ids: Select[int, Any] = (
         select(
             literal_column("organisation_search.rowid", Integer).label("organisation_id"),
-            literal_column("bm25(organisation_search, 10.0, 1.0)").label("rank"),
+            rank.label("rank"),
         )
         .select_from(text("organisation_search"))
         .where(text("organisation_search MATCH :match").bindparams(match=match))
     )
+    if clauses:
+        ids = ids.execution_options(**{_CLAUSES_OPTION: tuple(clauses)})
     shown = {token: options[0] for token, options in corrections.items()}
     return ids, shown
 
@@ -276,7 +370,8 @@ def _postgresql_text_ids(
     nowhere also matches its closest indexed words, as on SQLite, and brings in trigram similarity on the
     names."""
     words = [word for word in (_NON_WORD.sub("", t) for t in tokens) if word]
-    corrections, unknown = _corrections(session, words)
+    counts = _vocabulary_counts(session, words)
+    corrections, unknown = _corrections(session, words, counts)
     clauses = [
         "(" + " | ".join([f"{word}:*", *corrections[word]]) + ")" if word in corrections else f"{word}:*"
         for word in words
@@ -284,6 +379,19 @@ def _postgresql_text_ids(
     if service:
         clauses.insert(0, "(" + " | ".join("(" + " <-> ".join(w) + ":*)" for w in service) + ")")
     tsquery = " & ".join(clauses)
+    common: list[Clause] = []
+    if _is_common(session, words, service, counts, corrections):
+        # The same clauses matching names only: weight A, as the document weighs them (migration 0002).
+        named = [
+            "(" + " | ".join([f"{word}:*A", *(f"{c}:A" for c in corrections[word])]) + ")"
+            if word in corrections
+            else f"{word}:*A"
+            for word in words
+        ]
+        if service:
+            phrases = ("(" + " <-> ".join([*(f"{x}:A" for x in w[:-1]), f"{w[-1]}:*A"]) + ")" for w in service)
+            named.insert(0, "(" + " | ".join(phrases) + ")")
+        common = [Clause(clause, names) for clause, names in zip(clauses, named, strict=True)]
     phrase = " ".join(tokens)
     document: ColumnElement[Any] = literal_column("organisation_search.document")
     names: ColumnElement[str] = literal_column("organisation_search.names", String)
@@ -292,7 +400,9 @@ def _postgresql_text_ids(
     # The similarity operators cannot use an index for a common word and cost a pass over every name, which
     # was most of a search's time at 150,000 listings: they are added only when a word needs them. So is
     # similarity in the rank: for "care", matching 84,000 of 150,000 listings, it tripled the query's time.
-    if unknown:
+    # A misspelt word whose corrections are very common matches them alone, as on SQLite: the similarity of
+    # every name was most of such a search's time (a quarter of a second for "homecre" at 150,000 listings).
+    if unknown and not common:
         matches = or_(
             matches,
             literal(phrase).op("<%")(names),
@@ -300,6 +410,9 @@ def _postgresql_text_ids(
             names.op("%")(literal(phrase)),
         )
         rank = rank - func.word_similarity(phrase, names)
+    if common:
+        in_names = [cast(document.op("@@")(func.to_tsquery("simple", clause.names)), Integer) for clause in common]
+        rank = cast(-sum(in_names[1:], in_names[0]), Float)
     ids = (
         select(
             literal_column("organisation_search.organisation_id", Integer).label("organisation_id"),
@@ -308,6 +421,8 @@ def _postgresql_text_ids(
         .select_from(text("organisation_search"))
         .where(matches)
     )
+    if common:
+        ids = ids.execution_options(**{_CLAUSES_OPTION: tuple(common)})
     shown = {token: options[0] for token, options in corrections.items()}
     return ids, shown
 
@@ -630,15 +745,27 @@ _text_cache_lock = threading.Lock()
 
 
 def clear_text_cache() -> None:
-    """Forget the kept rankings (benchmarks time a word's first search with it)."""
+    """Forget the kept rankings and vocabulary counts (benchmarks time a word's first search with it)."""
     with _text_cache_lock:
         _text_cache.clear()
+        _vocabulary_counts_kept.clear()
 
 
 def _text_scores(
     session: Session, index: FacetIndex, statement: Select[Any]
 ) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.float64]]]:
-    """``_id_and_score`` for the text match, from the cache when the index has not changed since."""
+    """``_id_and_score`` for the text match, from the cache when the index has not changed since; for a
+    search of very common clauses (``COMMON_MATCHES``), from their matches held in memory, ranked as its
+    SELECT ranks them."""
+    clauses = _held_clauses(statement)
+    if clauses is not None:
+        matched = np.ones(len(index), dtype=bool)
+        named = np.zeros(len(index), dtype=np.int64)
+        for clause in clauses:
+            postings = clause_postings(session, index, clause)
+            matched &= postings.matches
+            named += postings.named
+        return index.listing_ids[matched], -named[matched].astype(np.float64)
     bind = session.get_bind()
     compiled = statement.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
     query = f"{compiled}|{sorted(compiled.params.items())!r}"
@@ -686,12 +813,25 @@ def _page_of(
     """Positions of the page's listings, in order: only those that can be on it are fully sorted."""
     listings = np.flatnonzero(selected)
     wanted = offset + limit
-    if len(listings) > wanted > 0:
-        first = keys[0][listings]
-        cutoff = np.partition(first, wanted - 1)[wanted - 1]
-        listings = listings[first <= cutoff]
+    if wanted > 0:
+        listings = _contenders(listings, keys, wanted)
     order = np.lexsort([key[listings] for key in reversed(keys)])
     return listings[order][offset:wanted]
+
+
+def _contenders(
+    listings: np.ndarray[Any, np.dtype[np.intp]], keys: list[np.ndarray[Any, Any]], wanted: int
+) -> np.ndarray[Any, np.dtype[np.intp]]:
+    """Those of ``listings`` that can be among the first ``wanted`` by ``keys``: those ahead of the cutoff on
+    the first key, and of those tied at it, the contenders by the next keys (a coarse rank ties most of a
+    common word's 144,000 matches: sorting them all took 9 ms)."""
+    if len(listings) <= wanted or not keys:
+        return listings
+    first = keys[0][listings]
+    cutoff = np.partition(first, wanted - 1)[wanted - 1]
+    ahead = listings[first < cutoff]
+    tied = listings[first == cutoff]
+    return np.concatenate([ahead, _contenders(tied, keys[1:], wanted - len(ahead))])
 
 
 def matching_listings(
