@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -79,7 +80,12 @@ def test_the_page_and_the_select_agree(
     monkeypatch.setattr(search, "COMMON_MATCHES", common)  # 1: every known word counts as very common
     read: list[object] = []
     real = text_postings._read
-    monkeypatch.setattr(text_postings, "_read", lambda *args: read.append(args) or real(*args))
+
+    def reading(*args: Any) -> Any:
+        read.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(text_postings, "_read", reading)
     totals = [_agree(session, query) for query in QUERIES]
     assert totals[0] >= 5  # "care"
     assert totals[-1] == 0
@@ -112,7 +118,12 @@ def test_held_matches_follow_the_index_reading_only_the_changed_listings(
     monkeypatch.setattr(search, "COMMON_MATCHES", 1)
     read: list[list[int] | None] = []
     real = text_postings._read
-    monkeypatch.setattr(text_postings, "_read", lambda s, clause, only: read.append(only) or real(s, clause, only))
+
+    def reading(db: Session, clause: text_postings.Clause, only: list[int] | None) -> Any:
+        read.append(only)
+        return real(db, clause, only)
+
+    monkeypatch.setattr(text_postings, "_read", reading)
     query = SearchQuery(text="care")
     before = _agree(session, query)
     assert read and all(only is None for only in read)
