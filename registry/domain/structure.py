@@ -467,7 +467,8 @@ def _board_seat(
         source=source,
         seats=seats,
         member_class=member_class,
-        whole_membership=whole,
+        # A seat that one named class elects is, by saying so, not elected by the whole membership.
+        whole_membership=False if whole is None and member_class is not None else whole,
         appointer=r.text("appointer", "the name of the appointing body"),
         appointer_is_public_body=r.flag("appointer_is_public_body", "the appointing body is a public body"),
         appointer_kind=r.enum("appointer_kind", MemberClassKind, "the kind of appointing body"),

@@ -265,7 +265,8 @@ def test_the_api_listing_and_exports_carry_the_new_facts(app: Flask, session: Se
 
     assert body["has_significant_control"] is False
     assert body["is_public_body"] is False
-    assert [seat["whole_membership"] for seat in body["board_seats"]] == [None, None, True]
+    # Seats a named class elects are saved as not elected by the whole membership.
+    assert [seat["whole_membership"] for seat in body["board_seats"]] == [False, False, True]
     assert body["structure_details"]["profits"] == {
         "distributions_only_to_members": True,
         "max_shareholding_gbp": 1.0,

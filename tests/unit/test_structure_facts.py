@@ -74,8 +74,15 @@ def test_a_complete_structure_is_read_into_typed_facts() -> None:
     ]
     assert facts.member_classes[2].votes_on == frozenset({VoteDecision.ORDINARY, VoteDecision.BOARD_ELECTION})
     assert facts.board_seats == (
-        BoardSeatFacts(source=BoardSeatSource.ELECTED_BY_CLASS, seats=3, member_class=1),
-        BoardSeatFacts(source=BoardSeatSource.ELECTED_BY_CLASS, seats=3, member_class=0, is_non_executive=True),
+        # Seats a named class elects are not elected by the whole membership, so nobody is asked that.
+        BoardSeatFacts(source=BoardSeatSource.ELECTED_BY_CLASS, seats=3, member_class=1, whole_membership=False),
+        BoardSeatFacts(
+            source=BoardSeatSource.ELECTED_BY_CLASS,
+            seats=3,
+            member_class=0,
+            whole_membership=False,
+            is_non_executive=True,
+        ),
         BoardSeatFacts(source=BoardSeatSource.APPOINTED, appointer="Kirklees Council", appointer_is_public_body=True),
     )
     assert facts.profits is not None
