@@ -17,6 +17,7 @@ the driver's ``OperationalError``, as they do when PostgreSQL restarts.
 
 from __future__ import annotations
 
+import gc
 import http.client
 import json
 import logging
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,18 @@ from registry.extensions import db
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOWNLOADS = ["/data/listings.csv", "/data/listings.json", "/data/openreferral.json"]
 FEED_JSON = {"/data/openreferral.json"}  # answers JSON whatever is asked, like the feed
+
+
+@pytest.fixture(autouse=True)
+def _collect_abandoned_connections() -> Iterator[None]:
+    """These tests break connections on purpose (simulated outages, streams cut mid-way, apps on databases that
+    never answer), and the driver connections they abandon are only closed when garbage-collected. Collect
+    them here, at the end of each test of this module, so psycopg's ResourceWarning for them is not raised by
+    the collector in some later, unrelated test (where the suite turns warnings into errors)."""
+    yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 # ---------------------------------------------------------------------------------------------------
