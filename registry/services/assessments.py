@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from registry.domain.structure import StructureFacts, facts_from_dict
 from registry.domain.validator import assess_all, rules_basis
 from registry.models import Assessment, Organisation
+from registry.services.listings import control_as_dict
 
 DATE_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
@@ -41,18 +42,7 @@ def facts_dict(org: Organisation) -> dict[str, Any]:
         **details.pop("profits", {}),
     }
     charity = {"trustees_total": org.charity_trustees, "trustees_paid": org.charity_trustees_paid}
-    controllers: list[dict[str, Any]] | None = [
-        {
-            "name": p.name,
-            "natures_of_control": p.natures_of_control,
-            "is_member": p.is_member,
-            "is_for_profit": p.is_for_profit,
-            "is_public_body": p.is_public_body,
-            "is_employee_trust": p.is_employee_trust,
-            "is_asset_locked": p.is_asset_locked,
-        }
-        for p in org.significant_controls
-    ]
+    controllers: list[dict[str, Any]] | None = [control_as_dict(p) for p in org.significant_controls]
     if not controllers:
         # No rows is "not known", unless the listing says no person or body has significant control.
         controllers = [] if org.has_significant_control is False else None

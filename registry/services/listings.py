@@ -137,18 +137,7 @@ def listing_as_dict(organisation: Organisation) -> dict[str, Any]:
             for b in org.board_seats
         ],
         "has_significant_control": org.has_significant_control,
-        "significant_controls": [
-            {
-                "name": p.name,
-                "natures_of_control": p.natures_of_control,
-                "is_member": p.is_member,
-                "is_for_profit": p.is_for_profit,
-                "is_public_body": p.is_public_body,
-                "is_employee_trust": p.is_employee_trust,
-                "is_asset_locked": p.is_asset_locked,
-            }
-            for p in org.significant_controls
-        ],
+        "significant_controls": [control_as_dict(p) for p in org.significant_controls],
         "structure_details": dict(org.structure_details or {}),
         "services": [
             {"code": s.service_type_code, "label": s.service_type.label, "description": s.description}
@@ -184,4 +173,17 @@ def listing_as_dict(organisation: Organisation) -> dict[str, Any]:
             for s in org.sources
         ],
         "updated_at": org.updated_at.isoformat() if org.updated_at else None,
+    }
+
+
+def control_as_dict(p: Any) -> dict[str, Any]:
+    """A person or body with significant control, as the listing shape and the validator's facts both hold it."""
+    return {
+        "name": p.name,
+        "natures_of_control": p.natures_of_control,
+        "is_member": p.is_member,
+        "is_for_profit": p.is_for_profit,
+        "is_public_body": p.is_public_body,
+        "is_employee_trust": p.is_employee_trust,
+        "is_asset_locked": p.is_asset_locked,
     }

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from registry.domain.validator import load_rulesets, rules_basis
 from registry.domain.validator.profiles import Catalogue
 from registry.models import ListingRuleOutcome, ListingStatus, Organisation
 from registry.services.driver import driver_cursor
-from registry.services.search_index import FacetIndex, facet_index
+from registry.services.search_index import FacetIndex, changes_since, facet_index
 
 _catalogues: dict[int, tuple[tuple[Any, ...], Catalogue]] = {}
 
@@ -138,11 +138,8 @@ def _stored_rows(session: Session, ids: list[int] | None) -> dict[int, bytes]:
 
 def _changed_rows(session: Session, held: OutcomeTable, index: FacetIndex) -> dict[int, bytes] | None:
     """``held``'s rows with those of listings changed since its version read again; None to reload all."""
-    changes = session.execute(
-        text("SELECT version, token, organisation_id FROM organisation_search_change WHERE version >= :held"),
-        {"held": held.version},
-    ).all()
-    if not any(row.version == held.version and row.token == held.token for row in changes):
+    changes = changes_since(session, held.version, held.token)
+    if changes is None:
         return None
     changed = {row.organisation_id for row in changes if row.version > held.version}
     if None in changed:

@@ -438,17 +438,26 @@ def _load(session: Session, version: int, token: str) -> FacetIndex:
     )
 
 
-def _refresh(session: Session, held: FacetIndex, version: int, token: str) -> FacetIndex | None:
-    """``held`` brought up to ``version`` from the change log; None when it cannot be (reload everything)."""
+def changes_since(session: Session, version: int, token: str) -> list[Any] | None:
+    """The change log's rows from ``version`` on (``version``, ``token``, ``organisation_id``), for anything held
+    at that version (the facet index, a clause's matches, profile outcomes) to catch up; None when the log does
+    not hold ``version`` as it was committed, so the holder may hold a rolled-back write and must reload."""
     changes = session.execute(
         text(
             "SELECT version, token, organisation_id FROM organisation_search_change WHERE version >= :held"
             " ORDER BY version"
         ),
-        {"held": held.version},
+        {"held": version},
     ).all()
-    # The held version must be in the log as it was committed, or the held index may hold a rolled-back write.
-    if not any(row.version == held.version and row.token == held.token for row in changes):
+    if not any(row.version == version and row.token == token for row in changes):
+        return None
+    return list(changes)
+
+
+def _refresh(session: Session, held: FacetIndex, version: int, token: str) -> FacetIndex | None:
+    """``held`` brought up to ``version`` from the change log; None when it cannot be (reload everything)."""
+    changes = changes_since(session, held.version, held.token)
+    if changes is None:
         return None
     changed = {row.organisation_id for row in changes if row.version > held.version}
     if None in changed or len(changed) > MAX_CHANGES_APPLIED:

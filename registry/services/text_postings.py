@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from registry.services.driver import driver_cursor
-from registry.services.search_index import MAX_CHANGES_APPLIED, FacetIndex
+from registry.services.search_index import MAX_CHANGES_APPLIED, FacetIndex, changes_since
 
 __all__ = ["Clause", "ClausePostings", "clause_postings", "clear_postings"]
 
@@ -96,14 +95,8 @@ def _as_postings(
 def _refreshed(session: Session, index: FacetIndex, clause: Clause, held: ClausePostings) -> ClausePostings | None:
     """``held`` brought up to ``index``'s version by matching again only the listings changed since; None when
     the change log cannot say which (read the whole clause again)."""
-    changes = session.execute(
-        text(
-            "SELECT version, token, organisation_id FROM organisation_search_change WHERE version >= :held"
-            " ORDER BY version"
-        ),
-        {"held": held.version},
-    ).all()
-    if not any(row.version == held.version and row.token == held.token for row in changes):
+    changes = changes_since(session, held.version, held.token)
+    if changes is None:
         return None
     if not any(row.version == index.version and row.token == index.token for row in changes):
         return None  # the index this search holds is not the one the log leads to: start again
