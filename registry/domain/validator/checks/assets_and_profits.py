@@ -1,0 +1,363 @@
+"""Checks on profits and assets: asset locks, distributions, share interest, dividends and residual assets."""
+
+from __future__ import annotations
+
+from registry.domain.structure import StructureFacts
+from registry.domain.validator import wording as w
+from registry.domain.validator.checks.catalogue import ParamKind, Result, check, failed, not_applicable, passed, unknown
+from registry.domain.validator.model import Parameters
+from registry.domain.validator.shares import EPSILON
+from registry.domain.vocabulary import AssetLock, DissolutionClause, DistributionBasis, LegalForm
+
+# The asset lock the law gives a legal form whatever its articles say: a community interest company's
+# (C(AICE)A 2004 s30 and the CIC Regulations 2005, Schedules 1 to 3) and a charity's (its assets may serve
+# only its charitable purposes). A statutory lock can only be held by the forms that law is for: the CIC lock
+# by a CIC, and the community benefit society lock (SI 2006/264) by a community benefit society that is not a
+# charity.
+_CIC_FORMS = frozenset({LegalForm.CIC_CLS, LegalForm.CIC_CLG, LegalForm.COMMUNITY_INTEREST_COMPANY})
+LOCKS_BY_LAW: dict[LegalForm, AssetLock] = {
+    **dict.fromkeys(_CIC_FORMS, AssetLock.CIC_STATUTORY),
+    **dict.fromkeys(
+        (LegalForm.CHARITABLE_COMPANY, LegalForm.CIO, LegalForm.SCIO, LegalForm.CHARITABLE_CBS), AssetLock.CHARITABLE
+    ),
+}
+LOCK_HOLDERS: dict[AssetLock, frozenset[LegalForm]] = {
+    AssetLock.CIC_STATUTORY: _CIC_FORMS,
+    AssetLock.CBS_STATUTORY: frozenset({LegalForm.COMMUNITY_BENEFIT_SOCIETY}),
+}
+_LOCKING_CLAUSES = frozenset({DissolutionClause.TO_ASSET_LOCKED_BODY, DissolutionClause.COMMON_OWNERSHIP})
+
+
+def _impossible_lock(lock: AssetLock, form: LegalForm | None) -> str | None:
+    """Why the recorded statutory lock cannot be the organisation's, or ``None`` when it can."""
+    holders = LOCK_HOLDERS.get(lock)
+    if holders is None or form is None or form in holders:
+        return None
+    if lock is AssetLock.CBS_STATUTORY:
+        return (
+            f"It records {w.LOCK_NAMES[lock]}, which only a community benefit society that is not a charity can "
+            f"adopt (SI 2006/264); {w.form_name(form)} cannot."
+        )
+    return f"It records {w.LOCK_NAMES[lock]}, which only a community interest company has; {w.form_name(form)} cannot."
+
+
+def _lock_of(facts: StructureFacts) -> tuple[AssetLock | None, str]:
+    """The asset lock as recorded or, when not recorded, the one its legal form has by law; and how it is known.
+
+    An impossible recorded lock gives ``None``; the checks that judge the lock say why.
+    """
+    profits = facts.profits
+    lock = profits.asset_lock if profits else None
+    form = facts.legal_form
+    if lock is not None:
+        return (None, "") if _impossible_lock(lock, form) else (lock, "recorded")
+    if form is not None and form in LOCKS_BY_LAW:
+        return LOCKS_BY_LAW[form], f"as {w.form_name(form)}, by law"
+    return None, ""
+
+
+@check("asset_lock_in", allowed=ParamKind.LOCKS)
+def asset_lock_in(facts: StructureFacts, params: Parameters) -> Result:
+    allowed = params.locks("allowed")
+    profits = facts.profits
+    lock = profits.asset_lock if profits else None
+    schedule = profits.cic_asset_lock_schedule if profits else None
+    if lock is None and schedule is not None:
+        if AssetLock.CIC_STATUTORY in allowed:
+            return passed(
+                f"Its articles adopt the asset-lock provisions of Schedule {schedule} of the CIC Regulations."
+            )
+        lock = AssetLock.CIC_STATUTORY
+    if lock is None:
+        return unknown("Whether its assets are locked is not known.")
+    impossible = _impossible_lock(lock, facts.legal_form)
+    if impossible:
+        return failed(impossible)
+    if lock in allowed:
+        return passed(f"It has {w.LOCK_NAMES[lock]}.")
+    wanted = w.listing((w.LOCK_NAMES[a] for a in sorted(allowed)), "or")
+    return failed(f"It has {w.LOCK_NAMES[lock]}; the rule needs {wanted}.")
+
+
+@check("legal_asset_lock", constitutional_forms=ParamKind.FORMS)
+def legal_asset_lock(facts: StructureFacts, params: Parameters) -> Result:
+    """A legally binding asset lock: statutory or charitable (recorded, or given by the legal form in law),
+    or a lock in its own rules for the forms the rule accepts, with no dissolution clause undoing it."""
+    profits = facts.profits
+    recorded = profits.asset_lock if profits else None
+    clause = profits.dissolution_clause if profits else None
+    form = facts.legal_form
+    if recorded is not None:
+        impossible = _impossible_lock(recorded, form)
+        if impossible:
+            return failed(impossible)
+    lock, how = _lock_of(facts)
+    if lock is None and clause in _LOCKING_CLAUSES:
+        lock, how = AssetLock.CONSTITUTIONAL, "its dissolution clause"
+    if lock is None:
+        return unknown("Whether its assets are locked is not known.")
+    if lock is AssetLock.NONE:
+        return failed("It has no asset lock; the rule needs a legally binding asset lock.")
+    undone = clause is DissolutionClause.TO_MEMBERS
+    if undone or (lock is AssetLock.CONSTITUTIONAL and clause is DissolutionClause.NONE):
+        where = "to its members" if clause is DissolutionClause.TO_MEMBERS else "nowhere (its rules are silent)"
+        return failed(
+            f"It has {w.LOCK_NAMES[lock]}, but its rules send what is left on dissolution {where}; a binding lock "
+            "sends it to another asset-locked body or to common ownership."
+        )
+    if lock is not AssetLock.CONSTITUTIONAL:
+        return passed(f"It has {w.LOCK_NAMES[lock]}" + (f" ({how})." if how != "recorded" else "."))
+    forms = params.forms("constitutional_forms")
+    what = "an asset lock in its own rules"
+    if how != "recorded" and clause is not None:
+        what = f"a dissolution clause sending residual assets {w.CLAUSE_NAMES[clause]}"
+    if form is None:
+        return unknown(f"It has {what}; its legal form is needed to see whether that binds.")
+    if form in forms:
+        return passed(f"It has {what}, which the rule accepts for {w.form_name(form)}.")
+    accepted = w.listing((w.form_name(f) for f in LegalForm if f in forms), "or")
+    return failed(
+        f"It has an asset lock only in its own rules; for {w.form_name(form)} the rule needs a statutory or "
+        f"charitable lock (an asset lock in the rules is accepted only for {accepted})."
+    )
+
+
+@check("distribution_basis_allowed", allowed=ParamKind.BASES)
+def distribution_basis_allowed(facts: StructureFacts, params: Parameters) -> Result:
+    allowed = params.bases("allowed")
+    basis = facts.profits.distribution_basis if facts.profits else None
+    if basis is None:
+        return unknown("How profits are distributed is not known.")
+    if basis in allowed:
+        return passed(f"{w.capitalised(w.BASIS_NAMES[basis])}.")
+    wanted = w.listing((w.BASIS_NAMES[b] for b in DistributionBasis if b in allowed), "or")
+    return failed(f"{w.capitalised(w.BASIS_NAMES[basis])}; the rule allows only that {wanted}.")
+
+
+def _distribution_ceiling(facts: StructureFacts, params: Parameters) -> tuple[float | None, str]:
+    """The most of its profits the organisation may distribute, and what sets that limit."""
+    profits = facts.profits
+    if profits is not None and profits.distribution_basis is DistributionBasis.NONE:
+        return 0.0, "its rules distribute no profits"
+    limits: list[tuple[float, str]] = []
+    if profits is not None and profits.distribution_cap_pct is not None:
+        limits.append((profits.distribution_cap_pct, "its rules"))
+    form = facts.legal_form
+    if profits is not None and (form is None or form in _CIC_FORMS) and profits.cic_asset_lock_schedule == 1:
+        limits.append((0.0, "Schedule 1 of the CIC Regulations, for a company without shares to pay dividends on"))
+    caps = params.lock_caps("lock_caps")
+    lock, how = _lock_of(facts)
+    if lock is not None and lock in caps:
+        limits.append((caps[lock], w.LOCK_NAMES[lock] + (f", {how}" if how != "recorded" else "")))
+    if not limits:
+        return None, ""
+    return min(limits)
+
+
+@check("profits_to_purpose", min_pct=ParamKind.NUMBER, lock_caps=ParamKind.LOCK_CAPS)
+def profits_to_purpose(facts: StructureFacts, params: Parameters) -> Result:
+    """At least ``min_pct`` of profits go to its purpose: what it actually kept in the latest year decides;
+    without that figure, rules that cannot pay out more than the rest guarantee it."""
+    floor = params.number("min_pct")
+    kept_pct = facts.profits.profits_reinvested_pct if facts.profits else None
+    if kept_pct is not None:
+        if kept_pct >= floor - EPSILON:
+            return passed(
+                f"It kept {w.pct(kept_pct)} of the latest year's profits for its purpose; {w.pct(floor)} is needed."
+            )
+        return failed(
+            f"It kept {w.pct(kept_pct)} of the latest year's profits for its purpose; "
+            f"at least {w.pct(floor)} is needed."
+        )
+    ceiling, why = _distribution_ceiling(facts, params)
+    if ceiling is None:
+        return unknown(
+            f"The most of its profits it may distribute is not known, nor the share it kept for its purpose in "
+            f"the latest year; at least {w.pct(floor)} must go to its purpose."
+        )
+    kept = 100.0 - ceiling
+    if kept >= floor - EPSILON:
+        return passed(f"At least {w.pct(kept)} of profits go to its purpose ({why}); {w.pct(floor)} is needed.")
+    return unknown(
+        f"Up to {w.pct(ceiling)} of profits may be distributed ({why}), which could leave only {w.pct(kept)} for "
+        f"its purpose; the share of the latest year's profits it actually kept is needed (at least {w.pct(floor)})."
+    )
+
+
+@check("capped_distributions", max_pct=ParamKind.NUMBER, lock_caps=ParamKind.LOCK_CAPS)
+def capped_distributions(facts: StructureFacts, params: Parameters) -> Result:
+    """Returns on capital capped at ``max_pct`` of profits, by its rules or by the cap its asset lock sets in
+    law (inferred from the legal form when no lock is recorded, as the asset-lock rule does)."""
+    most = params.number("max_pct")
+    basis = facts.profits.distribution_basis if facts.profits else None
+    if basis is DistributionBasis.NONE:
+        return passed("It distributes no profits to members or investors.")
+    if basis is DistributionBasis.PATRONAGE:
+        return passed("Profits are shared by patronage (members' trade with it), not as a return on capital.")
+    ceiling, why = _distribution_ceiling(facts, params)
+    if ceiling is None:
+        if basis is None:
+            return unknown("How profits are distributed is not known.")
+        return unknown(
+            f"Profits go to investors, but the most it may distribute is not known; at most {w.pct(most)} is allowed."
+        )
+    if ceiling <= most + EPSILON:
+        return passed(f"At most {w.pct(ceiling)} of profits may be distributed ({why}); the rule allows {w.pct(most)}.")
+    return failed(
+        f"Up to {w.pct(ceiling)} of profits may be distributed ({why}); the rule allows at most {w.pct(most)}."
+    )
+
+
+@check("share_interest_declared", benchmark_pct=ParamKind.NUMBER)
+def share_interest_declared(facts: StructureFacts, params: Parameters) -> Result:
+    benchmark = params.number("benchmark_pct")
+    profits = facts.profits
+    pays = profits.pays_share_interest if profits else None
+    if pays is None:
+        return unknown("Whether it pays interest on members' shares is not known.")
+    if not pays:
+        return passed("It pays no interest on members' shares.")
+    cap = profits.share_interest_cap_pct if profits else None
+    if cap is None:
+        return unknown("It pays interest on shares, but the highest rate its rules allow is not recorded.")
+    if cap > benchmark + EPSILON:
+        return failed(
+            f"Its rules allow interest on shares of up to {w.pct(cap)}, above the {w.pct(benchmark)} benchmark."
+        )
+    return passed(f"Its rules cap interest on shares at {w.pct(cap)}.")
+
+
+@check("max_withdrawable_holding", max_gbp=ParamKind.NUMBER)
+def max_withdrawable_holding(facts: StructureFacts, params: Parameters) -> Result:
+    ceiling = params.number("max_gbp")
+    most = facts.profits.max_shareholding_gbp if facts.profits else None
+    if most is None:
+        return unknown(
+            f"The largest withdrawable shareholding its rules allow is not known (the limit is {w.money(ceiling)})."
+        )
+    if most > ceiling + EPSILON:
+        return failed(
+            f"Its rules let a member hold {w.money(most)} in withdrawable shares; the limit is {w.money(ceiling)}."
+        )
+    return passed(f"Its rules cap a member's withdrawable shares at {w.money(most)} (the limit is {w.money(ceiling)}).")
+
+
+@check("no_dividends_without_shares", guarantee_forms=ParamKind.FORMS, share_forms=ParamKind.FORMS)
+def no_dividends_without_shares(facts: StructureFacts, params: Parameters) -> Result:
+    form = facts.legal_form
+    schedule = facts.profits.cic_asset_lock_schedule if facts.profits else None
+    if schedule is not None and schedule != 1:
+        return not_applicable(f"Its articles adopt Schedule {schedule}, for a company with shares.")
+    if form is not None and form in params.forms("share_forms") and schedule is None:
+        return not_applicable(f"As {w.form_name(form)}, it may pay dividends within the cap.")
+    basis = facts.profits.distribution_basis if facts.profits else None
+    if basis is DistributionBasis.NONE:
+        return passed("It distributes no profits.")
+    if schedule is None and (form is None or form not in params.forms("guarantee_forms")):
+        return unknown("Whether it is limited by shares or by guarantee is not known.")
+    if basis is None:
+        return unknown("How profits are distributed is not known.")
+    if basis is DistributionBasis.PATRONAGE:
+        return unknown("Its rules share profits by patronage; whether these are dividends is not known.")
+    without = "its articles adopt Schedule 1, for a company" if schedule == 1 else f"{w.form_name(form)} has"
+    return failed(f"{w.capitalised(w.BASIS_NAMES[basis])}, but {without} no shares to pay dividends on.")
+
+
+@check("dividend_cap", max_pct=ParamKind.NUMBER, no_share_forms=ParamKind.FORMS)
+def dividend_cap(facts: StructureFacts, params: Parameters) -> Result:
+    cap = params.number("max_pct")
+    form = facts.legal_form
+    profits = facts.profits
+    if profits is not None and profits.cic_asset_lock_schedule == 1:
+        return not_applicable(
+            "Its articles adopt Schedule 1 of the CIC Regulations: it has no shares to pay dividends on."
+        )
+    if form is not None and form in params.forms("no_share_forms"):
+        return not_applicable(f"As {w.form_name(form)}, it has no shares and pays no dividends.")
+    if profits is not None and profits.distribution_basis is DistributionBasis.NONE:
+        return passed("Its rules distribute no profits, so it declares no dividends.")
+    declared = profits.dividends_declared_gbp if profits else None
+    if declared is None:
+        return unknown("The dividends declared for the latest year are not known.")
+    if declared <= 0:
+        return passed("It declared no dividends in the latest year.")
+    exempt = profits.dividends_exempt_gbp if profits else None
+    pool = profits.distributable_profits_gbp if profits else None
+    if pool is None:
+        return unknown(f"Dividends of {w.money(declared)} were declared; distributable profits are needed to compare.")
+    counted = declared - (exempt or 0.0)
+    within = counted * 100.0 <= cap * pool + EPSILON
+    share = (
+        f"{w.pct(100.0 * counted / pool)} of distributable profits of {w.money(pool)}"
+        if pool > 0
+        else "declared with no distributable profits"
+    )
+    if within:
+        return passed(f"Dividends of {w.money(counted)} (not exempt) are {share}; the cap is {w.pct(cap)}.")
+    if exempt is None:
+        return unknown(
+            f"Dividends of {w.money(declared)} are over {w.pct(cap)} of distributable profits of {w.money(pool)} "
+            "unless some are exempt (paid to an asset-locked body); the exempt amount is not known."
+        )
+    return failed(f"Dividends of {w.money(counted)} (not exempt) are {share}; the cap is {w.pct(cap)}.")
+
+
+@check("not_for_profit_or_member_distribution")
+def not_for_profit_or_member_distribution(facts: StructureFacts, params: Parameters) -> Result:
+    profits = facts.profits
+    basis = profits.distribution_basis if profits else None
+    if basis is DistributionBasis.NONE:
+        return passed("It distributes no profits (it runs on a not-for-profit basis).")
+    if basis is DistributionBasis.PATRONAGE:
+        return passed("It distributes profits only to members, by patronage.")
+    only_members = profits.distributions_only_to_members if profits else None
+    if only_members:
+        return passed("Its rules distribute profits only to members.")
+    if basis is None:
+        return unknown("How profits are distributed is not known.")
+    if only_members is None:
+        return unknown(f"{w.capitalised(w.BASIS_NAMES[basis])}; whether only members receive them is not known.")
+    return failed(f"{w.capitalised(w.BASIS_NAMES[basis])}, including to people who are not members.")
+
+
+@check("residual_assets_to_purpose", locks=ParamKind.LOCKS, clauses=ParamKind.CLAUSES)
+def residual_assets_to_purpose(facts: StructureFacts, params: Parameters) -> Result:
+    """All residual assets go to its purpose on dissolution: a dissolution clause in ``clauses``, or an asset
+    lock in ``locks`` (recorded, or given by the legal form in law) that no dissolution clause contradicts."""
+    clauses = params.clauses("clauses")
+    profits = facts.profits
+    clause = profits.dissolution_clause if profits else None
+    recorded = profits.asset_lock if profits else None
+    if recorded is not None:
+        impossible = _impossible_lock(recorded, facts.legal_form)
+        if impossible:
+            return failed(impossible)
+    if clause is not None and clause in clauses:
+        return passed(f"Its dissolution clause sends residual assets {w.CLAUSE_NAMES[clause]}.")
+    lock, how = _lock_of(facts)
+    if clause is not None:
+        return failed(
+            f"Its dissolution clause sends residual assets {w.CLAUSE_NAMES[clause]}; the rule needs them sent "
+            + w.listing((w.CLAUSE_NAMES[c] for c in DissolutionClause if c in clauses), "or")
+            + "."
+        )
+    if lock is not None and lock in params.locks("locks"):
+        known = f" ({how})" if how != "recorded" else ""
+        return passed(f"It has {w.LOCK_NAMES[lock]}{known}, which commits its residual assets.")
+    if lock is not None:
+        return failed(f"It has {w.LOCK_NAMES[lock]} and no dissolution clause committing its residual assets.")
+    return unknown("Where its residual assets go on dissolution is not known (its dissolution clause or asset lock).")
+
+
+@check("dissolution_clause_in", clauses=ParamKind.CLAUSES)
+def dissolution_clause_in(facts: StructureFacts, params: Parameters) -> Result:
+    clauses = params.clauses("clauses")
+    clause = facts.profits.dissolution_clause if facts.profits else None
+    if clause is None:
+        return unknown("Where its rules send residual assets on dissolution is not known.")
+    if clause in clauses:
+        return passed(f"Its dissolution clause sends residual assets {w.CLAUSE_NAMES[clause]}.")
+    wanted = w.listing((w.CLAUSE_NAMES[c] for c in DissolutionClause if c in clauses), "or")
+    return failed(
+        f"Its dissolution clause sends residual assets {w.CLAUSE_NAMES[clause]}; the rule needs them sent {wanted}."
+    )
