@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from registry.web.account import bp as account_bp
     from registry.web.api import bp as api_bp
+    from registry.web.api.docs import bp as api_docs_bp
     from registry.web.check import bp as check_bp
     from registry.web.commission import bp as commission_bp
     from registry.web.manage import bp as manage_bp
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(check_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(api_docs_bp)
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(commission_bp, url_prefix="/commission")
     app.register_blueprint(manage_bp)

@@ -4,6 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-import registry.web.public.api_docs  # noqa: E402,F401
 import registry.web.public.data as data  # noqa: E402,F401
 from registry.web.public import views  # noqa: E402,F401

@@ -13,15 +13,18 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import render_template, url_for
+from flask import Blueprint, render_template, url_for
 from markupsafe import Markup, escape
 
 from registry.web.api.openapi import current_api_document
-from registry.web.public import bp
 
 METHODS = ("get", "put", "post", "patch", "delete")
 MAX_DEPTH = 6
 MAX_SCHEMA_VALUES = 12
+
+# A blueprint of its own because the page sits at /api/docs, outside the API's /api/v1 prefix, and is an HTML page
+# for people: the API's rate limit and CSRF exemption are not for it.
+bp = Blueprint("api_docs", __name__)
 
 
 @dataclass(frozen=True)
@@ -280,7 +283,7 @@ def inline(text: str) -> Markup:
 
 
 @bp.get("/api/docs")
-def api_docs() -> str:
+def reference() -> str:
     document = current_api_document()
     reader = _Reader(document)
     return render_template(
