@@ -288,7 +288,7 @@ def check_against_sql(target: Target, mix: dict[str, list[dict[str, list[str]]]]
             for args in searches[:count]:
                 query = as_query(args)
                 found = search_listings(db.session, query, PageRequest(1, 20))
-                statement = matching_listings(db.session, query)
+                statement = matching_listings(db.session, query).ids
                 expected = list(db.session.scalars(statement.limit(20)))
                 total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
                 got = [hit.organisation.id for hit in found.page.items]

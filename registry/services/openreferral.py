@@ -842,7 +842,7 @@ def _match(session: Session, query: FeedQuery, geocoder: OnlineGeocoder | None) 
     search, refinement, conditions = _search_for(query, slug)
     try:
         interpreted, place, *_ = interpret(session, search, geocoder)
-        matching = matching_listings(session, interpreted, geocoder, refinement)
+        found_listings = matching_listings(session, interpreted, geocoder, refinement)
     except SearchError as error:
         names = {"near": "postcode", "q": "search"}
         raise FeedQueryError({names.get(key, key): message for key, message in error.fields.items()}) from error
@@ -852,14 +852,13 @@ def _match(session: Session, query: FeedQuery, geocoder: OnlineGeocoder | None) 
         # The search finds listings with any place within the distance; a service at a place is shown only
         # when that place is: the search's own radius query, one row per place instead of per listing.
         nearby = based_within(place, query.proximity_m / 1000).with_only_columns(Location.id).group_by(None)
-    matching = matching.where(*conditions)
-    return _Matched(matching.order_by(None), _ranked(matching), service_types, nearby)
+    matching = found_listings.ids.where(*conditions)
+    return _Matched(matching.order_by(None), _ranked(matching, found_listings.order), service_types, nearby)
 
 
-def _ranked(matching: Select[Any]) -> Subquery:
+def _ranked(matching: Select[Any], order: tuple[Any, ...]) -> Subquery:
     """(organisation_id, rank) in the search's order (nearest, most relevant, then by name), so that services and
-    places can be paged in that order. The order is read from the search's own statement."""
-    order = matching._order_by_clauses  # no public accessor; the search's order must not be restated here
+    places can be paged in that order. The order is the search's own (``MatchingListings.order``)."""
     return (
         matching.with_only_columns(
             Organisation.id.label("organisation_id"), func.row_number().over(order_by=order).label("rank")

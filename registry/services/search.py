@@ -834,15 +834,25 @@ def _contenders(
     return np.concatenate([ahead, _contenders(tied, keys[1:], wanted - len(ahead))])
 
 
+@dataclass(frozen=True)
+class MatchingListings:
+    """Every listing a search matches: ``ids`` SELECTs their ids in the search's order, whose ORDER BY terms
+    are ``order``, so that rows related to the listings (services, places) can be ranked the same way."""
+
+    ids: Select[int]
+    order: tuple[Any, ...]
+
+
 def matching_listings(
     session: Session,
     query: SearchQuery,
     geocoder: OnlineGeocoder | None = None,
     refinement: Refinement | None = None,
-) -> Select[int]:
-    """Every listing a search matches, as a SELECT of ids in the search's order: for exports and counts,
-    which need neither a page nor facet counts. Raises ``SearchError`` as ``search_listings`` does."""
-    return _prepare(session, query, geocoder, refinement).ordered_ids
+) -> MatchingListings:
+    """Every listing a search matches, as one SELECT of ids in the search's order: for exports, counts and
+    feeds, which need neither a page nor facet counts. Raises ``SearchError`` as ``search_listings`` does."""
+    prepared = _prepare(session, query, geocoder, refinement)
+    return MatchingListings(prepared.ordered_ids, prepared.order)
 
 
 @dataclass
@@ -855,6 +865,7 @@ class _Prepared:
     plan: _Plan
     conditions: list[ColumnElement[bool]]
     ordered_ids: Select[int]
+    order: tuple[Any, ...]
     # With a profile: the listings whose verdict is wanted, then any ranking keys (``profile_arrays``).
     profile_keys: list[np.ndarray[Any, Any]] = field(default_factory=list)
 
@@ -912,7 +923,16 @@ def _prepare(
     if refinement is not None and refinement.sort:
         order = [*refinement_order(refinement), *order]
     return _Prepared(
-        query, place, suggestions, corrected, reading, plan, conditions, statement.order_by(*order), profile_keys
+        query,
+        place,
+        suggestions,
+        corrected,
+        reading,
+        plan,
+        conditions,
+        statement.order_by(*order),
+        tuple(order),
+        profile_keys,
     )
 
 
@@ -1110,6 +1130,7 @@ def _hits(
 __all__ = [
     "Band",
     "FacetValue",
+    "MatchingListings",
     "Refinement",
     "SearchError",
     "SearchHit",

@@ -253,7 +253,7 @@ def export_results(kind: str) -> Any:
             raise SearchError(search.errors)
         ids: Any = matching_listings(
             db.session(), search.query, current_app.extensions.get("registry.geocoder"), search.refinement
-        )
+        ).ids
         if search.refinement.sort == "plausible":
             ids = ordered_ids(db.session(), ids, search.refinement)
     except SearchError as error:
@@ -323,7 +323,7 @@ def overview() -> Any:
         try:
             ids = matching_listings(
                 db.session(), search.query, current_app.extensions.get("registry.geocoder"), search.refinement
-            )
+            ).ids
         except SearchError as error:
             errors.update(error.fields)
         else:
