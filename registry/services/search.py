@@ -52,6 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, defer, selectinload
 
 from registry.domain.paging import Page, PageRequest
+from registry.domain.areas import PlaceKind
 from registry.domain.postcodes import loose_storage_key
 from registry.domain.query_reading import QueryReading, ServiceTerm, read_query
 from registry.domain.search_query import FACETS, LocationMatch, SearchQuery, looks_like_postcode
@@ -73,10 +74,9 @@ from registry.models import (
     ServiceType,
 )
 from registry.services.driver import driver_cursor
-from registry.services.gazetteer import (
+from registry.services.gazetteer.lookup import (
     AreaRef,
     MalformedPostcode,
-    PlaceKind,
     PlaceNotResolved,
     ResolvedPlace,
     UnknownPlace,
@@ -145,12 +145,12 @@ class SearchResults:
 
 def interpret(
     session: Session, query: SearchQuery, geocoder: OnlineGeocoder | None = None
-) -> tuple[SearchQuery, ResolvedPlace | None, list[str], QueryReading | None]:
+) -> tuple[SearchQuery, ResolvedPlace | None, QueryReading | None]:
     """Resolve ``near``; or, when only ``q`` is given, read it as what and where (``read_search_text``).
 
     An address in ``near`` that the gazetteer does not know goes to the online geocoder when one is
     configured (never ``q``, which may be an organisation's name). Returns the query to run, the place (or
-    None), place names to suggest, and how ``q`` was read (None when it was not read: ``near`` was given, or
+    None), and how ``q`` was read (None when it was not read: ``near`` was given, or
     ``as_text`` asked for the words as typed).
     """
     if query.near:
@@ -168,17 +168,17 @@ def interpret(
             # The place is given: only the service is read from the words.
             reading = read_query(query.text, lambda _: False, service_vocabulary())
             reading = reading if reading.service else None
-        return query, place, [], reading
+        return query, place, reading
     if not query.text:
-        return query, None, [], None
+        return query, None, None
     if looks_like_postcode(query.text) or loose_storage_key(query.text) is not None:
         try:
             place = resolve_place(session, query.text)
         except PlaceNotResolved as error:
             raise SearchError({"q": error.message}, getattr(error, "suggestions", [])) from error
-        return replace(query, near=query.text, text=""), place, [], None
+        return replace(query, near=query.text, text=""), place, None
     if query.as_text:
-        return query, None, [], None
+        return query, None, None
     reading = read_search_text(session, query.text)
     if reading.where is not None:
         try:
@@ -187,9 +187,9 @@ def interpret(
         except PlaceNotResolved:
             found_place = None
         if found_place is not None:
-            return replace(query, near=reading.where, text=reading.what), found_place, [], reading
+            return replace(query, near=reading.where, text=reading.what), found_place, reading
         reading = replace(reading, what=reading.words, where=None, place_typed=None)
-    return query, None, [], reading if reading.split else None
+    return query, None, reading if reading.split else None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -649,9 +649,7 @@ def search_listings(
         pos, found = index.positions(np.array(ids, dtype=np.int64))
         serving_ids = {i for i, at, known in zip(ids, pos, found, strict=True) if known and served[at]}
     hits = _hits(session, ids, place, query, serving_ids, for_commissioners=refinement is not None)
-    suggestions = prepared.suggestions
-    if not total and query.text and place is None:
-        suggestions = suggest_places(session, query.text)
+    suggestions = suggest_places(session, query.text) if not total and query.text and place is None else []
     return SearchResults(
         query=query,
         page=Page(hits, total, paging.page, paging.per_page),
@@ -859,11 +857,9 @@ def matching_listings(
 class _Prepared:
     query: SearchQuery
     place: ResolvedPlace | None
-    suggestions: list[str]
     corrected: dict[str, str]
     reading: QueryReading | None
     plan: _Plan
-    conditions: list[ColumnElement[bool]]
     ordered_ids: Select[int]
     order: tuple[Any, ...]
     # With a profile: the listings whose verdict is wanted, then any ranking keys (``profile_arrays``).
@@ -873,7 +869,7 @@ class _Prepared:
 def _prepare(
     session: Session, query: SearchQuery, geocoder: OnlineGeocoder | None, refinement: Refinement | None
 ) -> _Prepared:
-    query, place, suggestions, reading = interpret(session, query, geocoder)
+    query, place, reading = interpret(session, query, geocoder)
     plan = _Plan(conditions=[Organisation.status == ListingStatus.PUBLISHED], text_ids=None, near=None, serves=None)
     if not query.include_closed:
         plan.conditions.append(Organisation.registered_status != RegisteredStatus.DISSOLVED)
@@ -910,8 +906,7 @@ def _prepare(
                 Organisation.id.in_(bindparam("profile_ids", wanted, expanding=True, literal_execute=True))
             )
 
-    conditions = _conditions(plan, query)
-    statement = select(Organisation.id).where(*conditions)
+    statement = select(Organisation.id).where(*_conditions(plan, query))
     order: list[Any] = []
     if plan.near is not None:
         statement = statement.outerjoin(plan.near, plan.near.c.organisation_id == Organisation.id)
@@ -922,18 +917,7 @@ def _prepare(
     order += [func.lower(Organisation.name), Organisation.id]
     if refinement is not None and refinement.sort:
         order = [*refinement_order(refinement), *order]
-    return _Prepared(
-        query,
-        place,
-        suggestions,
-        corrected,
-        reading,
-        plan,
-        conditions,
-        statement.order_by(*order),
-        tuple(order),
-        profile_keys,
-    )
+    return _Prepared(query, place, corrected, reading, plan, statement.order_by(*order), tuple(order), profile_keys)
 
 
 # ---------------------------------------------------------------------------------------------------
