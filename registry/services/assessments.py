@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from registry.domain.structure import StructureFacts, facts_from_dict
+from registry.domain.structure import StructureFacts
+from registry.domain.structure_json import facts_from_dict
 from registry.domain.validator import assess_all, rules_basis
 from registry.models import Assessment, Organisation
 from registry.services.listings import control_as_dict

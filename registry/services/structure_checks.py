@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from registry.domain.structure import StructureFacts, facts_from_dict, facts_to_dict
+from registry.domain.structure import StructureFacts
+from registry.domain.structure_json import facts_from_dict, facts_to_dict
 from registry.domain.validator import Assessment, RuleSet, assess_all, load_rulesets
 from registry.domain.vocabulary import Verdict
 

@@ -29,7 +29,8 @@ from registry.domain.search_query import (
     MAX_TEXT_LENGTH,
     MIN_RADIUS_KM,
 )
-from registry.domain.structure import facts_from_dict, facts_to_dict, is_nature_of_control
+from registry.domain.structure import is_nature_of_control
+from registry.domain.structure_json import facts_from_dict, facts_to_dict
 from registry.domain.vocabulary import DissolutionClause, LegalForm, MemberClassKind, VoteDecision
 from registry.services.structure_checks import rulesets
 from registry.web.api.openapi import api_document

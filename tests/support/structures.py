@@ -12,7 +12,8 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from registry.domain.structure import StructureFacts, facts_from_dict
+from registry.domain.structure import StructureFacts
+from registry.domain.structure_json import facts_from_dict
 from registry.domain.validator import CHECKS, assess_all, load_rulesets
 from registry.domain.validator.checks import DECLARATION
 from registry.domain.validator.tracing import unknown_facts_read

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from registry.domain.structure import StructureFacts, StructureFactsError, facts_from_dict
+from registry.domain.structure import StructureFacts, StructureFactsError
+from registry.domain.structure_json import facts_from_dict
 from registry.domain.validator import assess, load_rulesets
 from registry.domain.validator.loading import parse_ruleset
 from registry.domain.validator.model import RuleSetError

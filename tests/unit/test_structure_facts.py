@@ -17,9 +17,8 @@ from registry.domain.structure import (
     StructureFactsError,
     appoints_board_majority,
     control_band,
-    facts_from_dict,
-    facts_to_dict,
 )
+from registry.domain.structure_json import facts_from_dict, facts_to_dict
 from registry.domain.vocabulary import (
     AssetLock,
     BoardSeatSource,

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from registry.domain.structure import StructureFactsError, facts_from_dict
+from registry.domain.structure import StructureFactsError
+from registry.domain.structure_json import facts_from_dict
 from registry.domain.validator import Finding, assess, load_rulesets, vote_share_of
 from registry.domain.validator.shares import vote_share_range
 from registry.domain.vocabulary import MemberClassKind, Outcome, Verdict

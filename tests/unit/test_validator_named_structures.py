@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from registry.domain.structure import StructureFacts, facts_from_dict
+from registry.domain.structure import StructureFacts
+from registry.domain.structure_json import facts_from_dict
 from registry.domain.validator import Assessment, Finding, assess_all, vote_share_of, vote_shares
 from registry.domain.vocabulary import MemberClassKind, Outcome, Verdict
 

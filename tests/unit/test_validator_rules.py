@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from registry.domain.structure import MemberClassFacts, StructureFacts, facts_from_dict
+from registry.domain.structure import MemberClassFacts, StructureFacts
+from registry.domain.structure_json import facts_from_dict
 from registry.domain.validator import (
     Finding,
     RuleSet,

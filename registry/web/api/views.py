@@ -5,7 +5,8 @@ from typing import Any
 from flask import Response, request
 
 from registry.domain.query_reading import QueryReading
-from registry.domain.structure import StructureFactsError, facts_from_dict
+from registry.domain.structure import StructureFactsError
+from registry.domain.structure_json import facts_from_dict
 from registry.extensions import db
 from registry.models import Organisation
 from registry.services.gazetteer import MalformedPostcode, PlaceNotResolved, ResolvedPlace, UnknownPlace, resolve_place

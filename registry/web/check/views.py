@@ -5,7 +5,8 @@ from typing import Any
 from flask import render_template, request
 from flask_login import current_user
 
-from registry.domain.structure import StructureFactsError, facts_from_dict
+from registry.domain.structure import StructureFactsError
+from registry.domain.structure_json import facts_from_dict
 from registry.extensions import db
 from registry.models import Role
 from registry.services.profiles import assess_against, profiles_of

@@ -15,12 +15,14 @@ from typing import Any
 from flask import url_for
 from sqlalchemy.orm import Session
 
-from registry.domain.areas import area_catalogue
+from registry.domain.areas import PlaceKind, area_catalogue
 from registry.domain.identifiers import InvalidIdentifier, check_identifier, load_identifier_schemes
 from registry.domain.reference_data import load_vocabulary
-from registry.domain.structure import StructureFacts, StructureFactsError, facts_from_dict, facts_to_dict
+from registry.domain.structure import StructureFacts, StructureFactsError
+from registry.domain.structure_json import facts_from_dict, facts_to_dict
 from registry.models import ListingStatus, Organisation
-from registry.services.gazetteer import PlaceKind, PlaceNotResolved, load_lad_regions, resolve_place
+from registry.services.gazetteer.lookup import PlaceNotResolved, resolve_place
+from registry.services.gazetteer.sources import load_lad_regions
 from registry.services.registration import identifier_holder
 from registry.web.check.forms import _vocabulary_choices, field_id, structure_data
 from registry.web.check.needs import NeededFact, fact_field_id, fact_label

@@ -1,0 +1,521 @@
+"""Reading structure facts from a JSON-like dict, and writing them back in the same shape.
+
+A missing key and an explicit ``null`` both mean "unknown"; the one exception is a board seat's ``seats``,
+which counts one seat when the key is left out. ``facts_from_dict`` reports every invalid field at once,
+keyed by its path (``member_classes[1].count``), in plain English. ``facts_to_dict`` writes the same shape
+back, so the two round-trip.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from registry.domain.structure import (
+    MAX_COUNT,
+    MAX_ROWS,
+    MAX_TEXT,
+    BoardSeatFacts,
+    CharityFacts,
+    EmployeeOwnershipFacts,
+    FoundationTrustFacts,
+    MemberClassFacts,
+    ProfitRules,
+    SignificantControl,
+    StructureFacts,
+    StructureFactsError,
+    is_nature_of_control,
+)
+from registry.domain.vocabulary import (
+    AssetLock,
+    BoardSeatSource,
+    DissolutionClause,
+    DistributionBasis,
+    LegalForm,
+    MemberClassKind,
+    Origin,
+    SpinOutProgramme,
+    VoteDecision,
+    VotingRule,
+)
+
+E = TypeVar("E", bound=StrEnum)
+
+_DECLARATION = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,79}$")
+
+
+class _Reader:
+    """Reads one JSON object's fields, recording every problem under its path instead of stopping."""
+
+    def __init__(self, data: Mapping[str, Any], path: str, errors: dict[str, str], allowed: Sequence[str]) -> None:
+        self.data = data
+        self.prefix = f"{path}." if path else ""
+        self.errors = errors
+        for key in data:
+            if key not in allowed:
+                errors[self.path(str(key))] = f"Remove {key}: it is not one of the fields this part can have"
+
+    def path(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors[self.path(key)] = message
+
+    def raw(self, key: str) -> Any:
+        value = self.data.get(key)
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    def enum(self, key: str, kind: type[E], what: str) -> E | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                return kind(value.strip())
+            except ValueError:
+                pass
+        codes = ", ".join(member.value for member in kind)
+        self.fail(key, f"Choose {what} from the list: {codes}")
+        return None
+
+    def number(self, key: str, message: str, low: float, high: float | None) -> float | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        number: float | None = None
+        try:
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                number = float(value)
+            elif isinstance(value, str):
+                number = float(value.strip().rstrip("%").replace(",", ""))
+        except (ValueError, OverflowError):  # not a number, or an integer too big for a float
+            number = None
+        if number is None or not math.isfinite(number) or number < low or (high is not None and number > high):
+            self.fail(key, message)
+            return None
+        return number
+
+    def pct(self, key: str, what: str) -> float | None:
+        return self.number(key, f"Enter {what} between 0 and 100", 0.0, 100.0)
+
+    def money(self, key: str, what: str) -> float | None:
+        return self.number(key, f"Enter {what} in pounds, as a number of 0 or more, like 35000", 0.0, None)
+
+    def years(self, key: str, what: str) -> float | None:
+        return self.number(key, f"Enter {what} in years, as a number of 0 or more, like 6", 0.0, None)
+
+    def count(self, key: str, what: str) -> int | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
+            value = int(value.strip())
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > MAX_COUNT:
+            self.fail(key, f"Enter {what} as a whole number from 0 to {MAX_COUNT:,}, like 12")
+            return None
+        return value
+
+    def flag(self, key: str, what: str) -> bool | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in {"true", "yes", "false", "no"}:
+            return value.strip().lower() in {"true", "yes"}
+        self.fail(key, f"Answer yes or no (true or false) for whether {what}")
+        return None
+
+    def text(self, key: str, what: str) -> str | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or len(value.strip()) > MAX_TEXT:
+            self.fail(key, f"Enter {what} as text of {MAX_TEXT} characters or fewer")
+            return None
+        return value.strip()
+
+    def day(self, key: str, what: str) -> date | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                return date.fromisoformat(f"{text}-01" if re.fullmatch(r"\d{4}-\d{2}", text) else text)
+            except ValueError:
+                pass
+        self.fail(key, f"Enter {what} as a date, like 2011-04-01 (or a month, like 2011-04)")
+        return None
+
+    def rows(self, key: str, what: str) -> list[tuple[str, Any]] | None:
+        """The items of a list field, each with its own path, or ``None`` when unknown or invalid."""
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
+            self.fail(key, f"Enter {what} as a list")
+            return None
+        if len(value) > MAX_ROWS:
+            self.fail(key, f"Enter no more than {MAX_ROWS} {what}")
+            return None
+        return [(f"{self.path(key)}[{index}]", item) for index, item in enumerate(value)]
+
+    def group(self, key: str, what: str) -> Mapping[str, Any] | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.fail(key, f"Enter {what} as a group of fields (a JSON object)")
+            return None
+        return value
+
+
+def _names(cls: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _object(item: Any, path: str, errors: dict[str, str], what: str) -> Mapping[str, Any] | None:
+    if isinstance(item, Mapping):
+        return item
+    errors[path] = f"Enter each {what} as a group of fields (a JSON object)"
+    return None
+
+
+def _member_class(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> MemberClassFacts:
+    r = _Reader(data, path, errors, _names(MemberClassFacts))
+    voting_rule = r.enum("voting_rule", VotingRule, "a voting rule")
+    share = r.pct("vote_share_pct", "a vote share")
+    if share is not None and voting_rule in {VotingRule.ONE_MEMBER_ONE_VOTE, VotingRule.VOTES_FOLLOW_SHARES}:
+        r.fail("vote_share_pct", "Leave the vote share empty unless the class has a fixed or capped share of votes")
+    votes_on: frozenset[VoteDecision] | None = None
+    rows = r.rows("votes_on", "the decisions the class votes on")
+    if rows is not None:
+        decisions: set[VoteDecision] = set()
+        codes = ", ".join(d.value for d in VoteDecision)
+        for item_path, item in rows:
+            try:
+                decisions.add(VoteDecision(item))
+            except ValueError:
+                errors[item_path] = f"Choose a decision from the list: {codes}"
+        votes_on = frozenset(decisions)
+    return MemberClassFacts(
+        name=r.text("name", "the class's name"),
+        kind=r.enum("kind", MemberClassKind, "a kind of member"),
+        count=r.count("count", "the number of members in the class"),
+        voting_rule=voting_rule,
+        vote_share_pct=share,
+        votes_on=votes_on,
+    )
+
+
+def _board_seat(
+    data: Mapping[str, Any], path: str, errors: dict[str, str], classes: tuple[MemberClassFacts, ...] | None
+) -> BoardSeatFacts:
+    r = _Reader(data, path, errors, _names(BoardSeatFacts))
+    source = r.enum("source", BoardSeatSource, "how the seat is filled")
+    seats: int | None = 1 if "seats" not in data else r.count("seats", "the number of seats filled this way")
+    whole = r.flag("whole_membership", "every member votes for the seat, whatever their class")
+    if whole and source is not None and source is not BoardSeatSource.ELECTED_BY_CLASS:
+        r.fail("whole_membership", "Say the whole membership elects a seat only for seats that members elect")
+    member_class: int | None = None
+    raw_class = r.raw("member_class")
+    if whole and raw_class is not None:
+        r.fail("member_class", "Leave the member class empty for a seat the whole membership elects")
+        raw_class = None
+    if raw_class is not None:
+        if source is not None and source is not BoardSeatSource.ELECTED_BY_CLASS:
+            r.fail("member_class", "Name a member class only for seats elected by a class of members")
+        elif isinstance(raw_class, int) and not isinstance(raw_class, bool):
+            if classes is not None and 0 <= raw_class < len(classes):
+                member_class = raw_class
+            else:
+                r.fail("member_class", "Choose a member class that is in the list of member classes")
+        elif isinstance(raw_class, str):
+            wanted = raw_class.strip().casefold()
+            matches = [i for i, c in enumerate(classes or ()) if c.name and c.name.casefold() == wanted]
+            if len(matches) == 1:
+                member_class = matches[0]
+            else:
+                r.fail("member_class", "Choose a member class that is in the list of member classes")
+        else:
+            r.fail("member_class", "Choose a member class that is in the list of member classes")
+    return BoardSeatFacts(
+        source=source,
+        seats=seats,
+        member_class=member_class,
+        # A seat that one named class elects is, by saying so, not elected by the whole membership.
+        whole_membership=False if whole is None and member_class is not None else whole,
+        appointer=r.text("appointer", "the name of the appointing body"),
+        appointer_is_public_body=r.flag("appointer_is_public_body", "the appointing body is a public body"),
+        appointer_kind=r.enum("appointer_kind", MemberClassKind, "the kind of appointing body"),
+        is_chair=r.flag("is_chair", "the seat is the chair"),
+        is_non_executive=r.flag("is_non_executive", "the seat is non-executive"),
+    )
+
+
+def _profits(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> ProfitRules:
+    r = _Reader(data, path, errors, _names(ProfitRules))
+    schedule = r.count("cic_asset_lock_schedule", "the Schedule its articles adopt")
+    if schedule is not None and not 1 <= schedule <= 3:
+        r.fail("cic_asset_lock_schedule", "Choose the Schedule of the CIC Regulations its articles adopt: 1, 2 or 3")
+        schedule = None
+    rules = ProfitRules(
+        asset_lock=r.enum("asset_lock", AssetLock, "an asset lock"),
+        dissolution_clause=r.enum("dissolution_clause", DissolutionClause, "where residual assets go on dissolution"),
+        cic_asset_lock_schedule=schedule,
+        distribution_basis=r.enum("distribution_basis", DistributionBasis, "how profits are distributed"),
+        distribution_cap_pct=r.pct("distribution_cap_pct", "the most of its profits the rules allow it to distribute"),
+        distributions_only_to_members=r.flag(
+            "distributions_only_to_members", "profits may be distributed only to members"
+        ),
+        pays_share_interest=r.flag("pays_share_interest", "interest is paid on members' shares"),
+        share_interest_cap_pct=r.pct("share_interest_cap_pct", "the highest interest rate on shares"),
+        min_shareholding_gbp=r.money("min_shareholding_gbp", "the smallest shareholding"),
+        max_shareholding_gbp=r.money("max_shareholding_gbp", "the largest withdrawable shareholding"),
+        distributable_profits_gbp=r.money("distributable_profits_gbp", "the distributable profits"),
+        dividends_declared_gbp=r.money("dividends_declared_gbp", "the dividends declared"),
+        dividends_exempt_gbp=r.money("dividends_exempt_gbp", "the exempt dividends"),
+        profits_reinvested_pct=r.pct(
+            "profits_reinvested_pct", "the share of the year's profits kept for its purpose rather than paid out"
+        ),
+    )
+    declared, exempt = rules.dividends_declared_gbp, rules.dividends_exempt_gbp
+    if declared is not None and exempt is not None and exempt > declared:
+        r.fail("dividends_exempt_gbp", "Enter exempt dividends that are no more than the dividends declared")
+    return rules
+
+
+def _significant_control(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> SignificantControl:
+    r = _Reader(data, path, errors, _names(SignificantControl))
+    natures: tuple[str, ...] | None = None
+    rows = r.rows("natures_of_control", "the natures of control")
+    if rows is not None:
+        found: list[str] = []
+        for item_path, item in rows:
+            if isinstance(item, str) and is_nature_of_control(item.strip()):
+                found.append(item.strip())
+            else:
+                errors[item_path] = (
+                    "Enter a Companies House nature of control, like ownership-of-shares-25-to-50-percent "
+                    "or right-to-appoint-and-remove-directors"
+                )
+        natures = tuple(found)
+    return SignificantControl(
+        name=r.text("name", "the name of the person with significant control"),
+        natures_of_control=natures,
+        is_member=r.flag("is_member", "the person is one of the organisation's members"),
+        is_for_profit=r.flag("is_for_profit", "the person is a for-profit company, fund or investor"),
+        is_public_body=r.flag("is_public_body", "the person is a public body"),
+        is_employee_trust=r.flag("is_employee_trust", "the person is an employee ownership or employee trust"),
+        is_asset_locked=r.flag("is_asset_locked", "the person is an asset-locked body"),
+    )
+
+
+def _foundation_trust(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> FoundationTrustFacts:
+    r = _Reader(data, path, errors, _names(FoundationTrustFacts))
+    staff_classes: tuple[int, ...] | None = None
+    rows = r.rows("staff_class_governors", "the governors elected by each staff class")
+    if rows is not None:
+        numbers: list[int] = []
+        for item_path, item in rows:
+            if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+                numbers.append(item)
+            else:
+                errors[item_path] = "Enter the number of governors this staff class elects, like 2"
+        staff_classes = tuple(numbers)
+    ft = FoundationTrustFacts(
+        governors_total=r.count("governors_total", "the number of governors"),
+        public_governors_elected=r.count("public_governors_elected", "the number of public governors"),
+        patient_governors_elected=r.count("patient_governors_elected", "the number of patient and carer governors"),
+        staff_governors_elected=r.count("staff_governors_elected", "the number of staff governors"),
+        staff_class_governors=staff_classes,
+        local_authority_governors=r.count("local_authority_governors", "the number of local authority governors"),
+        has_medical_or_dental_school=r.flag(
+            "has_medical_or_dental_school", "a hospital includes a university medical or dental school"
+        ),
+        university_governors=r.count("university_governors", "the number of university governors"),
+        longest_ned_tenure_years=r.years("longest_ned_tenure_years", "the longest non-executive's time in post"),
+        nhs_income_pct=r.pct("nhs_income_pct", "the share of income from NHS purposes"),
+    )
+    parts = (
+        ft.public_governors_elected,
+        ft.patient_governors_elected,
+        ft.staff_governors_elected,
+        ft.local_authority_governors,
+        ft.university_governors,
+    )
+    if ft.governors_total is not None and sum(p for p in parts if p is not None) > ft.governors_total:
+        r.fail("governors_total", "Enter a total number of governors that includes every group of governors")
+    return ft
+
+
+def _employee_ownership(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> EmployeeOwnershipFacts:
+    r = _Reader(data, path, errors, _names(EmployeeOwnershipFacts))
+    eo = EmployeeOwnershipFacts(
+        trustee_shares_pct=r.pct("trustee_shares_pct", "the trust's share of the ordinary share capital"),
+        trustee_votes_pct=r.pct("trustee_votes_pct", "the trust's share of the votes"),
+        trustee_profits_pct=r.pct("trustee_profits_pct", "the trust's share of distributable profits"),
+        trustee_assets_pct=r.pct("trustee_assets_pct", "the trust's share of assets on a winding-up"),
+        defeating_provisions=r.flag(
+            "defeating_provisions", "any agreement could end the trust's control without the trustees' consent"
+        ),
+        is_trading_company=r.flag("is_trading_company", "the company is a trading company or heads a trading group"),
+        all_employees_same_terms=r.flag(
+            "all_employees_same_terms", "the trust benefits all eligible employees on the same terms"
+        ),
+        participators=r.count("participators", "the number of participators and people connected with them"),
+        employees=r.count("employees", "the number of employees"),
+        trustees_total=r.count("trustees_total", "the number of trustees"),
+        trustees_connected_to_former_owners=r.count(
+            "trustees_connected_to_former_owners", "the number of trustees who are former owners or connected"
+        ),
+        trustees_uk_resident=r.flag("trustees_uk_resident", "the trustees are resident in the UK"),
+        disposal_date=r.day("disposal_date", "the date the shares were sold to the trust"),
+    )
+    if eo.participators is not None and eo.employees is not None and eo.participators > eo.employees:
+        r.fail("participators", "Enter a number of participators that is no more than the number of employees")
+    connected, trustees = eo.trustees_connected_to_former_owners, eo.trustees_total
+    if connected is not None and trustees is not None and connected > trustees:
+        r.fail("trustees_connected_to_former_owners", "Enter a number that is no more than the number of trustees")
+    return eo
+
+
+def _charity(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> CharityFacts:
+    r = _Reader(data, path, errors, _names(CharityFacts))
+    charity = CharityFacts(
+        trustees_total=r.count("trustees_total", "the number of trustees"),
+        trustees_paid=r.count("trustees_paid", "the number of trustees who are paid, or connected with someone paid"),
+    )
+    total, paid = charity.trustees_total, charity.trustees_paid
+    if total is not None and paid is not None and paid > total:
+        r.fail("trustees_paid", "Enter a number of paid trustees that is no more than the number of trustees")
+    return charity
+
+
+def facts_from_dict(data: Mapping[str, Any]) -> StructureFacts:
+    """Read facts from a JSON-like dict, or raise ``StructureFactsError`` listing every invalid field."""
+    errors: dict[str, str] = {}
+    if not isinstance(data, Mapping):
+        raise StructureFactsError({"structure": "Enter the structure as a group of fields (a JSON object)"})
+    r = _Reader(data, "", errors, _names(StructureFacts))
+
+    classes: tuple[MemberClassFacts, ...] | None = None
+    rows = r.rows("member_classes", "member classes")
+    if rows is not None:
+        classes = tuple(
+            _member_class(obj, p, errors)
+            for p, item in rows
+            if (obj := _object(item, p, errors, "member class")) is not None
+        )
+        fixed = sum(
+            c.vote_share_pct
+            for c in classes
+            if c.voting_rule is VotingRule.WEIGHTED_SHARE and c.vote_share_pct is not None
+        )
+        if fixed > 100.0 + 1e-9:
+            errors["member_classes"] = (
+                f"The fixed shares of the votes add up to {fixed:g}%; make them add up to no more than 100%"
+            )
+
+    seats: tuple[BoardSeatFacts, ...] | None = None
+    rows = r.rows("board_seats", "board seats")
+    if rows is not None:
+        seats = tuple(
+            _board_seat(obj, p, errors, classes)
+            for p, item in rows
+            if (obj := _object(item, p, errors, "board seat")) is not None
+        )
+
+    controllers: tuple[SignificantControl, ...] | None = None
+    rows = r.rows("significant_control", "people with significant control")
+    if rows is not None:
+        controllers = tuple(
+            _significant_control(obj, p, errors)
+            for p, item in rows
+            if (obj := _object(item, p, errors, "person with significant control")) is not None
+        )
+
+    declarations: frozenset[str] | None = None
+    rows = r.rows("declarations", "declarations")
+    if rows is not None:
+        ids: set[str] = set()
+        for item_path, item in rows:
+            if isinstance(item, str) and _DECLARATION.match(item.strip()):
+                ids.add(item.strip())
+            else:
+                errors[item_path] = "Enter the id of a rule the organisation declares it meets, like ICA-P5-P7"
+        declarations = frozenset(ids)
+
+    profits_data = r.group("profits", "the profit rules")
+    ft_data = r.group("foundation_trust", "the foundation trust facts")
+    eo_data = r.group("employee_ownership", "the employee ownership facts")
+    charity_data = r.group("charity", "the charity's trustees")
+    facts = StructureFacts(
+        name=r.text("name", "the organisation's name"),
+        legal_form=r.enum("legal_form", LegalForm, "a legal form"),
+        origin=r.enum("origin", Origin, "where the organisation came from"),
+        spin_out_programme=r.enum("spin_out_programme", SpinOutProgramme, "a spin-out programme"),
+        spin_out_date=r.day("spin_out_date", "the date it spun out"),
+        parent_body=r.text("parent_body", "the body it spun out of"),
+        is_public_body=r.flag("is_public_body", "the organisation is a public body"),
+        registered_charity=r.flag("registered_charity", "the organisation is a charity"),
+        delivers_public_services=r.flag("delivers_public_services", "the organisation delivers public services"),
+        member_benefit_only=r.flag("member_benefit_only", "its objects benefit only its members or employees"),
+        membership_open=r.flag("membership_open", "membership is open to everyone who uses its services"),
+        all_employees_eligible=r.flag("all_employees_eligible", "every employee can become a member"),
+        members_total=r.count("members_total", "the number of members"),
+        members_registered_societies=r.count(
+            "members_registered_societies", "the number of members that are themselves registered societies"
+        ),
+        trading_income_pct=r.pct("trading_income_pct", "the share of income from trading"),
+        member_classes=classes,
+        board_seats=seats,
+        profits=None if profits_data is None else _profits(profits_data, "profits", errors),
+        significant_control=controllers,
+        foundation_trust=None if ft_data is None else _foundation_trust(ft_data, "foundation_trust", errors),
+        employee_ownership=None if eo_data is None else _employee_ownership(eo_data, "employee_ownership", errors),
+        charity=None if charity_data is None else _charity(charity_data, "charity", errors),
+        declarations=declarations,
+    )
+    societies, members = facts.members_registered_societies, facts.members_total
+    if societies is not None and members is not None and societies > members:
+        errors["members_registered_societies"] = "Enter a number that is no more than the number of members"
+    if errors:
+        raise StructureFactsError(errors)
+    return facts
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing a dict
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def facts_to_dict(facts: StructureFacts) -> dict[str, Any]:
+    """The facts as a JSON-ready dict that ``facts_from_dict`` reads back to equal facts."""
+    result: dict[str, Any] = _plain(facts)
+    return result
