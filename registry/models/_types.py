@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, String, func
+from sqlalchemy import CheckConstraint, DateTime, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -19,10 +19,6 @@ def created_at_column() -> Mapped[datetime]:
 
 def updated_at_column() -> Mapped[datetime]:
     return mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now())
-
-
-def code_column(nullable: bool = True, length: int = 40) -> Mapped[str | None]:
-    return mapped_column(String(length), nullable=nullable)
 
 
 def one_of(column: str, choices: type[StrEnum], name: str) -> CheckConstraint:

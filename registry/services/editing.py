@@ -216,7 +216,6 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("status", "Status"),
     ("verification", "Verification"),
 )
-FIELD_LABELS = dict(FIELDS)
 LONG_TEXT = frozenset({"description"})
 
 
@@ -459,11 +458,6 @@ def changes(
         words = word_changes(old[0], new[0]) if key in LONG_TEXT and old and new else []
         result.append(FieldChange(key, label, old, new, words))
     return result
-
-
-def changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> set[str]:
-    """The top-level keys of ``after`` whose values read differently from ``before``."""
-    return {change.key.partition(".")[0] for change in changes(before, after)}
 
 
 def change_summary(field_changes: Iterable[FieldChange], prefix: str = "Changed") -> str:

@@ -19,10 +19,3 @@ def record_revision(session: Session, org: Organisation, author: str, summary: s
     )
     session.add(revision)
     return revision
-
-
-def latest_snapshot(session: Session, org: Organisation) -> dict | None:  # type: ignore[type-arg]
-    revision = session.scalars(
-        select(Revision).where(Revision.organisation_id == org.id).order_by(Revision.number.desc()).limit(1)
-    ).first()
-    return revision.snapshot if revision else None

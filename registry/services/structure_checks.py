@@ -10,9 +10,6 @@ from typing import Any
 from registry.domain.structure import StructureFacts
 from registry.domain.structure_json import facts_from_dict, facts_to_dict
 from registry.domain.validator import Assessment, RuleSet, assess_all, load_rulesets
-from registry.domain.vocabulary import Verdict
-
-VERDICT_ORDER = {Verdict.MEETS: 0, Verdict.NEEDS_INFORMATION: 1, Verdict.DOES_NOT_MEET: 2, Verdict.NOT_APPLICABLE: 3}
 
 
 @dataclass(frozen=True)

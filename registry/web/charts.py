@@ -23,7 +23,6 @@ VERDICT_COLOURS = {
 }
 TEXT = "#212b32"
 GRID = "#d8dde0"
-FONT = "Arial, Helvetica, sans-serif"
 
 LABEL_WIDTH = 250
 BAR_AREA = 430
