@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,24 +22,18 @@ class RouteSource:
     url: str
 
 
-@dataclass(frozen=True)
+# Keyword-only so the fields can stand in the order ``as_dict`` gives them, the rule set before its source.
+@dataclass(frozen=True, kw_only=True)
 class ProcurementRoute:
     id: str
     title: str
     summary: str
     applies_to: str
-    source: RouteSource
     ruleset: str | None = None
+    source: RouteSource
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "summary": self.summary,
-            "applies_to": self.applies_to,
-            "ruleset": self.ruleset,
-            "source": vars(self.source),
-        }
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from registry.domain import vocabulary
 from registry.domain.structure import StructureFacts
 from registry.domain.validator.checks import CHECKS, DECLARATION, ParamKind
 from registry.domain.validator.model import (
@@ -31,14 +32,7 @@ from registry.domain.validator.model import (
     Severity,
     Source,
 )
-from registry.domain.vocabulary import (
-    AssetLock,
-    DissolutionClause,
-    DistributionBasis,
-    LegalForm,
-    MemberClassKind,
-    Origin,
-)
+from registry.domain.vocabulary import AssetLock, LegalForm, Origin
 
 # registry/domain/validator/loading.py -> parents[3] is the repository root.
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "rulesets"
@@ -47,12 +41,12 @@ _RULE_ID = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")
 _SET_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FACT_GROUPS = frozenset(f.name for f in dataclasses.fields(StructureFacts))
 _LISTS: dict[ParamKind, type[Any]] = {
-    ParamKind.KINDS: MemberClassKind,
-    ParamKind.FORMS: LegalForm,
-    ParamKind.LOCKS: AssetLock,
-    ParamKind.BASES: DistributionBasis,
-    ParamKind.ORIGINS: Origin,
-    ParamKind.CLAUSES: DissolutionClause,
+    ParamKind.KINDS: vocabulary.MemberClassKind,
+    ParamKind.FORMS: vocabulary.LegalForm,
+    ParamKind.LOCKS: vocabulary.AssetLock,
+    ParamKind.BASES: vocabulary.DistributionBasis,
+    ParamKind.ORIGINS: vocabulary.Origin,
+    ParamKind.CLAUSES: vocabulary.DissolutionClause,
 }
 
 

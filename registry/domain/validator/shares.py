@@ -40,9 +40,13 @@ def _votes_on(member_class: MemberClassFacts, decision: VoteDecision) -> bool:
 
 
 def _split(
-    classes: tuple[MemberClassFacts, ...], decision: VoteDecision
-) -> tuple[dict[int, float], float, list[int]] | None:
-    """Fixed shares by class index, the share left over, and the classes that share what is left over."""
+    facts: StructureFacts, decision: VoteDecision
+) -> tuple[tuple[MemberClassFacts, ...], dict[int, float], float, list[int]] | None:
+    """The member classes, their fixed shares by index, the share left over, and the classes that share what
+    is left over; ``None`` when there are no classes or the fixed shares are not all known."""
+    classes = facts.member_classes
+    if not classes:
+        return None
     fixed: dict[int, float] = {}
     variable: list[int] = []
     for index, member_class in enumerate(classes):
@@ -57,18 +61,15 @@ def _split(
     remainder = 100.0 - sum(fixed.values())
     if remainder < -EPSILON:
         return None
-    return fixed, max(remainder, 0.0), variable
+    return classes, fixed, max(remainder, 0.0), variable
 
 
 def vote_shares(facts: StructureFacts, decision: VoteDecision = VoteDecision.ORDINARY) -> dict[int, float] | None:
     """Each member class's percentage of the votes on ``decision``, by index, or ``None`` if unknowable."""
-    classes = facts.member_classes
-    if not classes:
-        return None
-    split = _split(classes, decision)
+    split = _split(facts, decision)
     if split is None:
         return None
-    fixed, remainder, variable = split
+    classes, fixed, remainder, variable = split
     shares = dict(fixed)
     if not variable:
         return shares if remainder <= EPSILON else None
@@ -103,13 +104,10 @@ def vote_share_range(
     up to more than every vote. Votes held by a class of unknown kind, shared among classes whose member
     counts are unknown, or left over by fixed shares with no class to take them, widen the range.
     """
-    classes = facts.member_classes
-    if not classes:
-        return None
-    split = _split(classes, decision)
+    split = _split(facts, decision)
     if split is None:
         return None
-    fixed, remainder, variable = split
+    classes, fixed, remainder, variable = split
     low = high = 0.0
     for index, share in fixed.items():
         kind = classes[index].kind
