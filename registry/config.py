@@ -1,49 +1,37 @@
 """Configuration classes, one per environment, chosen by ``REGISTRY_ENV``.
 
-Every setting can be overridden by an environment variable named ``REGISTRY_<SETTING>``; the table in
-README.md lists them. Development keeps its data and a generated secret key under ``instance/``; production
-refuses to start without a secret key and a database URL of its own.
+Every setting can be overridden by an environment variable named ``REGISTRY_<SETTING>`` (Flask's
+``from_prefixed_env``); the table in README.md lists the ones deployments set. Development keeps its data and a
+generated secret key under ``instance/``; production refuses to start without a secret key, a database URL and
+an https base URL of its own.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import types
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
+
+from flask import Config as FlaskConfig
+
+PREFIX = "REGISTRY"
 
 
 class ConfigurationError(RuntimeError):
     """The app cannot start with the configuration it was given."""
 
 
-def _env(name: str, default: str | None = None) -> str | None:
-    return os.environ.get(f"REGISTRY_{name}", default)
-
-
-def _env_bool(name: str, default: bool) -> bool:
-    value = _env(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _env_seconds(name: str, default: float) -> float:
-    value = _env(name)
-    if value is None or not value.strip():
-        return default
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds < 86_400:
-        raise ConfigurationError(f"REGISTRY_{name} is {value!r}; set it to a number of seconds, like 5 or 0.5.")
-    return seconds
-
-
 class Config:
     ENV_NAME = "base"
+    # Read from REGISTRY_DATABASE_URL, REGISTRY_SECRET_KEY, REGISTRY_REDIS_URL and
+    # REGISTRY_RATELIMIT_STORAGE_URL and turned into the settings the extensions read by load_config.
+    DATABASE_URL: str | None = None
+    SECRET_KEY: str | None = None
+    REDIS_URL: str | None = None
+    RATELIMIT_STORAGE_URL: str | None = None
     DEBUG = False
     TESTING = False
     SITE_NAME = "Health & Care Mutuals Registry"
@@ -135,22 +123,24 @@ def _development_secret_key(instance_path: Path) -> str:
 
 
 def load_config(instance_path: Path, env_name: str | None = None) -> dict[str, Any]:
-    """Return the settings for ``env_name`` (default ``REGISTRY_ENV``, else development)."""
-    name = env_name or _env("ENV") or "development"
+    """Return the settings for ``env_name`` (default ``REGISTRY_ENV``, else development): the environment's
+    class, overridden by every ``REGISTRY_<SETTING>`` variable, then checked."""
+    name = env_name or os.environ.get(f"{PREFIX}_ENV") or "development"
     if name not in CONFIGS:
         raise ConfigurationError(f"REGISTRY_ENV is {name!r}; set it to one of: {', '.join(sorted(CONFIGS))}.")
     cls = CONFIGS[name]
-    settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    config = FlaskConfig(instance_path)
+    config.from_object(cls)
+    config.from_prefixed_env(PREFIX)
+    # Variables that choose where things are rather than set something (REGISTRY_TEST_DATABASE_URL is the
+    # suite's); ENV_NAME, not ENV, names the environment.
+    for not_a_setting in ("ENV", "INSTANCE_PATH", "TEST_DATABASE_URL"):
+        config.pop(not_a_setting, None)
+    settings = _typed(dict(config), cls)
     instance_path.mkdir(parents=True, exist_ok=True)
 
-    database_url = _env("DATABASE_URL")
-    secret_key = _env("SECRET_KEY")
     if name == "production":
-        missing = [
-            var
-            for var, value in (("REGISTRY_SECRET_KEY", secret_key), ("REGISTRY_DATABASE_URL", database_url))
-            if not value
-        ]
+        missing = [f"{PREFIX}_{key}" for key in ("SECRET_KEY", "DATABASE_URL") if not settings[key]]
         if missing:
             raise ConfigurationError(
                 "The registry is running in production (REGISTRY_ENV=production) but "
@@ -160,38 +150,70 @@ def load_config(instance_path: Path, env_name: str | None = None) -> dict[str, A
                 "`python -c 'import secrets; print(secrets.token_hex(32))'`) and REGISTRY_DATABASE_URL to "
                 "the PostgreSQL URL, like postgresql+psycopg://user@host:5432/registry."
             )
-    settings["SQLALCHEMY_DATABASE_URI"] = database_url or _sqlite_url(instance_path)
-    settings["SECRET_KEY"] = secret_key or _development_secret_key(instance_path)
+    settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"] or _sqlite_url(instance_path)
+    settings["SECRET_KEY"] = settings["SECRET_KEY"] or _development_secret_key(instance_path)
 
+    redis_url = settings["REDIS_URL"]
     settings["RATELIMIT_STORAGE_URI"] = (
-        _env("RATELIMIT_STORAGE_URL") or _env("REDIS_URL") or settings["RATELIMIT_STORAGE_URI"]
+        settings["RATELIMIT_STORAGE_URL"] or redis_url or settings["RATELIMIT_STORAGE_URI"]
     )
-    redis_url = _env("REDIS_URL")
     settings["CACHE_TYPE"] = "RedisCache" if redis_url else "SimpleCache"
     settings["CACHE_KEY_PREFIX"] = "registry:"
     if redis_url:
         settings["CACHE_REDIS_URL"] = redis_url
-    settings["PROXY_FIX_HOPS"] = int(_env("PROXY_FIX_HOPS", "0") or 0)
-    settings["MAP_TILES"] = _env("MAP_TILES")
-    settings["MAP_TILES_ATTRIBUTION"] = _env("MAP_TILES_ATTRIBUTION")
-    settings["GEOCODER"] = _env("GEOCODER")
-    settings["GEOCODER_URL"] = _env("GEOCODER_URL")
-    settings["GEOCODER_USER_AGENT"] = _env("GEOCODER_USER_AGENT", settings["GEOCODER_USER_AGENT"])
-    settings["LOG_SQL"] = _env_bool("LOG_SQL", False)
-    settings["DB_CONNECT_TIMEOUT"] = _env_seconds("DB_CONNECT_TIMEOUT", settings["DB_CONNECT_TIMEOUT"])
-    settings["DB_STATEMENT_TIMEOUT"] = _env_seconds("DB_STATEMENT_TIMEOUT", settings["DB_STATEMENT_TIMEOUT"])
-    settings["SMTP_HOST"] = _env("SMTP_HOST")
-    settings["SMTP_PORT"] = int(_env("SMTP_PORT", str(settings["SMTP_PORT"])) or settings["SMTP_PORT"])
-    settings["SMTP_USERNAME"] = _env("SMTP_USERNAME")
-    settings["SMTP_PASSWORD"] = _env("SMTP_PASSWORD")
-    settings["SMTP_STARTTLS"] = _env_bool("SMTP_STARTTLS", settings["SMTP_STARTTLS"])
-    settings["SMTP_FROM"] = _env("SMTP_FROM", settings["SMTP_FROM"])
-    settings["COMMISSIONER_DOMAINS"] = _env("COMMISSIONER_DOMAINS", settings["COMMISSIONER_DOMAINS"])
-    settings["API_RATE_LIMIT"] = _env("API_RATE_LIMIT", settings["API_RATE_LIMIT"])
-    settings["DOWNLOAD_RATE_LIMIT"] = _env("DOWNLOAD_RATE_LIMIT", settings["DOWNLOAD_RATE_LIMIT"])
-    settings["BASE_URL"] = _base_url(_env("BASE_URL"), name)
-    settings["TRUSTED_HOSTS"] = trusted_hosts(settings["BASE_URL"], _env("TRUSTED_HOSTS"))
+    for key in ("DB_CONNECT_TIMEOUT", "DB_STATEMENT_TIMEOUT"):
+        settings[key] = _seconds(key, settings[key])
+    settings["BASE_URL"] = _base_url(settings["BASE_URL"], name)
+    settings["TRUSTED_HOSTS"] = trusted_hosts(settings["BASE_URL"], settings["TRUSTED_HOSTS"])
     return settings
+
+
+def _typed(settings: dict[str, Any], cls: type[Config]) -> dict[str, Any]:
+    """Give each setting read from the environment the type of its default.
+
+    ``from_prefixed_env`` decodes values as JSON, which guesses: a secret key or password of digits would
+    become a number and ``no`` would stay a (true) string. The defaults say what each setting is.
+    """
+    hints = get_type_hints(cls)
+    for key, value in settings.items():
+        raw = os.environ.get(f"{PREFIX}_{key}")
+        if raw is None:
+            continue
+        default = getattr(cls, key, None)
+        kinds = _kinds(hints.get(key), default)
+        if str in kinds:
+            settings[key] = raw
+        elif bool in kinds:
+            settings[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif not raw.strip() and default is not None:
+            settings[key] = default
+        elif int in kinds and not isinstance(value, int):
+            settings[key] = _number(key, raw, int)
+        elif float in kinds and not isinstance(value, int | float):
+            settings[key] = _number(key, raw, float)
+    return settings
+
+
+def _kinds(hint: Any, default: Any) -> set[type]:
+    """The plain types a setting may hold, from its annotation (``str | None``) or else its default."""
+    if hint is None:
+        return {type(default)}
+    if get_origin(hint) in (Union, types.UnionType):
+        return {arg for arg in get_args(hint) if isinstance(arg, type)}
+    return {hint} if isinstance(hint, type) else {get_origin(hint) or object}
+
+
+def _number(key: str, raw: str, kind: type[int] | type[float]) -> int | float:
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigurationError(f"{PREFIX}_{key} is {raw!r}; set it to a number, like 5.") from None
+
+
+def _seconds(key: str, seconds: Any) -> float:
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not 0 <= seconds < 86_400:
+        raise ConfigurationError(f"{PREFIX}_{key} is {seconds!r}; set it to a number of seconds, like 5 or 0.5.")
+    return float(seconds)
 
 
 # Development and tests answer only to the loopback names, so a forged Host header is refused there too.
@@ -218,10 +240,11 @@ def _base_url(value: str | None, env_name: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def trusted_hosts(base_url: str | None, configured: str | None) -> list[str]:
-    """The host names to accept: the base URL's, those in REGISTRY_TRUSTED_HOSTS (comma-separated; a leading
-    dot accepts every subdomain), and, when neither names any, only localhost and 127.0.0.1."""
-    hosts = [host.strip().lower() for host in (configured or "").split(",") if host.strip()]
+def trusted_hosts(base_url: str | None, configured: str | list[str] | None) -> list[str]:
+    """The host names to accept: the base URL's, those in REGISTRY_TRUSTED_HOSTS (comma-separated, or a JSON
+    list; a leading dot accepts every subdomain), and, when neither names any, only localhost and 127.0.0.1."""
+    names = configured.split(",") if isinstance(configured, str) else configured or []
+    hosts = [host.strip().lower() for host in names if host.strip()]
     if base_url:
         hosts.insert(0, urlsplit(base_url).hostname or "")
     return list(dict.fromkeys(hosts)) or list(LOCAL_HOSTS)
