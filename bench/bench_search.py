@@ -11,7 +11,8 @@ listings (bench/synthetic.py). Then it times two kinds of search:
 
 first in-process through ``search_listings`` (a new session per search, as per request; the facet labels
 read once, as the app caches them), then over HTTP
-through /api/v1/organisations served by gunicorn on 127.0.0.1 (2 sync workers, one client at a time).
+through /api/v1/organisations served by gunicorn on 127.0.0.1 with gunicorn.conf.py (gthread workers of 2 threads
+each; 2 workers unless --workers), one client at a time.
 Prints size, database, kind, median, p95 and max. Targets: 30 ms median and 80 ms p95 in-process at 150,000.
 
     .venv/bin/python bench/bench_search.py                          # SQLite, all three sizes
@@ -362,7 +363,11 @@ def _free_port() -> int:
 
 @contextmanager
 def served(target: Target, workers: int) -> Iterator[int]:
-    """The app under gunicorn on a free loopback port, for as long as the block runs."""
+    """The app under gunicorn on a free loopback port, for as long as the block runs.
+
+    gunicorn reads gunicorn.conf.py from its working directory, the repository, so this serves as ``make serve``
+    does (gthread workers of 2 threads each), with ``workers`` workers.
+    """
     port = _free_port()
     env = {
         **os.environ,
@@ -441,7 +446,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds at most per kind and place")
     parser.add_argument("--http", action=argparse.BooleanOptionalAction, default=True, help="also time over HTTP")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, one per core)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers, 2 threads each (default 2)")
     parser.add_argument("--gazetteer-areas", help="build only these postcode areas, like S,DE,LS (default: all)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
