@@ -5,7 +5,7 @@ phrases of a service ("homecare" or "home care" or "domiciliary care"). When eve
 thousands of listings, matching and ranking them in the database was most of a search's time at 150,000
 listings (PostgreSQL took 70-90 ms only to find the 84,000 listings that have a word starting "care"; SQLite
 took 20 ms to hand them over and 80 ms to rank them with ``bm25``). Such a search is ranked coarsely instead
-(``registry.services.search``: by how many of its clauses the listing's name matches, then by name), and its
+(``registry.services.search_text``: by how many of its clauses the listing's name matches, then by name), and its
 clauses' matches are kept here, per database: which listings match the clause, and which match it in their
 names, as boolean arrays over a ``FacetIndex``'s listings.
 

@@ -11,14 +11,9 @@ from werkzeug.datastructures import MultiDict
 from registry.domain.paging import PageRequest, PagingError, page_request
 from registry.domain.search_query import MAX_RADIUS_KM, LocationMatch, SearchQuery, SearchQueryError, parse_search_query
 from registry.extensions import cache, db
-from registry.services.search import (
-    Refinement,
-    SearchError,
-    SearchHit,
-    SearchResults,
-    facet_labels,
-    search_listings,
-)
+from registry.services.search import SearchError, SearchHit, SearchResults, search_listings
+from registry.services.search_facets import facet_labels
+from registry.services.search_refinements import Refinement
 
 RADIUS_CHOICES = (5, 10, 25, 50, 100)
 REFERENCE_CACHE_SECONDS = 300

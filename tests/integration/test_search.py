@@ -231,18 +231,18 @@ def test_common_words_are_ranked_once_per_change_to_the_index(
     client: FlaskClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Matches of a common word are kept until the search index changes, and never served stale."""
-    from registry.services import search
+    from registry.services import search_text
 
-    monkeypatch.setattr(search, "TEXT_CACHE_MIN_MATCHES", 1)  # the test database has no common words
-    monkeypatch.setattr(search, "_text_cache", search.OrderedDict())
+    monkeypatch.setattr(search_text, "TEXT_CACHE_MIN_MATCHES", 1)  # the test database has no common words
+    monkeypatch.setattr(search_text, "_text_cache", search_text.OrderedDict())
     ranked: list[int] = []
-    real = search._id_and_score
+    real = search_text.ids_and_scores
 
     def counting(*args: object, **kwargs: object) -> object:
         ranked.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(search, "_id_and_score", counting)
+    monkeypatch.setattr(search_text, "ids_and_scores", counting)
 
     def slugs() -> list[str]:
         return [i["slug"] for i in client.get("/api/v1/organisations?q=homecare&per_page=100").json["data"]]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from registry.domain.paging import PageRequest
 from registry.domain.search_query import LocationMatch, SearchQuery
 from registry.models import Organisation
-from registry.services import search, text_postings
+from registry.services import search_text, text_postings
 from registry.services.search import matching_listings, search_listings
 from registry.services.search_index import document, reindex
 from tests.support.factories import location, make_listing
@@ -45,7 +45,7 @@ QUERIES = [
 def listings(app: Flask, session: Session) -> Iterator[None]:
     """Listings that tie and differ: the word in the name or only in the description, names out of order."""
     text_postings.clear_postings()
-    search.clear_text_cache()
+    search_text.clear_text_cache()
     make_listing(
         session, "care-first-co-op", description="Homecare and care at home.", locations=[location(*SHEFFIELD)]
     )
@@ -58,7 +58,7 @@ def listings(app: Flask, session: Session) -> Iterator[None]:
     make_listing(session, "care-at-home-co-op", description="Care at home.")
     yield
     text_postings.clear_postings()
-    search.clear_text_cache()
+    search_text.clear_text_cache()
 
 
 def _agree(session: Session, query: SearchQuery) -> int:
@@ -73,11 +73,11 @@ def _agree(session: Session, query: SearchQuery) -> int:
     return len(expected)
 
 
-@pytest.mark.parametrize("common", [1, search.COMMON_MATCHES], ids=["held-coarse", "database-ranked"])
+@pytest.mark.parametrize("common", [1, search_text.COMMON_MATCHES], ids=["held-coarse", "database-ranked"])
 def test_the_page_and_the_select_agree(
     session: Session, listings: None, monkeypatch: pytest.MonkeyPatch, common: int
 ) -> None:
-    monkeypatch.setattr(search, "COMMON_MATCHES", common)  # 1: every known word counts as very common
+    monkeypatch.setattr(search_text, "COMMON_MATCHES", common)  # 1: every known word counts as very common
     read: list[object] = []
     real = text_postings._read
 
@@ -96,7 +96,7 @@ def test_the_page_and_the_select_agree(
 def test_coarse_ranking_puts_names_with_the_words_first(
     session: Session, listings: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "COMMON_MATCHES", 1)
+    monkeypatch.setattr(search_text, "COMMON_MATCHES", 1)
     found = search_listings(session, SearchQuery(text="care home", as_text=True), PageRequest(1, 100))
 
     def words_in_name(org: Organisation) -> int:
@@ -115,7 +115,7 @@ def test_coarse_ranking_puts_names_with_the_words_first(
 def test_held_matches_follow_the_index_reading_only_the_changed_listings(
     session: Session, listings: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "COMMON_MATCHES", 1)
+    monkeypatch.setattr(search_text, "COMMON_MATCHES", 1)
     read: list[list[int] | None] = []
     real = text_postings._read
 

@@ -1,0 +1,109 @@
+"""A search's facets: their values and labels, the SQL filters for the values chosen, and counts per value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import ColumnElement, String, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from registry.domain.search_query import FACETS, SearchQuery
+from registry.models import GovernanceModel, LegalForm, MemberClassKind, Organisation, Region, SearchFacet, ServiceType
+from registry.services.search_index import FacetIndex
+
+VERDICT_LABELS = {
+    "meets": "Meets the preferred-provider profile",
+    "needs_information": "Needs more information",
+    "does_not_meet": "Does not meet the profile",
+    "not_applicable": "Not applicable",
+}
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def _facet_filter(facet: str, values: tuple[str, ...]) -> ColumnElement[bool]:
+    return Organisation.id.in_(
+        select(SearchFacet.organisation_id).where(SearchFacet.facet == facet, SearchFacet.value.in_(values))
+    )
+
+
+def facet_conditions(query: SearchQuery) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of the facet values the query chooses (values of one facet combine with OR)."""
+    return [_facet_filter(facet, query.filter_values(facet)) for facet in FACETS if query.filter_values(facet)]
+
+
+def facet_labels(session: Session) -> dict[str, dict[str, str]]:
+    """Every facet's values and their labels, from the reference tables, in their order (one query)."""
+    vocabularies: list[tuple[str, Any, Any, Any]] = [
+        ("legal_form", LegalForm.code, LegalForm.label, LegalForm.position),
+        ("governance", GovernanceModel.code, GovernanceModel.label, GovernanceModel.position),
+        ("region", Region.code, Region.name, Region.position),
+        ("service", ServiceType.code, ServiceType.label, ServiceType.position),
+        ("member_kind", MemberClassKind.code, MemberClassKind.label, MemberClassKind.position),
+    ]
+    every = union_all(
+        *(
+            select(
+                literal(facet, String).label("facet"),
+                code.label("code"),
+                label.label("label"),
+                position.label("position"),
+            )
+            for facet, code, label, position in vocabularies
+        )
+    ).subquery()
+    labels: dict[str, dict[str, str]] = {facet: {} for facet, *_ in vocabularies}
+    for facet, code, label in session.execute(
+        select(every.c.facet, every.c.code, every.c.label).order_by(every.c.facet, every.c.position)
+    ):
+        labels[facet][code] = label
+    labels["eligible"] = dict(VERDICT_LABELS)
+    return labels
+
+
+def known_facet_values(session: Session) -> dict[str, frozenset[str]]:
+    return {facet: frozenset(labels) for facet, labels in facet_labels(session).items()}
+
+
+def facet_counts(
+    index: FacetIndex,
+    admitted: np.ndarray[Any, np.dtype[np.bool_]],
+    chosen: dict[str, np.ndarray[Any, np.dtype[np.bool_]]],
+    query: SearchQuery,
+    labels: dict[str, dict[str, str]],
+) -> dict[str, list[FacetValue]]:
+    """Counts per facet value, each facet counted with every filter but its own (so choices can widen)."""
+    everything = all_of(admitted, chosen.values())
+    shared = index.value_counts(everything)
+    facets: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        if facet in chosen:
+            others = all_of(admitted, (mask for other, mask in chosen.items() if other != facet))
+            counts = index.value_counts(others).get(facet, {})
+        else:
+            counts = shared.get(facet, {})
+        selected = set(query.filter_values(facet))
+        facets[facet] = [
+            FacetValue(value, label, counts.get(value, 0), value in selected)
+            for value, label in labels[facet].items()
+            if counts.get(value) or value in selected
+        ]
+    return facets
+
+
+def all_of(
+    first: np.ndarray[Any, np.dtype[np.bool_]], others: Iterable[np.ndarray[Any, np.dtype[np.bool_]]]
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    result = first.copy()
+    for mask in others:
+        result &= mask
+    return result
