@@ -25,7 +25,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from registry.models import Organisation
-from registry.services import openreferral as oruk
+from registry.services.openreferral.ids import organization_id, service_id, taxonomy_id, taxonomy_term_id
+from registry.services.openreferral.taxonomies import GOVERNANCE_MODELS, LEGAL_FORMS, SERVICE_TYPES
 from tests.support.factories import location, make_listing
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "oruk"
@@ -37,11 +38,11 @@ SCHEMA_BASE = (
 SHEFFIELD_S1_2HE = (53.37881, -1.46973)
 DONCASTER = (53.5228, -1.1285)  # about 27 km from S1 2HE
 
-HOMECARE = oruk.taxonomy_term_id(oruk.SERVICE_TYPES, "hsc-homecare")
-ADULT_SOCIAL_CARE = oruk.taxonomy_term_id(oruk.SERVICE_TYPES, "hsc-adult-social-care")
-CO_OPERATIVE_SOCIETY = oruk.taxonomy_term_id(oruk.LEGAL_FORMS, "co_operative_society")
-MULTI_STAKEHOLDER = oruk.taxonomy_term_id(oruk.GOVERNANCE_MODELS, "multi_stakeholder")
-LEGAL_FORM_TAXONOMY = oruk.taxonomy_id(oruk.LEGAL_FORMS)
+HOMECARE = taxonomy_term_id(SERVICE_TYPES, "hsc-homecare")
+ADULT_SOCIAL_CARE = taxonomy_term_id(SERVICE_TYPES, "hsc-adult-social-care")
+CO_OPERATIVE_SOCIETY = taxonomy_term_id(LEGAL_FORMS, "co_operative_society")
+MULTI_STAKEHOLDER = taxonomy_term_id(GOVERNANCE_MODELS, "multi_stakeholder")
+LEGAL_FORM_TAXONOMY = taxonomy_id(LEGAL_FORMS)
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 
 
@@ -195,7 +196,7 @@ def listings(session: Session) -> dict[str, Organisation]:
 
 
 def near_service() -> str:
-    return oruk.service_id("feed-near-co-op", "hsc-homecare")
+    return service_id("feed-near-co-op", "hsc-homecare")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -303,7 +304,7 @@ def test_the_full_service_nests_areas_places_addresses_and_the_organization(
 
 
 def test_optional_fields_without_values_are_left_out(client: FlaskClient, listings: dict[str, Organisation]) -> None:
-    far = valid_item(client, "services", oruk.service_id("feed-far-cic", "hsc-homecare"))
+    far = valid_item(client, "services", service_id("feed-far-cic", "hsc-homecare"))
     for absent in ("description", "url", "email", "service_areas"):
         assert absent not in far
     assert "website" not in far["organization"]
@@ -318,7 +319,7 @@ def test_optional_fields_without_values_are_left_out(client: FlaskClient, listin
 def test_legal_form_governance_and_verdicts_are_identifiers_and_attributes(
     client: FlaskClient, listings: dict[str, Organisation]
 ) -> None:
-    org = valid_item(client, "organizations", oruk.organization_id("feed-near-co-op"))
+    org = valid_item(client, "organizations", organization_id("feed-near-co-op"))
     (identifier,) = org["organization_identifiers"]
     assert identifier["identifier_scheme"] == "GB-MPR"
     assert identifier["identifier"] == "31234R"
@@ -340,18 +341,18 @@ def test_legal_form_governance_and_verdicts_are_identifiers_and_attributes(
         valid_item(client, "taxonomies", term["taxonomy_id"])
     assert {s["id"] for s in org["services"]} == {
         near_service(),
-        oruk.service_id("feed-near-co-op", "hsc-care-home"),
+        service_id("feed-near-co-op", "hsc-care-home"),
     }
 
 
 def test_the_published_taxonomies_include_ours_and_the_service_taxonomy(client: FlaskClient) -> None:
     names = [t["name"] for t in valid_page(client, "taxonomies")["contents"]]
     assert names == ["hcmr-service-type", "hcmr-legal-form", "hcmr-governance-model", "hcmr-verdict"]
-    verdicts = valid_item(client, "taxonomies", oruk.taxonomy_id("hcmr-verdict"))
+    verdicts = valid_item(client, "taxonomies", taxonomy_id("hcmr-verdict"))
     codes = [t["code"] for t in verdicts["taxonomy_terms"]]
     assert "preferred-provider" in codes and "preferred-provider:meets" in codes
     meets = next(t for t in verdicts["taxonomy_terms"] if t["code"] == "preferred-provider:meets")
-    assert meets["parent_id"] == oruk.taxonomy_term_id("hcmr-verdict", "preferred-provider")
+    assert meets["parent_id"] == taxonomy_term_id("hcmr-verdict", "preferred-provider")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -363,19 +364,17 @@ def test_postcode_and_proximity_find_the_listing_based_there(
 ) -> None:
     found = valid_page(client, "services", postcode="S1 2HE", proximity=5000, per_page=500)
     assert near_service() in ids(found)
-    assert oruk.service_id("feed-far-cic", "hsc-homecare") not in ids(found)
+    assert service_id("feed-far-cic", "hsc-homecare") not in ids(found)
     wider = valid_page(client, "services", postcode="S1 2HE", proximity=40000, per_page=500)
-    assert oruk.service_id("feed-far-cic", "hsc-homecare") in ids(wider)
+    assert service_id("feed-far-cic", "hsc-homecare") in ids(wider)
 
 
 def test_proximity_keeps_only_the_places_within_it(client: FlaskClient, listings: dict[str, Organisation]) -> None:
     found = valid_page(client, "service_at_locations", postcode="S1 2HE", proximity=2000, per_page=500)
-    mine = [
-        sal for sal in found["contents"] if sal["service"]["organization_id"] == oruk.organization_id("feed-near-co-op")
-    ]
+    mine = [sal for sal in found["contents"] if sal["service"]["organization_id"] == organization_id("feed-near-co-op")]
     assert {sal["location"]["name"] for sal in mine} == {"Head office"}
     assert len(mine) == 2  # homecare and the care home, at the head office only
-    everywhere = valid_page(client, "service_at_locations", organization_id=oruk.organization_id("feed-near-co-op"))
+    everywhere = valid_page(client, "service_at_locations", organization_id=organization_id("feed-near-co-op"))
     assert everywhere["total_items"] == 4
 
 
@@ -386,7 +385,7 @@ def test_a_place_typed_as_search_text_searches_near_it(client: FlaskClient, list
 def test_a_postcode_alone_checks_service_coverage(client: FlaskClient, listings: dict[str, Organisation]) -> None:
     found = ids(valid_page(client, "services", postcode="S1 2HE", per_page=500))
     assert near_service() in found  # serves Sheffield
-    assert oruk.service_id("feed-far-cic", "hsc-homecare") not in found  # serves nowhere recorded
+    assert service_id("feed-far-cic", "hsc-homecare") not in found  # serves nowhere recorded
 
 
 def test_service_taxonomy_terms_pick_services_and_their_groups(
@@ -394,9 +393,9 @@ def test_service_taxonomy_terms_pick_services_and_their_groups(
 ) -> None:
     homecare = ids(valid_page(client, "services", taxonomy_term_id=HOMECARE, per_page=500))
     assert near_service() in homecare
-    assert oruk.service_id("feed-near-co-op", "hsc-care-home") not in homecare
+    assert service_id("feed-near-co-op", "hsc-care-home") not in homecare
     group = ids(valid_page(client, "services", taxonomy_term_id=ADULT_SOCIAL_CARE, per_page=500))
-    assert {near_service(), oruk.service_id("feed-near-co-op", "hsc-care-home")} <= set(group)
+    assert {near_service(), service_id("feed-near-co-op", "hsc-care-home")} <= set(group)
 
 
 def test_listing_taxonomy_terms_pick_the_listings_services(
@@ -404,15 +403,15 @@ def test_listing_taxonomy_terms_pick_the_listings_services(
 ) -> None:
     co_ops = valid_page(client, "services", taxonomy_term_id=CO_OPERATIVE_SOCIETY, per_page=500)
     assert near_service() in ids(co_ops)
-    assert all(s["organization"]["id"] != oruk.organization_id("feed-far-cic") for s in co_ops["contents"])
-    org = client.get(f"/openreferral/organizations/{oruk.organization_id('feed-near-co-op')}").json
+    assert all(s["organization"]["id"] != organization_id("feed-far-cic") for s in co_ops["contents"])
+    org = client.get(f"/openreferral/organizations/{organization_id('feed-near-co-op')}").json
     verdict = next(a["taxonomy_term_id"] for a in org["attributes"] if a["taxonomy_term"]["taxonomy"] == "hcmr-verdict")
     assert near_service() in ids(valid_page(client, "services", taxonomy_term_id=verdict, per_page=500))
 
 
 def test_search_organization_and_modified_after_filters(client: FlaskClient, listings: dict[str, Organisation]) -> None:
     assert ids(valid_page(client, "services", search="Feed Near Co Op"))[0] == near_service()
-    mine = valid_page(client, "services", organization_id=oruk.organization_id("feed-near-co-op"))
+    mine = valid_page(client, "services", organization_id=organization_id("feed-near-co-op"))
     assert mine["total_items"] == 2
     assert valid_page(client, "services", organization_id=UNKNOWN_UUID)["total_items"] == 0
     assert valid_page(client, "services", modified_after="2999-01-01")["total_items"] == 0
@@ -438,8 +437,8 @@ def test_pages_add_up(client: FlaskClient, listings: dict[str, Organisation]) ->
 
 def test_ids_are_fixed_functions_of_stable_keys() -> None:
     # Published ids must never change: a new namespace or key format would break every consumer's links.
-    assert oruk.organization_id("mutual-support") == "f3644ac9-1640-5b4f-b001-62fdfdf15013"
-    assert oruk.service_id("mutual-support", "hsc-homecare") == "79bb030f-a104-598d-9cc3-18ea88ec2831"
+    assert organization_id("mutual-support") == "f3644ac9-1640-5b4f-b001-62fdfdf15013"
+    assert service_id("mutual-support", "hsc-homecare") == "79bb030f-a104-598d-9cc3-18ea88ec2831"
     assert CO_OPERATIVE_SOCIETY == "d7b607bc-1de7-58fe-a3b0-808075e165fd"
 
 
@@ -455,7 +454,7 @@ def test_ids_are_stable_across_requests_edits_and_a_reseed(
 
     before = snapshot()
     assert snapshot() == before
-    assert oruk.organization_id("mutual-support") in before[1]  # derived from the slug, not a row id
+    assert organization_id("mutual-support") in before[1]  # derived from the slug, not a row id
 
     # Re-seed: the listing's rows are deleted and written again, with new row ids.
     old_row = listings["near"].id

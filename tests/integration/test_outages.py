@@ -393,7 +393,7 @@ def test_failures_in_the_feed_are_json_in_production(
 ) -> None:
     """With exceptions not propagating (production), a bug, a database error that is not an outage, and a
     refusal raised from inside the feed all answer in the envelope."""
-    from registry.services import openreferral
+    from registry.services.openreferral import mapping
 
     production = make_app(app.config["SQLALCHEMY_DATABASE_URI"], TESTING=False)
     client = production.test_client()
@@ -404,7 +404,7 @@ def test_failures_in_the_feed_are_json_in_production(
 
         return fail
 
-    monkeypatch.setattr(openreferral, "api_details", fails_with(RuntimeError("secret internals")))
+    monkeypatch.setattr(mapping, "api_details", fails_with(RuntimeError("secret internals")))
     with caplog.at_level(logging.ERROR):
         response = client.get("/openreferral/", headers={"Accept": "text/html"})
     assert response.status_code == 500 and response.json["error"]["code"] == "internal_error"
@@ -412,11 +412,11 @@ def test_failures_in_the_feed_are_json_in_production(
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert any("secret internals" in str(r.exc_info) for r in caplog.records if r.exc_info)
 
-    monkeypatch.setattr(openreferral, "api_details", fails_with(DataError("SELECT", {}, Exception("bad value"))))
+    monkeypatch.setattr(mapping, "api_details", fails_with(DataError("SELECT", {}, Exception("bad value"))))
     response = client.get("/openreferral/", headers={"Accept": "text/html"})
     assert response.status_code == 500 and response.json["error"]["code"] == "internal_error"
 
-    monkeypatch.setattr(openreferral, "api_details", lambda: abort(429))
+    monkeypatch.setattr(mapping, "api_details", lambda: abort(429))
     response = client.get("/openreferral/", headers={"Accept": "text/html"})
     assert response.status_code == 429 and response.json["error"]["code"] == "too_many_requests"
     assert response.headers["Access-Control-Allow-Origin"] == "*"

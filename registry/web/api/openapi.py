@@ -19,25 +19,12 @@ from typing import Any
 import yaml
 from flask import Response, current_app
 
+from registry.domain import vocabulary
+from registry.domain.areas import PlaceKind
 from registry.domain.reference_data import load_vocabulary
 from registry.domain.search_query import FACETS, LocationMatch
 from registry.domain.validator import Confidence, Severity
-from registry.domain.vocabulary import (
-    AssetLock,
-    BoardSeatSource,
-    DissolutionClause,
-    DistributionBasis,
-    LegalForm,
-    MemberClassKind,
-    Origin,
-    Outcome,
-    SpinOutProgramme,
-    Verdict,
-    VoteDecision,
-    VotingRule,
-)
 from registry.models.organisation import ListingProvenance, ListingStatus, RegisteredStatus, Verification
-from registry.services.gazetteer import PlaceKind
 from registry.services.structure_checks import rulesets
 from registry.web.api import bp
 from registry.web.links import public_url
@@ -58,26 +45,26 @@ VALUE_SOURCES: dict[str, Callable[[], list[str]]] = {
     **{
         kind.__name__: _members(kind)
         for kind in (
-            AssetLock,
-            BoardSeatSource,
+            vocabulary.AssetLock,
+            vocabulary.BoardSeatSource,
             Confidence,
-            DissolutionClause,
-            DistributionBasis,
-            LegalForm,
+            vocabulary.DissolutionClause,
+            vocabulary.DistributionBasis,
+            vocabulary.LegalForm,
             ListingProvenance,
             ListingStatus,
             LocationMatch,
-            MemberClassKind,
-            Origin,
-            Outcome,
+            vocabulary.MemberClassKind,
+            vocabulary.Origin,
+            vocabulary.Outcome,
             PlaceKind,
             RegisteredStatus,
             Severity,
-            SpinOutProgramme,
-            Verdict,
+            vocabulary.SpinOutProgramme,
+            vocabulary.Verdict,
             Verification,
-            VoteDecision,
-            VotingRule,
+            vocabulary.VoteDecision,
+            vocabulary.VotingRule,
         )
     },
     "GovernanceModel": _vocabulary("governance_models"),

@@ -9,10 +9,17 @@ from registry.domain.structure import StructureFactsError
 from registry.domain.structure_json import facts_from_dict
 from registry.extensions import db
 from registry.models import Organisation
-from registry.services.gazetteer import MalformedPostcode, PlaceNotResolved, ResolvedPlace, UnknownPlace, resolve_place
+from registry.services.gazetteer.lookup import (
+    MalformedPostcode,
+    PlaceNotResolved,
+    ResolvedPlace,
+    UnknownPlace,
+    resolve_place,
+)
 from registry.services.listings import listing_as_dict
 from registry.services.profiles import assess_against
-from registry.services.search import Refinement, SearchHit
+from registry.services.search import SearchHit
+from registry.services.search_refinements import Refinement
 from registry.services.structure_checks import UnknownRuleSet, check_structure
 from registry.services.structure_checks import ruleset as find_ruleset
 from registry.services.structure_checks import rulesets as all_rulesets
@@ -68,13 +75,9 @@ def place_as_dict(place: ResolvedPlace) -> dict[str, Any]:
 
 def reading_as_dict(reading: QueryReading) -> dict[str, Any]:
     """How ``q`` was read: the words, the part searched as text, the part read as the place."""
-    return {
-        "words": reading.words,
-        "what": reading.what,
-        "where": reading.where,
-        "place_typed": reading.place_typed,
-        "service": {"code": reading.service.service, "name": reading.service.name} if reading.service else None,
-    }
+    data: dict[str, Any] = {name: getattr(reading, name) for name in ("words", "what", "where", "place_typed")}
+    data["service"] = {"code": reading.service.service, "name": reading.service.name} if reading.service else None
+    return data
 
 
 @bp.get("/organisations")

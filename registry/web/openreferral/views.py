@@ -1,15 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Response, current_app, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
-from registry.domain.paging import PageRequest
+from registry.domain.paging import Page, PageRequest
 from registry.extensions import db
-from registry.services import openreferral as oruk
+from registry.models import Organisation, Service
 from registry.services.geocoding import OnlineGeocoder
+from registry.services.openreferral import feed, mapping, query
+from registry.services.openreferral.taxonomies import find_taxonomy, find_term, taxonomies_page, taxonomy_terms_page
 from registry.web.links import public_url
 from registry.web.loaders import requested_page
 from registry.web.negotiation import json_error
@@ -19,6 +22,8 @@ from registry.web.operations import is_outage, streamed, unavailable_response
 FEED = "/openreferral"
 PACKAGE = "/data/openreferral.json"
 SERVER_ERROR = "Sorry, there is a problem with the service. Try again later."
+
+Item = TypeVar("Item")
 
 
 def _in_feed() -> bool:
@@ -75,13 +80,13 @@ def unexpected_error(error: Exception) -> Response:
     return json_error(500, SERVER_ERROR)
 
 
-@bp.errorhandler(oruk.FeedQueryError)
-def bad_parameters(error: oruk.FeedQueryError) -> Response:
+@bp.errorhandler(query.FeedQueryError)
+def bad_parameters(error: query.FeedQueryError) -> Response:
     return json_error(400, str(error), fields=error.fields)
 
 
-def _links() -> oruk.Links:
-    return oruk.Links(
+def _links() -> mapping.Links:
+    return mapping.Links(
         feed_url=public_url("openreferral.api_details").rstrip("/"),
         listing_url=lambda slug: public_url("public.listing", slug=slug),
     )
@@ -93,124 +98,124 @@ def _geocoder() -> OnlineGeocoder | None:
 
 def _paging() -> PageRequest:
     if request.args.get("format", "json") != "json":
-        raise oruk.FeedQueryError({"format": "Choose json: the feed does not offer other formats"})
-    return requested_page(oruk.DEFAULT_PER_PAGE, oruk.MAX_PER_PAGE)
+        raise query.FeedQueryError({"format": "Choose json: the feed does not offer other formats"})
+    return requested_page(query.DEFAULT_PER_PAGE, query.MAX_PER_PAGE)
 
 
-def _list_request() -> tuple[oruk.FeedQuery, PageRequest]:
+def _list_request() -> tuple[query.FeedQuery, PageRequest]:
     paging = _paging()
-    return oruk.parse_feed_query(request.args), paging
+    return query.parse_feed_query(request.args), paging
 
 
 def _not_found(kind: str, value: str) -> Response:
     return json_error(404, f"There is no published {kind} with the id {value[:64]!r}.")
 
 
+def _listed(page: Page[Item], as_dict: Callable[[Item, mapping.Links], dict[str, Any]]) -> Response:
+    """A page of the feed in the ORUK envelope, each item as ``as_dict`` writes it."""
+    links = _links()
+    return jsonify(mapping.page_as_dict(page, [as_dict(item, links) for item in page.items]))
+
+
+def _one(kind: str, value: str, found: Item | None, as_dict: Callable[[Item], dict[str, Any]]) -> Response:
+    """One object found by its feed id, or the feed's 404 naming what was asked for."""
+    if found is None:
+        return _not_found(kind, value)
+    return jsonify(as_dict(found))
+
+
 @bp.get(f"{FEED}/")
 def api_details() -> Response:
-    return jsonify(oruk.api_details())
+    return jsonify(mapping.api_details())
 
 
 @bp.get(f"{FEED}/services")
 def services() -> Response:
-    query, paging = _list_request()
-    page = oruk.services_page(db.session(), query, paging, _geocoder())
-    links = _links()
-    contents = [oruk.service_summary(s.organisation, s, links) for s in page.items]
-    return jsonify(oruk.page_as_dict(page, contents))
+    filters, paging = _list_request()
+    page = feed.services_page(db.session(), filters, paging, _geocoder())
+    return _listed(page, lambda s, links: mapping.service_summary(s.organisation, s, links))
 
 
 @bp.get(f"{FEED}/services/<value>")
 def service(value: str) -> Response:
-    found = oruk.find_service(db.session(), value)
-    if found is None:
-        return _not_found("service", value)
-    org = found.organisation
-    names = oruk.area_names(db.session(), org.locations)
-    return jsonify(oruk.service_full(org, found, _links(), names))
+    def full(found: Service) -> dict[str, Any]:
+        org = found.organisation
+        return mapping.service_full(org, found, _links(), feed.area_names(db.session(), org.locations))
+
+    return _one("service", value, feed.find_service(db.session(), value), full)
 
 
 @bp.get(f"{FEED}/organizations")
 def organizations() -> Response:
-    query, paging = _list_request()
-    page = oruk.organisations_page(db.session(), query, paging, _geocoder())
-    links = _links()
-    return jsonify(oruk.page_as_dict(page, [oruk.organization_summary(org, links) for org in page.items]))
+    filters, paging = _list_request()
+    return _listed(feed.organisations_page(db.session(), filters, paging, _geocoder()), mapping.organization_summary)
 
 
 @bp.get(f"{FEED}/organizations/<value>")
 def organization(value: str) -> Response:
-    full_services = oruk.parse_flag(request.args, "full_service")
-    found = oruk.find_organisation(db.session(), value)
-    if found is None:
-        return _not_found("organization", value)
-    names = oruk.area_names(db.session(), found.locations) if full_services else None
-    return jsonify(
-        oruk.organization_full(found, _links(), services="full" if full_services else "summary", area_names=names)
-    )
+    full_services = query.parse_flag(request.args, "full_service")
+
+    def full(found: Organisation) -> dict[str, Any]:
+        names = feed.area_names(db.session(), found.locations) if full_services else None
+        return mapping.organization_full(
+            found, _links(), services="full" if full_services else "summary", area_names=names
+        )
+
+    return _one("organization", value, feed.find_organisation(db.session(), value), full)
 
 
 @bp.get(f"{FEED}/service_at_locations")
 def service_at_locations() -> Response:
-    query, paging = _list_request()
-    page = oruk.service_at_locations_page(db.session(), query, paging, _geocoder())
-    links = _links()
-    contents = [
-        oruk.service_at_location_summary(item.organisation, item.service, item.location_uuid, item.location, links)
-        for item in page.items
-    ]
-    return jsonify(oruk.page_as_dict(page, contents))
+    filters, paging = _list_request()
+    page = feed.service_at_locations_page(db.session(), filters, paging, _geocoder())
+    return _listed(
+        page,
+        lambda item, links: mapping.service_at_location_summary(
+            item.organisation, item.service, item.location_uuid, item.location, links
+        ),
+    )
 
 
 @bp.get(f"{FEED}/service_at_locations/<value>")
 def service_at_location(value: str) -> Response:
-    found = oruk.find_service_at_location(db.session(), value)
-    if found is None:
-        return _not_found("service at a location", value)
-    names = oruk.area_names(db.session(), [found.location])
-    return jsonify(
-        oruk.service_at_location_full(
+    def full(found: feed.ServiceAtLocation) -> dict[str, Any]:
+        names = feed.area_names(db.session(), [found.location])
+        return mapping.service_at_location_full(
             found.organisation, found.service, found.location_uuid, found.location, _links(), names
         )
-    )
+
+    return _one("service at a location", value, feed.find_service_at_location(db.session(), value), full)
 
 
 @bp.get(f"{FEED}/taxonomies")
 def taxonomies() -> Response:
     paging = _paging()
-    page = oruk.taxonomies_page(oruk.parse_search_text(request.args.get("search")), paging)
-    links = _links()
-    return jsonify(oruk.page_as_dict(page, [oruk.taxonomy_as_dict(t, links) for t in page.items]))
+    page = taxonomies_page(query.parse_search_text(request.args.get("search")), paging)
+    return _listed(page, mapping.taxonomy_as_dict)
 
 
 @bp.get(f"{FEED}/taxonomies/<value>")
 def taxonomy(value: str) -> Response:
-    found = oruk.find_taxonomy(value)
-    if found is None:
-        return _not_found("taxonomy", value)
-    return jsonify(oruk.taxonomy_as_dict(found, _links(), with_terms=True))
+    found = find_taxonomy(value)
+    return _one("taxonomy", value, found, lambda t: mapping.taxonomy_as_dict(t, _links(), with_terms=True))
 
 
 @bp.get(f"{FEED}/taxonomy_terms")
 def taxonomy_terms() -> Response:
     paging = _paging()
-    page = oruk.taxonomy_terms_page(
+    page = taxonomy_terms_page(
         paging,
-        search=oruk.parse_search_text(request.args.get("search")),
-        taxonomy=oruk.parse_taxonomy(request.args.get("taxonomy_id")),
-        parent=oruk.parse_term(request.args.get("parent_id"), "parent_id"),
-        top_only=oruk.parse_flag(request.args, "top_only"),
+        search=query.parse_search_text(request.args.get("search")),
+        taxonomy=query.parse_taxonomy(request.args.get("taxonomy_id")),
+        parent=query.parse_term(request.args.get("parent_id"), "parent_id"),
+        top_only=query.parse_flag(request.args, "top_only"),
     )
-    links = _links()
-    return jsonify(oruk.page_as_dict(page, [oruk.term_as_dict(t, links) for t in page.items]))
+    return _listed(page, mapping.term_as_dict)
 
 
 @bp.get(f"{FEED}/taxonomy_terms/<value>")
 def taxonomy_term(value: str) -> Response:
-    found = oruk.find_term(value)
-    if found is None:
-        return _not_found("taxonomy term", value)
-    return jsonify(oruk.term_as_dict(found, _links()))
+    return _one("taxonomy term", value, find_term(value), lambda t: mapping.term_as_dict(t, _links()))
 
 
 @bp.get(f"{FEED}/<path:rest>")
@@ -224,11 +229,11 @@ def package() -> Response:
     """Every published service, fully nested: the HSDS service_package shape, streamed."""
     links = _links()
     session = db.session()
-    ids = oruk.package_listing_ids(session)  # before the answer starts: an outage here is a JSON 503
+    ids = feed.package_listing_ids(session)  # before the answer starts: an outage here is a JSON 503
 
     def chunks() -> Any:
         yield "["
-        for position, item in enumerate(oruk.service_package(session, links, ids=ids)):
+        for position, item in enumerate(feed.service_package(session, links, ids=ids)):
             yield ("," if position else "") + current_app.json.dumps(item)
         yield "]\n"
 
