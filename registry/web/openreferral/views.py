@@ -1,3 +1,5 @@
+"""The Open Referral feed's endpoints: lists in the ORUK page envelope, objects by feed id, and the package."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
