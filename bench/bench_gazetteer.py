@@ -28,7 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from registry import create_app
 from registry.extensions import db
 from registry.models.gazetteer import Postcode
-from registry.services.gazetteer import build_gazetteer, gazetteer_status, resolve_place
+from registry.services.gazetteer.build import build_gazetteer
+from registry.services.gazetteer.lookup import resolve_place
+from registry.services.gazetteer.status import gazetteer_status
 
 
 def main() -> None:

@@ -100,7 +100,7 @@ def build_template(url: str) -> float:
     from flask_migrate import upgrade
 
     from registry.extensions import db
-    from registry.services.gazetteer import build_gazetteer
+    from registry.services.gazetteer.build import build_gazetteer
     from registry.services.reference_data import load_reference_data
 
     started = time.perf_counter()

@@ -57,7 +57,8 @@ from registry.extensions import db
 from registry.models import Organisation
 from registry.services import search as search_module
 from registry.services import text_postings
-from registry.services.gazetteer import gazetteer_status, ons_source_letters
+from registry.services.gazetteer.sources import ons_source_letters
+from registry.services.gazetteer.status import gazetteer_status
 from registry.services.search import facet_labels, matching_listings, search_listings
 
 SIZES = (1_500, 15_000, 150_000)

@@ -138,7 +138,8 @@ def prepare_database(app: Flask, gazetteer_areas: Sequence[str] | None = None) -
     """Migrate, load the reference vocabularies and build the gazetteer if missing. Returns seconds per step."""
     from flask_migrate import upgrade
 
-    from registry.services.gazetteer import build_gazetteer, gazetteer_status
+    from registry.services.gazetteer.build import build_gazetteer
+    from registry.services.gazetteer.status import gazetteer_status
     from registry.services.reference_data import load_reference_data
 
     timings: dict[str, float] = {}

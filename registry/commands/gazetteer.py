@@ -20,7 +20,9 @@ gazetteer = AppGroup("gazetteer", help="The offline gazetteer of postcodes, loca
 )
 def build(force: bool = False, letters: str | None = None) -> None:
     """Load the ONS Postcode Directory and GeoNames towns into the database (about a minute)."""
-    from registry.services.gazetteer import build_gazetteer, gazetteer_status, ons_source_version
+    from registry.services.gazetteer.build import build_gazetteer
+    from registry.services.gazetteer.sources import ons_source_version
+    from registry.services.gazetteer.status import gazetteer_status
 
     current = gazetteer_status(db.session())
     up_to_date = current is not None and current.is_complete and current.source_version == ons_source_version()
@@ -46,7 +48,8 @@ def build(force: bool = False, letters: str | None = None) -> None:
 @gazetteer.command("status")
 def status() -> None:
     """Say whether the gazetteer is loaded, from which source, and how many rows it holds."""
-    from registry.services.gazetteer import gazetteer_status, ons_source_version
+    from registry.services.gazetteer.sources import ons_source_version
+    from registry.services.gazetteer.status import gazetteer_status
 
     current = gazetteer_status(db.session())
     if current is None:

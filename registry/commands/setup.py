@@ -82,7 +82,7 @@ def open_data() -> None:
 def init(skip_gazetteer: bool, skip_open_data: bool) -> None:
     """Bring the database up to date: migrations, reference data, gazetteer if missing, curated listings, the
     default open data, assessments and the search index."""
-    from registry.services.gazetteer import is_gazetteer_loaded
+    from registry.services.gazetteer.status import is_gazetteer_loaded
     from registry.services.search_index import ensure_index
 
     click.echo("Applying migrations...")

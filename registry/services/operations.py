@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from registry.services.gazetteer import is_gazetteer_loaded
+from registry.services.gazetteer.status import is_gazetteer_loaded
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from registry.domain.areas import area_catalogue
 from registry.domain.query_reading import QueryReading, ServiceVocabulary, load_service_vocabulary, read_query
 from registry.models.gazetteer import GazetteerBuild, LocalAuthority, Place
-from registry.services.gazetteer import place_search_name
+from registry.services.gazetteer.lookup import place_search_name
 
 __all__ = ["PlaceNames", "is_place_name", "place_names", "read_search_text", "service_vocabulary"]
 

@@ -83,7 +83,7 @@ def check_sources(entry: dict[str, Any], where: str) -> None:
 
 def read_seed_listings(seed_dir: Path = SEED_DIR) -> list[dict[str, Any]]:
     """Every curated listing in ``seed_dir``, checked (sources, facts, local authority districts)."""
-    from registry.services.gazetteer import load_lad_regions
+    from registry.services.gazetteer.sources import load_lad_regions
 
     districts = load_lad_regions()
     listings: list[dict[str, Any]] = []

@@ -25,7 +25,7 @@ AREAS = ("IP", "CF", "SY", "KT", "TR", "SN")
 def first_run(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """A scratch database set up as `flask init` does, with a gazetteer of a few postcode areas."""
     from registry.services.default_data import load_default_data
-    from registry.services.gazetteer import build_gazetteer
+    from registry.services.gazetteer.build import build_gazetteer
     from registry.services.reference_data import load_reference_data
     from registry.services.search_index import ensure_index
     from registry.services.seed import load_seed

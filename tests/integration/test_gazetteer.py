@@ -16,27 +16,24 @@ from geopy.distance import geodesic
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from registry.domain.areas import PlaceKind
 from registry.models.gazetteer import GazetteerBuild, LocalAuthority, Outcode, Place, Postcode, Sector
-from registry.services import gazetteer as gazetteer_service
-from registry.services.gazetteer import (
+from registry.services.gazetteer import build as gazetteer_build
+from registry.services.gazetteer import status as gazetteer_status_module
+from registry.services.gazetteer.build import build_gazetteer
+from registry.services.gazetteer.lookup import (
     AreaRef,
     GazetteerNotLoaded,
-    GazetteerStatus,
     MalformedPostcode,
-    PlaceKind,
-    PlaceRecord,
     PostcodeHasNoLocation,
-    PostcodeRecord,
     ResolvedPlace,
     UnknownPlace,
     UnknownPostcode,
-    build_gazetteer,
-    gazetteer_status,
-    is_gazetteer_loaded,
     place_search_name,
-    postcode_area,
     resolve_place,
 )
+from registry.services.gazetteer.sources import PlaceRecord, PostcodeRecord, postcode_area
+from registry.services.gazetteer.status import GazetteerStatus, gazetteer_status, is_gazetteer_loaded
 from tests.support.database import TEST_GAZETTEER_AREAS
 
 AREAS = TEST_GAZETTEER_AREAS
@@ -148,7 +145,7 @@ def test_an_interrupted_build_leaves_the_previous_gazetteer(session: Session, mo
     def interrupt(status: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(gazetteer_service, "_status_row", interrupt)
+    monkeypatch.setattr(gazetteer_build, "_status_row", interrupt)
     bad = [PostcodeRecord("DE1 3QT", "E06000015", 435810.0, 336585.0)]
     with pytest.raises(KeyboardInterrupt):
         build_gazetteer(session, records=bad, places=[])
@@ -355,7 +352,8 @@ def test_build_and_status_commands(app: Flask, session: Session, monkeypatch: py
     assert "not built" in result.output
 
     # Pretend the package holds only Shetland's file, so a build of it is a full build.
-    monkeypatch.setattr(gazetteer_service, "ons_source_letters", lambda: "Z")
+    for module in (gazetteer_build, gazetteer_status_module):
+        monkeypatch.setattr(module, "ons_source_letters", lambda: "Z")
     result = runner.invoke(args=["gazetteer", "build", "--letters", "Z"])
     assert result.exit_code == 0, result.output
     assert "Gazetteer built" in result.output

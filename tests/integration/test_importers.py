@@ -513,7 +513,8 @@ def real_file_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     if not REAL_COOPS_UK.exists():
         pytest.skip(f"The real Co-operatives UK file is not at {REAL_COOPS_UK} (../shared/ beside the repository)")
     from registry.domain.postcodes import PostcodeKind, parse_postcode_query
-    from registry.services.gazetteer import PostcodeRecord, build_gazetteer, ons_postcode_chunks
+    from registry.services.gazetteer.build import build_gazetteer
+    from registry.services.gazetteer.sources import PostcodeRecord, ons_postcode_chunks
     from registry.services.reference_data import load_reference_data
 
     with REAL_COOPS_UK.open(encoding="utf-8", newline="") as handle:

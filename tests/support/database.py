@@ -29,7 +29,7 @@ TEST_GAZETTEER_AREAS = ("S", "DE", "BT", "HU", "LS")
 
 
 def build_test_database() -> None:
-    from registry.services.gazetteer import build_gazetteer
+    from registry.services.gazetteer.build import build_gazetteer
     from registry.services.reference_data import load_reference_data
     from registry.services.seed import load_seed
 

@@ -8,13 +8,8 @@ from functools import cache
 
 import pytest
 
-from registry.services.gazetteer import (
-    LAD_REGIONS_CSV,
-    REGION_NAMES,
-    LadRegion,
-    load_lad_regions,
-    ons_postcode_chunks,
-)
+from registry.domain.areas import LAD_REGIONS_CSV
+from registry.services.gazetteer.sources import LadRegion, load_lad_regions, ons_postcode_chunks, region_names
 
 ENGLISH_REGIONS = {f"E1200000{n}" for n in range(1, 10)}
 NATIONS = {"W": "W92000004", "S": "S92000003", "N": "N92000002"}
@@ -89,7 +84,7 @@ def test_known_districts(table: dict[str, LadRegion], code: str, name: str, regi
 
 
 def test_every_region_code_has_a_name(table: dict[str, LadRegion]) -> None:
-    assert {lad.region_code for lad in table.values()} <= REGION_NAMES.keys()
+    assert {lad.region_code for lad in table.values()} <= region_names().keys()
 
 
 def test_crown_dependencies_keep_the_ons_pseudo_codes(table: dict[str, LadRegion]) -> None:

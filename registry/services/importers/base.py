@@ -89,7 +89,8 @@ from registry.models.limits import too_long
 from registry.services.assessments import listing_facts, store_assessments
 from registry.services.commissioning import spreadsheet_safe
 from registry.services.driver import driver_cursor
-from registry.services.gazetteer import REGION_NAMES, is_gazetteer_loaded
+from registry.services.gazetteer.sources import region_names
+from registry.services.gazetteer.status import is_gazetteer_loaded
 from registry.services.listing_data import apply_listing_data
 from registry.services.listings import listing_as_dict
 from registry.services.search_index import PREFERRED_PROVIDER_RULESET, add_to_index, reindex
@@ -567,7 +568,7 @@ def region_for_nation(nation: str | None) -> str | None:
     return NATION_REGIONS.get(clean_text(nation).lower())
 
 
-_REGION_BY_NAME = {name.lower(): code for code, name in REGION_NAMES.items()}
+_REGION_BY_NAME = {name.lower(): code for code, name in region_names().items()}
 
 
 def region_for_name(name: str | None) -> str | None:

@@ -30,11 +30,11 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
 
 from registry.domain import labels
-from registry.domain.areas import AreaKind, area_catalogue
+from registry.domain.areas import AREA_KINDS, PlaceKind, area_catalogue
 from registry.domain.identifiers import load_identifier_schemes
 from registry.domain.text import is_web_address
 from registry.models import BoardSeat, Claim, Identifier, Location, MemberClass, Organisation, column_limit
-from registry.services.gazetteer import load_lad_regions
+from registry.services.gazetteer.sources import load_lad_regions
 from registry.web.check.forms import (
     YES_NO_UNKNOWN,
     BoardSeatForm,
@@ -291,7 +291,7 @@ class ServicesStepForm(StepForm):
 def whole_area_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """The wider areas a listing can serve whole, by kind: (kind label, ((code, name), ...)), names sorted."""
     catalogue = area_catalogue()
-    kinds = [kind for kind in AreaKind if kind is not AreaKind.REGION]
+    kinds = [kind for kind in AREA_KINDS if kind is not PlaceKind.REGION]
     return tuple(
         (kind.label, tuple(sorted(((a.code, a.name) for a in catalogue.of_kind(kind)), key=lambda pair: pair[1])))
         for kind in kinds
