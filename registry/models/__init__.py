@@ -25,14 +25,7 @@ from registry.models.organisation import (
     Verification,
 )
 from registry.models.profiles import ListingRuleOutcome, Profile, ProfileShare, ProfileVersion
-from registry.models.reference import (
-    GovernanceModel,
-    IdentifierScheme,
-    LegalForm,
-    MemberClassKind,
-    Region,
-    ServiceType,
-)
+from registry.models.reference import GovernanceModel, IdentifierScheme, LegalForm, MemberClassKind, Region, ServiceType
 from registry.models.search import SearchFacet
 
 install_guard()

@@ -38,14 +38,12 @@ from registry.domain.vocabulary import (
 )
 from registry.extensions import Model
 from registry.models._types import created_at_column, non_negative, one_of, percentage, updated_at_column
-from registry.models.reference import (
-    GovernanceModel,
-    IdentifierScheme,
-    LegalForm,
-    MemberClassKind,
-    Region,
-    ServiceType,
-)
+from registry.models.reference import GovernanceModel, IdentifierScheme, LegalForm, MemberClassKind, Region, ServiceType
+
+
+def _owned_rows(order_by: str) -> Any:
+    """A listing's rows of one kind: they belong to it alone, so they go when it goes or when taken off it."""
+    return relationship(back_populates="organisation", cascade="all, delete-orphan", order_by=order_by)
 
 
 class ListingStatus(StrEnum):
@@ -189,33 +187,15 @@ class Organisation(Model):
     legal_form: Mapped[LegalForm | None] = relationship(lazy="joined")
     governance_model: Mapped[GovernanceModel | None] = relationship(lazy="joined")
     region: Mapped[Region | None] = relationship(lazy="joined")
-    identifiers: Mapped[list[Identifier]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="Identifier.scheme_code"
-    )
-    member_classes: Mapped[list[MemberClass]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="MemberClass.position"
-    )
-    board_seats: Mapped[list[BoardSeat]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="BoardSeat.position"
-    )
-    significant_controls: Mapped[list[SignificantControl]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="SignificantControl.position"
-    )
-    services: Mapped[list[Service]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="Service.position"
-    )
-    service_areas: Mapped[list[ServiceArea]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="ServiceArea.name"
-    )
-    locations: Mapped[list[Location]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="Location.position"
-    )
-    sources: Mapped[list[Source]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="Source.position"
-    )
-    assessments: Mapped[list[Assessment]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan", order_by="Assessment.ruleset_id"
-    )
+    identifiers: Mapped[list[Identifier]] = _owned_rows("Identifier.scheme_code")
+    member_classes: Mapped[list[MemberClass]] = _owned_rows("MemberClass.position")
+    board_seats: Mapped[list[BoardSeat]] = _owned_rows("BoardSeat.position")
+    significant_controls: Mapped[list[SignificantControl]] = _owned_rows("SignificantControl.position")
+    services: Mapped[list[Service]] = _owned_rows("Service.position")
+    service_areas: Mapped[list[ServiceArea]] = _owned_rows("ServiceArea.name")
+    locations: Mapped[list[Location]] = _owned_rows("Location.position")
+    sources: Mapped[list[Source]] = _owned_rows("Source.position")
+    assessments: Mapped[list[Assessment]] = _owned_rows("Assessment.ruleset_id")
     revisions: Mapped[list[Revision]] = relationship(
         back_populates="organisation", order_by="Revision.number", viewonly=True
     )

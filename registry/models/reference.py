@@ -9,17 +9,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.extensions import Model
 
 
-class LegalForm(Model):
+class _Term:
+    """What every term in a vocabulary has: a label to show, what it means, and its place in a list."""
+
+    label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LegalForm(_Term, Model):
     __tablename__ = "legal_form"
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
     registrar: Mapped[str | None] = mapped_column(String(100))
     has_share_capital: Mapped[bool | None] = mapped_column(Boolean)
     statutory_asset_lock: Mapped[bool | None] = mapped_column(Boolean)
     charitable: Mapped[bool | None] = mapped_column(Boolean)
-    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IdentifierScheme(Model):
@@ -34,34 +39,25 @@ class IdentifierScheme(Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class MemberClassKind(Model):
+class MemberClassKind(_Term, Model):
     __tablename__ = "member_class_kind"
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
     stakeholder: Mapped[bool] = mapped_column(Boolean, default=False)
-    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class GovernanceModel(Model):
+class GovernanceModel(_Term, Model):
     __tablename__ = "governance_model"
 
     code: Mapped[str] = mapped_column(String(60), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
     coops_uk_ownership: Mapped[str | None] = mapped_column(String(60))
-    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ServiceType(Model):
+class ServiceType(_Term, Model):
     __tablename__ = "service_type"
 
     code: Mapped[str] = mapped_column(String(60), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("service_type.code"))
-    position: Mapped[int] = mapped_column(Integer, default=0)
 
     parent: Mapped[ServiceType | None] = relationship(remote_side=[code], back_populates="children")
     children: Mapped[list[ServiceType]] = relationship(back_populates="parent")
