@@ -11,9 +11,10 @@ FLASK := $(BIN)/flask --app registry
 PORT ?= 5000
 HOST ?= 127.0.0.1
 VENDOR := registry/static/vendor
+LOCK := requirements.lock
 PYTEST_ARGS ?=
 
-.PHONY: help install vendor db run serve test test-unit lint format bench clean
+.PHONY: help install lock vendor db run serve test test-unit lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -22,8 +23,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# The lock pins every runtime and dev dependency; the package itself is installed on top of it, adding nothing.
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -40,7 +43,15 @@ $(VENDOR)/.copied: node_modules/.installed Makefile
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	@touch $@
 
-install: $(VENV)/.installed $(VENDOR)/.copied ## Create .venv, install the package and the front-end files
+install: $(VENV)/.installed $(VENDOR)/.copied ## Create .venv, install the locked dependencies, the package and the front-end files
+
+# pip-tools runs in a throwaway virtualenv, so the project's own stays exactly what the lock says. Run it with
+# Python 3.11 on Linux, the platform the lock is for.
+lock: ## Re-pin requirements.lock after changing the dependencies in pyproject.toml (UPGRADE=1: newest allowed versions)
+	tools=$$(mktemp -d) && $(PYTHON) -m venv $$tools && $$tools/bin/pip install --quiet pip-tools && \
+	  $$tools/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+	    $(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml; \
+	  status=$$?; rm -rf $$tools; exit $$status
 
 vendor: $(VENDOR)/.copied ## Copy the npm front-end packages into registry/static/vendor
 
@@ -54,8 +65,10 @@ serve: install ## Production serving with gunicorn (REGISTRY_ENV=production; nee
 	REGISTRY_ENV=production $(FLASK) init
 	REGISTRY_ENV=production HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: db ## Set everything up and run the whole suite (REGISTRY_TEST_DATABASE_URL for PostgreSQL)
-	$(BIN)/pytest $(PYTEST_ARGS)
+# Coverage here rather than in pytest's addopts, so running one test file stays fast. The floor is
+# [tool.coverage.report] fail_under in pyproject.toml.
+test: db ## Set everything up and run the whole suite with coverage (REGISTRY_TEST_DATABASE_URL for PostgreSQL)
+	$(BIN)/pytest --cov=registry --cov-report=term $(PYTEST_ARGS)
 
 test-unit: install ## Run the fast unit tests only
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
@@ -74,4 +87,4 @@ bench: install ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean: ## Remove the virtualenv, node_modules, vendored files and caches (keeps instance/ data)
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov
