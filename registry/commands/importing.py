@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from registry.extensions import db
 
 if TYPE_CHECKING:
-    from registry.services.importers.base import Importer
+    from registry.services.importers.rows import Importer
 
 import_group = AppGroup(
     "import",

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from registry.models.imports import ImportRun, ImportRunStatus
 from registry.services.importers import CoopsUkImporter, ImportReport, run_import
-from registry.services.importers.base import Problem, SourceRow
+from registry.services.importers.rows import Problem, SourceRow
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "coops-uk"
 ORGANISATIONS = "open_data_organisations_2017-06.csv"

@@ -121,7 +121,8 @@ def locate_entries(session: Session, entries: list[dict[str, Any]]) -> None:
 
     The curated region stays: a registered office can lie outside the region a source names.
     """
-    from registry.services.importers.base import PostcodeLocator, SourceRow
+    from registry.services.importers.locating import PostcodeLocator
+    from registry.services.importers.rows import SourceRow
 
     rows = [SourceRow(line=0, source_key=e["slug"], data=e, fallback_region=e.get("region")) for e in entries]
     regions = {e["slug"]: e.get("region") for e in entries}

@@ -211,7 +211,8 @@ def test_zero_width_and_bidirectional_characters_are_stripped_from_names(
 
 
 def test_an_imported_name_with_invisible_characters_matches_the_listing_it_imitates(session: Session) -> None:
-    from registry.services.importers.base import clean_text, match_name
+    from registry.services.importers.matching import match_name
+    from registry.services.importers.reading import clean_text
 
     assert clean_text(f"Ripplez{ZERO_WIDTH} CIC") == "Ripplez CIC"
     assert match_name(clean_text(f"Ripplez{ZERO_WIDTH} CIC")) == match_name("Ripplez CIC")

@@ -52,7 +52,7 @@ from registry.extensions import db
 from registry.models import LISTING_RECORD_LISTS, ListingProvenance, ListingStatus, Organisation, Revision
 from registry.models.imports import ImportedRecord, ImportRun, ImportRunStatus
 from registry.services.editing import data_from_snapshot, listing_data
-from registry.services.importers.base import csv_rows, read_csv_file
+from registry.services.importers.reading import csv_rows, read_csv_file
 from registry.services.search_index import PREFERRED_PROVIDER_RULESET
 from tests.support.database import scratch_database
 

@@ -23,8 +23,17 @@ from sqlalchemy.orm import Session
 
 from registry.models import ListingProvenance, Organisation
 from registry.models.imports import ImportedRecord, ImportRun, ImportRunStatus
-from registry.services.importers import CoopsUkImporter, CqcImporter, FcaMprImporter, ImportFileError, base, run_import
-from registry.services.importers.base import Importer, ImportReport, decode_csv
+from registry.services.importers import (
+    CoopsUkImporter,
+    CqcImporter,
+    FcaMprImporter,
+    ImportFileError,
+    run_import,
+    runner,
+)
+from registry.services.importers.reading import decode_csv
+from registry.services.importers.reports import ImportReport
+from registry.services.importers.rows import Importer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 ORGANISATIONS = FIXTURES / "open_data_organisations_2017-06.csv"
@@ -276,7 +285,7 @@ def test_reports_that_fail_after_the_rows_are_saved_leave_the_run_completed_and_
     def disk_full(report: ImportReport, directory: Path) -> tuple[Path, Path]:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(base, "write_reports", disk_full)
+    monkeypatch.setattr(runner, "write_reports", disk_full)
 
     result = app.test_cli_runner().invoke(
         args=["import", "coops-uk", str(ORGANISATIONS), "--report-dir", str(tmp_path)]

@@ -27,7 +27,8 @@ from registry.models import Identifier, ListingProvenance, ListingStatus, Organi
 from registry.models.imports import ImportedRecord, ImportRun, ImportRunStatus
 from registry.services.assessments import stored_reports
 from registry.services.importers import CoopsUkImporter, CqcImporter, FcaMprImporter, ImportFileError, run_import
-from registry.services.importers.base import ImportReport, ImportRunner
+from registry.services.importers.reports import ImportReport
+from registry.services.importers.runner import ImportRunner
 from registry.services.listings import get_listing
 from tests.support.factories import make_listing
 from tests.support.pages import checked_page, text_of

@@ -27,30 +27,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from registry.services.importers.base import (
-    IMPORT_AUTHOR_PREFIX,
-    Importer,
-    ImportFileError,
-    Problem,
-    RowRejected,
-    SourceRow,
-    TableRow,
-    address_lines,
-    clean_text,
-    csv_header,
-    edition_from_file_name,
-    parse_date,
-    read_csv_records,
-    read_date,
-    region_for_nation,
-    table_rows,
-)
 from registry.services.importers.mappings import (
     coops_uk_governance,
     coops_uk_legal_form,
     registered_identifier,
     services_for_sic,
     sic_digits,
+)
+from registry.services.importers.reading import (
+    TableRow,
+    address_lines,
+    clean_text,
+    csv_header,
+    parse_date,
+    read_csv_records,
+    read_date,
+    region_for_nation,
+    table_rows,
+)
+from registry.services.importers.rows import (
+    Importer,
+    ImportFileError,
+    Problem,
+    RowRejected,
+    SourceRow,
+    edition_from_file_name,
+    require,
 )
 
 DEFAULT_SECTOR = "Health and Social Care"
@@ -99,6 +101,18 @@ def read_table(path: Path, required: tuple[str, ...], what: str, notes: list[str
     yield from table_rows(records, header, first.line)
 
 
+def _source(part: str, published: str | None, note: str) -> dict[str, Any]:
+    """The source row for one of the open data's files (organisations, economy or outlets)."""
+    return {
+        "title": f"Co-operatives UK open data: {part}",
+        "publisher": PUBLISHER,
+        "url": OPEN_DATA_URL,
+        "published": published,
+        "licence": LICENCE,
+        "note": note,
+    }
+
+
 @dataclass(frozen=True)
 class _Economy:
     year_end: str
@@ -127,7 +141,6 @@ def _whole_number(value: str, what: str, warnings: list[str]) -> int | None:
 class CoopsUkImporter(Importer):
     source = "coops-uk"
     title = "Co-operatives UK open data"
-    author = IMPORT_AUTHOR_PREFIX + "Co-operatives UK open data"
 
     def __init__(
         self,
@@ -184,10 +197,7 @@ class CoopsUkImporter(Importer):
     def _row(self, line: int, cells: dict[str, str]) -> SourceRow:
         key = clean_text(cells["CUK Organisation ID"])
         name = clean_text(cells["Registered Name"])
-        if not key:
-            raise RowRejected("No Co-operatives UK organisation ID (CUK Organisation ID)")
-        if not name:
-            raise RowRejected("No registered name")
+        require((key, "No Co-operatives UK organisation ID (CUK Organisation ID)"), (name, "No registered name"))
         warnings: list[str] = []
         number = clean_text(cells["Registered Number"])
         legal_form = coops_uk_legal_form(
@@ -238,16 +248,7 @@ class CoopsUkImporter(Importer):
                     "is_registered_office": True,
                 }
             ],
-            "sources": [
-                {
-                    "title": "Co-operatives UK open data: organisations",
-                    "publisher": PUBLISHER,
-                    "url": OPEN_DATA_URL,
-                    "published": self.edition,
-                    "licence": LICENCE,
-                    "note": f"Co-operatives UK organisation ID {key}.",
-                }
-            ],
+            "sources": [_source("organisations", self.edition, f"Co-operatives UK organisation ID {key}.")],
         }
         return SourceRow(
             line=line,
@@ -304,16 +305,8 @@ class CoopsUkImporter(Importer):
             "turnover_year": year if turnover is not None else None,
         }
         assert self.economy_path is not None
-        row.data["sources"].append(
-            {
-                "title": "Co-operatives UK open data: economy",
-                "publisher": PUBLISHER,
-                "url": OPEN_DATA_URL,
-                "published": edition_from_file_name(self.economy_path.name),
-                "licence": LICENCE,
-                "note": f"Figures for the year ending {economy.year_end}.",
-            }
-        )
+        published = edition_from_file_name(self.economy_path.name)
+        row.data["sources"].append(_source("economy", published, f"Figures for the year ending {economy.year_end}."))
 
     # -- the outlets file: shops, surgeries and other places an organisation works from
 
@@ -351,13 +344,5 @@ class CoopsUkImporter(Importer):
         if website and len(website) <= 300:
             row.data["website"] = website if "://" in website else f"https://{website}"
         assert self.outlets_path is not None
-        row.data["sources"].append(
-            {
-                "title": "Co-operatives UK open data: outlets",
-                "publisher": PUBLISHER,
-                "url": OPEN_DATA_URL,
-                "published": edition_from_file_name(self.outlets_path.name),
-                "licence": LICENCE,
-                "note": f"{len(outlets)} outlet{'s' if len(outlets) != 1 else ''}.",
-            }
-        )
+        note = f"{len(outlets)} outlet{'s' if len(outlets) != 1 else ''}."
+        row.data["sources"].append(_source("outlets", edition_from_file_name(self.outlets_path.name), note))

@@ -22,12 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from registry.domain.identifiers import InvalidIdentifier, check_identifier
-from registry.services.importers.base import (
-    IMPORT_AUTHOR_PREFIX,
-    Importer,
-    ImportFileError,
-    Problem,
-    SourceRow,
+from registry.services.importers.mappings import services_for_cqc
+from registry.services.importers.reading import (
     address_lines,
     clean_text,
     csv_header,
@@ -35,7 +31,7 @@ from registry.services.importers.base import (
     region_for_name,
     table_rows,
 )
-from registry.services.importers.mappings import services_for_cqc
+from registry.services.importers.rows import Importer, ImportFileError, Problem, SourceRow
 
 DIRECTORY_URL = "https://www.cqc.org.uk/about-us/transparency/using-cqc-data"
 LICENCE = "OGL v3.0"
@@ -53,7 +49,6 @@ OPTIONAL_IDENTIFIER_COLUMNS = {
 class CqcImporter(Importer):
     source = "cqc"
     title = "CQC care directory"
-    author = IMPORT_AUTHOR_PREFIX + "CQC care directory"
 
     def __init__(self, path: Path, *, add_unmatched: bool = False, edition: str | None = None) -> None:
         super().__init__(path, edition=edition)

@@ -28,13 +28,8 @@ from typing import Any
 
 from registry.domain.identifiers import InvalidIdentifier, check_identifier
 from registry.domain.postcodes import loose_storage_key
-from registry.services.importers.base import (
-    IMPORT_AUTHOR_PREFIX,
-    Importer,
-    ImportFileError,
-    Problem,
-    RowRejected,
-    SourceRow,
+from registry.services.importers.mappings import fca_legal_form, is_health_or_social_care_sic, services_for_sic
+from registry.services.importers.reading import (
     address_lines,
     clean_text,
     csv_header,
@@ -42,7 +37,7 @@ from registry.services.importers.base import (
     read_date,
     table_rows,
 )
-from registry.services.importers.mappings import fca_legal_form, is_health_or_social_care_sic, services_for_sic
+from registry.services.importers.rows import Importer, ImportFileError, Problem, RowRejected, SourceRow, require
 
 REGISTER_URL = "https://mutuals.fca.org.uk/"
 LICENCE = "Not stated by the FCA: check before reuse"
@@ -67,7 +62,6 @@ def split_address(text: str) -> tuple[str, str | None]:
 class FcaMprImporter(Importer):
     source = "fca-mpr"
     title = "FCA Mutuals Public Register"
-    author = IMPORT_AUTHOR_PREFIX + "FCA Mutuals Public Register"
 
     def __init__(self, path: Path, *, everything: bool = False, edition: str | None = None) -> None:
         super().__init__(path, edition=edition)
@@ -120,10 +114,7 @@ class FcaMprImporter(Importer):
 
     def _row(self, line: int, row: dict[str, str], number: str, sic: str) -> SourceRow:
         name = clean_text(row["Society Name"])
-        if not number:
-            raise RowRejected("No registration number")
-        if not name:
-            raise RowRejected("No society name")
+        require((number, "No registration number"), (name, "No society name"))
         warnings: list[str] = []
         identifiers = []
         try:
