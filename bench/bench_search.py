@@ -55,11 +55,11 @@ from registry.domain.paging import PageRequest
 from registry.domain.search_query import SearchQuery
 from registry.extensions import db
 from registry.models import Organisation
-from registry.services import search as search_module
-from registry.services import text_postings
+from registry.services import search_text, text_postings
 from registry.services.gazetteer.sources import ons_source_letters
 from registry.services.gazetteer.status import gazetteer_status
-from registry.services.search import facet_labels, matching_listings, search_listings
+from registry.services.search import matching_listings, search_listings
+from registry.services.search_facets import facet_labels
 
 SIZES = (1_500, 15_000, 150_000)
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -332,7 +332,7 @@ def in_process(
                     call = one(args)
 
                     def first() -> int:
-                        search_module.clear_text_cache()
+                        search_text.clear_text_cache()
                         if forget_clauses:
                             text_postings.clear_postings()
                         return call()
