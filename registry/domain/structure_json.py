@@ -16,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from registry.domain import vocabulary
 from registry.domain.structure import (
     MAX_COUNT,
     MAX_ROWS,
@@ -30,18 +31,6 @@ from registry.domain.structure import (
     StructureFacts,
     StructureFactsError,
     is_nature_of_control,
-)
-from registry.domain.vocabulary import (
-    AssetLock,
-    BoardSeatSource,
-    DissolutionClause,
-    DistributionBasis,
-    LegalForm,
-    MemberClassKind,
-    Origin,
-    SpinOutProgramme,
-    VoteDecision,
-    VotingRule,
 )
 
 E = TypeVar("E", bound=StrEnum)
@@ -195,24 +184,27 @@ def _object(item: Any, path: str, errors: dict[str, str], what: str) -> Mapping[
 
 def _member_class(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> MemberClassFacts:
     r = _Reader(data, path, errors, _names(MemberClassFacts))
-    voting_rule = r.enum("voting_rule", VotingRule, "a voting rule")
+    voting_rule = r.enum("voting_rule", vocabulary.VotingRule, "a voting rule")
     share = r.pct("vote_share_pct", "a vote share")
-    if share is not None and voting_rule in {VotingRule.ONE_MEMBER_ONE_VOTE, VotingRule.VOTES_FOLLOW_SHARES}:
+    if share is not None and voting_rule in {
+        vocabulary.VotingRule.ONE_MEMBER_ONE_VOTE,
+        vocabulary.VotingRule.VOTES_FOLLOW_SHARES,
+    }:
         r.fail("vote_share_pct", "Leave the vote share empty unless the class has a fixed or capped share of votes")
-    votes_on: frozenset[VoteDecision] | None = None
+    votes_on: frozenset[vocabulary.VoteDecision] | None = None
     rows = r.rows("votes_on", "the decisions the class votes on")
     if rows is not None:
-        decisions: set[VoteDecision] = set()
-        codes = ", ".join(d.value for d in VoteDecision)
+        decisions: set[vocabulary.VoteDecision] = set()
+        codes = ", ".join(d.value for d in vocabulary.VoteDecision)
         for item_path, item in rows:
             try:
-                decisions.add(VoteDecision(item))
+                decisions.add(vocabulary.VoteDecision(item))
             except ValueError:
                 errors[item_path] = f"Choose a decision from the list: {codes}"
         votes_on = frozenset(decisions)
     return MemberClassFacts(
         name=r.text("name", "the class's name"),
-        kind=r.enum("kind", MemberClassKind, "a kind of member"),
+        kind=r.enum("kind", vocabulary.MemberClassKind, "a kind of member"),
         count=r.count("count", "the number of members in the class"),
         voting_rule=voting_rule,
         vote_share_pct=share,
@@ -224,10 +216,10 @@ def _board_seat(
     data: Mapping[str, Any], path: str, errors: dict[str, str], classes: tuple[MemberClassFacts, ...] | None
 ) -> BoardSeatFacts:
     r = _Reader(data, path, errors, _names(BoardSeatFacts))
-    source = r.enum("source", BoardSeatSource, "how the seat is filled")
+    source = r.enum("source", vocabulary.BoardSeatSource, "how the seat is filled")
     seats: int | None = 1 if "seats" not in data else r.count("seats", "the number of seats filled this way")
     whole = r.flag("whole_membership", "every member votes for the seat, whatever their class")
-    if whole and source is not None and source is not BoardSeatSource.ELECTED_BY_CLASS:
+    if whole and source is not None and source is not vocabulary.BoardSeatSource.ELECTED_BY_CLASS:
         r.fail("whole_membership", "Say the whole membership elects a seat only for seats that members elect")
     member_class: int | None = None
     raw_class = r.raw("member_class")
@@ -235,7 +227,7 @@ def _board_seat(
         r.fail("member_class", "Leave the member class empty for a seat the whole membership elects")
         raw_class = None
     if raw_class is not None:
-        if source is not None and source is not BoardSeatSource.ELECTED_BY_CLASS:
+        if source is not None and source is not vocabulary.BoardSeatSource.ELECTED_BY_CLASS:
             r.fail("member_class", "Name a member class only for seats elected by a class of members")
         elif isinstance(raw_class, int) and not isinstance(raw_class, bool):
             if classes is not None and 0 <= raw_class < len(classes):
@@ -259,7 +251,7 @@ def _board_seat(
         whole_membership=False if whole is None and member_class is not None else whole,
         appointer=r.text("appointer", "the name of the appointing body"),
         appointer_is_public_body=r.flag("appointer_is_public_body", "the appointing body is a public body"),
-        appointer_kind=r.enum("appointer_kind", MemberClassKind, "the kind of appointing body"),
+        appointer_kind=r.enum("appointer_kind", vocabulary.MemberClassKind, "the kind of appointing body"),
         is_chair=r.flag("is_chair", "the seat is the chair"),
         is_non_executive=r.flag("is_non_executive", "the seat is non-executive"),
     )
@@ -272,10 +264,12 @@ def _profits(data: Mapping[str, Any], path: str, errors: dict[str, str]) -> Prof
         r.fail("cic_asset_lock_schedule", "Choose the Schedule of the CIC Regulations its articles adopt: 1, 2 or 3")
         schedule = None
     rules = ProfitRules(
-        asset_lock=r.enum("asset_lock", AssetLock, "an asset lock"),
-        dissolution_clause=r.enum("dissolution_clause", DissolutionClause, "where residual assets go on dissolution"),
+        asset_lock=r.enum("asset_lock", vocabulary.AssetLock, "an asset lock"),
+        dissolution_clause=r.enum(
+            "dissolution_clause", vocabulary.DissolutionClause, "where residual assets go on dissolution"
+        ),
         cic_asset_lock_schedule=schedule,
-        distribution_basis=r.enum("distribution_basis", DistributionBasis, "how profits are distributed"),
+        distribution_basis=r.enum("distribution_basis", vocabulary.DistributionBasis, "how profits are distributed"),
         distribution_cap_pct=r.pct("distribution_cap_pct", "the most of its profits the rules allow it to distribute"),
         distributions_only_to_members=r.flag(
             "distributions_only_to_members", "profits may be distributed only to members"
@@ -422,7 +416,7 @@ def facts_from_dict(data: Mapping[str, Any]) -> StructureFacts:
         fixed = sum(
             c.vote_share_pct
             for c in classes
-            if c.voting_rule is VotingRule.WEIGHTED_SHARE and c.vote_share_pct is not None
+            if c.voting_rule is vocabulary.VotingRule.WEIGHTED_SHARE and c.vote_share_pct is not None
         )
         if fixed > 100.0 + 1e-9:
             errors["member_classes"] = (
@@ -464,9 +458,9 @@ def facts_from_dict(data: Mapping[str, Any]) -> StructureFacts:
     charity_data = r.group("charity", "the charity's trustees")
     facts = StructureFacts(
         name=r.text("name", "the organisation's name"),
-        legal_form=r.enum("legal_form", LegalForm, "a legal form"),
-        origin=r.enum("origin", Origin, "where the organisation came from"),
-        spin_out_programme=r.enum("spin_out_programme", SpinOutProgramme, "a spin-out programme"),
+        legal_form=r.enum("legal_form", vocabulary.LegalForm, "a legal form"),
+        origin=r.enum("origin", vocabulary.Origin, "where the organisation came from"),
+        spin_out_programme=r.enum("spin_out_programme", vocabulary.SpinOutProgramme, "a spin-out programme"),
         spin_out_date=r.day("spin_out_date", "the date it spun out"),
         parent_body=r.text("parent_body", "the body it spun out of"),
         is_public_body=r.flag("is_public_body", "the organisation is a public body"),
