@@ -3,7 +3,7 @@
 Builds (or reuses, when it already holds the right number of listings) a database of its own with synthetic
 listings from bench/synthetic.py, then times exporting every published listing as CSV two ways:
 
-  service   ``commissioning.csv_lines`` over ``matching_listings`` for an empty search, consumed in-process
+  service   ``exports.csv_lines`` over ``matching_listings`` for an empty search, consumed in-process
   http      GET /commission/results.csv through the app (a commissioner signed in with the test client),
             reading the streamed body to the end
 
@@ -41,7 +41,7 @@ from registry.domain.search_query import SearchQuery  # noqa: E402
 from registry.extensions import db  # noqa: E402
 from registry.models import Role, User  # noqa: E402
 from registry.services.accounts import create_user  # noqa: E402
-from registry.services.commissioning import ExportRequest, csv_lines  # noqa: E402
+from registry.services.exports import ExportRequest, csv_lines  # noqa: E402
 from registry.services.search import matching_listings  # noqa: E402
 
 TARGET_SECONDS = 5.0

@@ -1,7 +1,7 @@
 """Bulk open data (``/data``): every published listing as CSV and as JSON, with the licence and attribution of
 every source the listings are made from.
 
-The CSV is the commissioners' export (``commissioning.csv_lines``) over all published listings: one row per
+The CSV is the commissioners' export (``exports.csv_lines``) over all published listings: one row per
 listing, stable columns, UTF-8 with a byte-order mark, formulas neutralised, and a ``licence`` column on every
 row. A header comment would break the CSV in spreadsheets, so the attribution of each source is in a companion
 note (:func:`licence_note`) served beside it and on the page. The JSON document carries ``licence`` and
@@ -14,20 +14,17 @@ listings themselves in batches.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from registry.models import BoardSeat, ListingStatus, MemberClass, Organisation, Service
-from registry.services.commissioning import DATA_LICENCE, ExportRequest, csv_lines
+from registry.models import ListingStatus, Organisation
+from registry.services.exports import DATA_LICENCE, EXPORT_BATCH, ExportRequest, csv_lines, json_chunks, plain_listings
 from registry.services.listings import listing_as_dict
-
-JSON_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -160,19 +157,9 @@ def csv_chunks(session: Session, listing_url: Callable[[str], str], ids: Sequenc
     return csv_lines(session, request)
 
 
-_LOAD = (
-    selectinload(Organisation.identifiers),
-    selectinload(Organisation.member_classes).joinedload(MemberClass.kind),
-    selectinload(Organisation.board_seats).joinedload(BoardSeat.elected_by),
-    selectinload(Organisation.significant_controls),
-    selectinload(Organisation.services).joinedload(Service.service_type),
-    selectinload(Organisation.service_areas),
-    selectinload(Organisation.locations),
-    selectinload(Organisation.sources),
-)
-
-
-def json_chunks(session: Session, listing_url: Callable[[str], str], ids: Sequence[int] | None = None) -> Iterator[str]:
+def json_document(
+    session: Session, listing_url: Callable[[str], str], ids: Sequence[int] | None = None
+) -> Iterator[str]:
     """All published listings (or those of ``ids``, read beforehand with :func:`published_listing_ids`) as one
     JSON document, streamed: ``licence`` and ``attribution`` first, then ``listings`` (each as the API gives it,
     with its page's ``url``), then ``count``."""
@@ -183,19 +170,14 @@ def json_chunks(session: Session, listing_url: Callable[[str], str], ids: Sequen
         "licence": licence_summary(),
         "attribution": attribution(),
     }
-    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "listings": ['
+    yield from json_chunks(head, _listings(session, listing_url, ids), "listings", "count")
+
+
+def _listings(
+    session: Session, listing_url: Callable[[str], str], ids: Sequence[int] | None
+) -> Iterator[dict[str, Any]]:
     if ids is None:
         ids = published_listing_ids(session)
-    count = 0
-    for start in range(0, len(ids), JSON_BATCH):
-        batch = ids[start : start + JSON_BATCH]
-        query = select(Organisation).where(Organisation.id.in_(batch)).options(*_LOAD)
-        found = {org.id: org for org in session.scalars(query)}
-        for org_id in batch:
-            org = found.get(org_id)
-            if org is None or org.status != ListingStatus.PUBLISHED:
-                continue
-            item = {**listing_as_dict(org), "url": listing_url(org.slug)}
-            yield ("" if count == 0 else ", ") + json.dumps(item, ensure_ascii=False)
-            count += 1
-    yield f'], "count": {count}}}'
+    for start in range(0, len(ids), EXPORT_BATCH):
+        for org in plain_listings(session, ids[start : start + EXPORT_BATCH]):
+            yield {**listing_as_dict(org), "url": listing_url(org.slug)}

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Organisation, Role, Shortlist, User
-from registry.services import commissioning
+from registry.services import shortlists
 from tests.support.accounts import csrf_token_from, make_user, sign_in
 from tests.support.pages import checked_page
 
@@ -73,10 +73,10 @@ pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
 def _shortlist_for(session: Session, user: User, name: str = "Mine") -> int:
-    shortlist = commissioning.create_shortlist(session, user, name)
+    shortlist = shortlists.create_shortlist(session, user, name)
     for slug in LISTINGS:
         org = session.scalars(select(Organisation).where(Organisation.slug == slug)).one()
-        commissioning.add_to_shortlist(session, shortlist, org)
+        shortlists.add_to_shortlist(session, shortlist, org)
     session.commit()
     return shortlist.id
 

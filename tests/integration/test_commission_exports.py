@@ -18,12 +18,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.models import Assessment, ListingStatus, Organisation, Role, Service, ServiceArea, ServiceType
-from registry.services import commissioning
+from registry.models import Assessment, ListingStatus, Organisation, Role, Service, ServiceArea, ServiceType, User
+from registry.services import exports, shortlists
 from registry.services.listings import get_listing, listing_as_dict
 from registry.services.market import market_overview
-from tests.integration.test_commission import FUND_OWNED, PREFERRED_PROVIDER, SHEFFIELD, serves
 from tests.support.accounts import make_user, sign_in
+from tests.support.commissioning import FUND_OWNED, PREFERRED_PROVIDER, SHEFFIELD, serves
 from tests.support.factories import make_listing
 from tests.support.pages import checked_page
 from tests.support.spreadsheets import xlsx_sheets
@@ -132,7 +132,7 @@ def test_the_results_csv_has_every_field_and_verdict_of_each_listing_with_the_li
 
 def test_exports_read_each_listing_exactly_as_the_api_shapes_it(session: Session, listings: list[str]) -> None:
     ids = list(session.scalars(select(Organisation.id).where(Organisation.status == "published")))
-    plain = {record.slug: listing_as_dict(record) for record in commissioning.plain_listings(session, ids)}
+    plain = {record.slug: listing_as_dict(record) for record in exports.plain_listings(session, ids)}
     assert len(plain) == len(ids)
     for slug, data in plain.items():
         org = get_listing(session, slug)
@@ -141,7 +141,7 @@ def test_exports_read_each_listing_exactly_as_the_api_shapes_it(session: Session
 
 
 def test_every_field_of_a_listing_has_a_column() -> None:
-    columns = commissioning.export_columns()
+    columns = exports.export_columns()
     for key in listing_as_dict(_empty_listing()):
         assert any(column == key or column.startswith(f"{key}_") for column in columns), key
 
@@ -170,12 +170,12 @@ def test_results_exports_follow_the_chosen_order_and_include_every_page(
 def test_a_shortlist_exports_its_published_listings_in_order_with_the_notes(
     signed_in: FlaskClient, session: Session, listings: list[str]
 ) -> None:
-    owner = session.scalars(select(commissioning.User).where(commissioning.User.email == "exports@nhs.example")).one()
-    shortlist = commissioning.create_shortlist(session, owner, "Export me")
+    owner = session.scalars(select(User).where(User.email == "exports@nhs.example")).one()
+    shortlist = shortlists.create_shortlist(session, owner, "Export me")
     for slug, note in (("export-fund", "Check the owners"), ("export-co-op", 'Line one\nline two, "quoted"')):
-        commissioning.add_to_shortlist(session, shortlist, get_listing(session, slug), note)  # type: ignore[arg-type]
+        shortlists.add_to_shortlist(session, shortlist, get_listing(session, slug), note)  # type: ignore[arg-type]
     withdrawn = make_listing(session, "export-withdrawn")
-    commissioning.add_to_shortlist(session, shortlist, withdrawn)
+    shortlists.add_to_shortlist(session, shortlist, withdrawn)
     withdrawn.status = ListingStatus.WITHDRAWN
     session.commit()
     shortlist_id = shortlist.id
@@ -252,7 +252,7 @@ def test_the_excel_workbook_has_the_listings_and_an_about_sheet_with_the_licence
     assert "ODC-By 1.0" in about["Licence"]
     assert about["Exported at"].startswith(TODAY)
     header, *rows = sheets["Listings"]
-    assert header == commissioning.export_columns()
+    assert header == exports.export_columns()
     by_slug = {row[0]: dict(zip(header, row, strict=False)) for row in rows}
     assert by_slug["export-co-op"]["verdict_preferred-provider"] == "meets"
     assert by_slug["export-fund"]["name"] == '=HYPERLINK("http://example.com") Care'  # kept as text, never a formula

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import ListingStatus, Organisation
-from registry.services.commissioning import export_columns
+from registry.services.exports import export_columns
 from registry.services.importers import CoopsUkImporter, run_import
 from tests.support.factories import make_listing
 from tests.support.pages import checked_page, text_of

@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, current_app
 from flask_login import user_logged_in
 
 from registry.extensions import db
-from registry.services.commissioning import grant_by_email_domain, parse_domains
+from registry.services.commissioners import grant_by_email_domain, parse_domains
 
 bp = Blueprint("commission", __name__)
 
@@ -30,4 +30,4 @@ def grant_by_domain_on_sign_in(sender: Flask, user: Any, **extra: Any) -> None:
 user_logged_in.connect(grant_by_domain_on_sign_in)
 
 
-from registry.web.commission import profiles, views  # noqa: E402,F401  (registers the routes)
+from registry.web.commission import profiles, shortlists, views  # noqa: E402,F401  (registers the routes)

@@ -18,11 +18,12 @@ from registry.domain.areas import area_catalogue
 from registry.domain.paging import PageRequest, PagingError, page_request
 from registry.domain.search_query import SearchQuery, SearchQueryError, clean_text, parse_search_query
 from registry.models.commissioning import NOTE_MAX, SHORTLIST_NAME_MAX
-from registry.services.commissioning import EMPLOYEE_BANDS, TURNOVER_BANDS, ruleset_titles
+from registry.services.commissioners import EMPLOYEE_BANDS, TURNOVER_BANDS, ruleset_titles
 from registry.services.gazetteer.lookup import place_search_name
 from registry.services.gazetteer.sources import load_lad_regions
-from registry.services.search import SORT_KEYS, Refinement, known_facet_values
-from registry.web.account.forms import form_errors
+from registry.services.search_facets import known_facet_values
+from registry.services.search_refinements import SORT_KEYS, Refinement
+from registry.web.forms import form_errors
 from registry.web.profiles import read_profile
 
 __all__ = [

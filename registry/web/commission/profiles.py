@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from registry.extensions import db
-from registry.models import Profile, Role, User
+from registry.models import Profile, Role
 from registry.services import profiles
 from registry.services.profiles import ProfileError
 from registry.web.authorisation import role_required
 from registry.web.commission import bp
+from registry.web.commission.pages import done, signed_in, yours_or_404
 from registry.web.links import public_url
 
 STARTING_RULESET = "preferred-provider"
@@ -26,16 +27,14 @@ class ProfileActionForm(FlaskForm):
     """The CSRF token of the profile pages' buttons and of the profile form (its fields are read by hand)."""
 
 
-def _user() -> User:
-    user: User = current_user._get_current_object()
-    return user
-
-
 def load_profile(profile_id: int, owner_only: bool = False) -> Profile:
-    profile = profiles.get_profile(db.session(), current_user, profile_id, owner_only=owner_only)
-    if profile is None:
-        abort(404, description="There is no profile of yours with that number.")
-    return profile
+    return yours_or_404(profiles.get_profile(db.session(), current_user, profile_id, owner_only=owner_only), "profile")
+
+
+def _check_form() -> None:
+    """Every profile form posts the CSRF token of ``ProfileActionForm``; without it the page was open too long."""
+    if not ProfileActionForm().validate_on_submit():
+        abort(400, description="The form has expired. Go back, reload the page and try again.")
 
 
 def field_id(key: str, name: str | None = None) -> str:
@@ -109,15 +108,13 @@ def _data_of(name: str, rules: dict[str, dict[str, float]], raw: MultiDict[str, 
 
 
 def _save(profile: Profile | None) -> Any:
-    form = ProfileActionForm()
-    if not form.validate_on_submit():
-        abort(400, description="The form has expired. Go back, reload the page and try again.")
+    _check_form()
     name = request.form.get("name", "")
     rules, errors = _read_rules(request.form)
     if not errors:
         try:
             if profile is None:
-                profile = profiles.create_profile(db.session(), _user(), name, rules)
+                profile = profiles.create_profile(db.session(), signed_in(), name, rules)
                 message = f"You saved the profile {profile.name} (version 1)."
             else:
                 version = profiles.update_profile(db.session(), profile, name, rules)
@@ -129,9 +126,7 @@ def _save(profile: Profile | None) -> Any:
         except ProfileError as error:
             errors = _ids_of(error.errors)
         else:
-            db.session.commit()
-            flash(message)
-            return redirect(url_for("commission.profile", profile_id=profile.id))
+            return done(message, "commission.profile", profile_id=profile.id)
     db.session.rollback()
     if profile is not None:
         profile = load_profile(profile.id, owner_only=True)
@@ -143,8 +138,8 @@ def _save(profile: Profile | None) -> Any:
 def profile_list() -> Any:
     return render_template(
         "commission/profiles.html",
-        profiles=profiles.profiles_of(db.session(), _user()),
-        user=_user(),
+        profiles=profiles.profiles_of(db.session(), signed_in()),
+        user=signed_in(),
         errors={},
         error_title=False,
     )
@@ -173,7 +168,7 @@ def profile(profile_id: int) -> Any:
         "commission/profile.html",
         profile=found,
         chosen=chosen,
-        owner=found.owner_id == _user().id,
+        owner=found.owner_id == signed_in().id,
         share_url=share_url,
         label=profiles.version_label(found),
         form=ProfileActionForm(),
@@ -193,40 +188,30 @@ def edit_profile(profile_id: int) -> Any:
 
 def _owner_action(profile_id: int) -> Profile:
     found = load_profile(profile_id, owner_only=True)
-    if not ProfileActionForm().validate_on_submit():
-        abort(400, description="The form has expired. Go back, reload the page and try again.")
+    _check_form()
     return found
 
 
-@bp.post("/profiles/<int:profile_id>/share")
+@bp.post("/profiles/<int:profile_id>/share", endpoint="share_profile", defaults={"shared": True})
+@bp.post("/profiles/<int:profile_id>/unshare", endpoint="unshare_profile", defaults={"shared": False})
 @role_required(Role.COMMISSIONER)
-def share_profile(profile_id: int) -> Any:
+def set_sharing(profile_id: int, shared: bool) -> Any:
     found = _owner_action(profile_id)
-    profiles.share_profile(found)
-    db.session.commit()
-    flash(f"{found.name} can now be opened by other commissioners who have its link.")
-    return redirect(url_for("commission.profile", profile_id=found.id))
-
-
-@bp.post("/profiles/<int:profile_id>/unshare")
-@role_required(Role.COMMISSIONER)
-def unshare_profile(profile_id: int) -> Any:
-    found = _owner_action(profile_id)
-    profiles.stop_sharing(db.session(), found)
-    db.session.commit()
-    flash(f"{found.name} is private again: its link no longer works.")
-    return redirect(url_for("commission.profile", profile_id=found.id))
+    if shared:
+        profiles.share_profile(found)
+        message = f"{found.name} can now be opened by other commissioners who have its link."
+    else:
+        profiles.stop_sharing(db.session(), found)
+        message = f"{found.name} is private again: its link no longer works."
+    return done(message, "commission.profile", profile_id=found.id)
 
 
 @bp.post("/profiles/<int:profile_id>/delete")
 @role_required(Role.COMMISSIONER)
 def delete_profile(profile_id: int) -> Any:
     found = _owner_action(profile_id)
-    name = found.name
     profiles.delete_profile(db.session(), found)
-    db.session.commit()
-    flash(f"You deleted the profile {name}.")
-    return redirect(url_for("commission.profile_list"))
+    return done(f"You deleted the profile {found.name}.", "commission.profile_list")
 
 
 @bp.route("/profiles/shared/<token>", methods=["GET", "POST"])
@@ -236,12 +221,9 @@ def shared_profile(token: str) -> Any:
     if found is None:
         abort(404, description="That link does not open a shared profile: it may have been made private.")
     if request.method == "POST":
-        if not ProfileActionForm().validate_on_submit():
-            abort(400, description="The form has expired. Go back, reload the page and try again.")
-        profiles.take_up(db.session(), found, _user())
-        db.session.commit()
-        flash(f"{found.name} is now in your profiles.")
-        return redirect(url_for("commission.profile", profile_id=found.id))
+        _check_form()
+        profiles.take_up(db.session(), found, signed_in())
+        return done(f"{found.name} is now in your profiles.", "commission.profile", profile_id=found.id)
     cat = profiles.catalogue()
     chosen = [(cat.rules[key], values) for key, values in found.current.rules.items() if key in cat.rules]
     return render_template(

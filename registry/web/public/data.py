@@ -50,7 +50,7 @@ def data_json() -> Response:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     session = db.session()
     ids = open_data.published_listing_ids(session)  # before the answer starts: an outage here is a 503
-    chunks = open_data.json_chunks(session, _listing_url, ids)
+    chunks = open_data.json_document(session, _listing_url, ids)
     return _download(chunks, "application/json", f"health-care-mutuals-listings-{stamp}.json")
 
 

@@ -1,9 +1,7 @@
-"""Commissioners' tools: who is a commissioner, shortlists with notes, side-by-side comparison and exports.
+"""Exports of listings as CSV, Excel and JSON, streamed, with the licence and date on every one.
 
-Every function takes the database session and none commits, so the view decides when the work is done. Shortlists
-are private: every lookup is by owner and id together, so a shortlist that is not the caller's is simply not
-found. Exports stream: listings are read in batches by id and written out row by row, so a large export holds one
-batch of listings in memory, not every one.
+Listings are read in batches by id and written out row by row, so a large export holds one batch of listings in
+memory, not every one.
 """
 
 from __future__ import annotations
@@ -18,12 +16,10 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Connection, Select, select
+from sqlalchemy.orm import Session
 
 from registry.domain.procurement import procurement_guide
-from registry.domain.validator import load_rulesets
 from registry.models import (
     LISTING_RECORD_LISTS,
     Assessment,
@@ -36,300 +32,16 @@ from registry.models import (
     MemberClass,
     Organisation,
     Region,
-    Role,
     Service,
     ServiceArea,
     ServiceType,
-    Shortlist,
-    ShortlistEntry,
     SignificantControl,
     Source,
-    User,
 )
-from registry.models.commissioning import NOTE_MAX, SHORTLIST_NAME_MAX
-from registry.services.accounts import change_role, find_user
+from registry.services.commissioners import ruleset_titles
 from registry.services.listings import listing_as_dict
-from registry.services.search import Band
-from registry.services.search_index import PREFERRED_PROVIDER_RULESET
 
-MAX_COMPARE = 4
 EXPORT_BATCH = 1000
-
-
-class CommissioningError(ValueError):
-    """Something the person has to put right; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-# ---------------------------------------------------------------------------------------------------
-# Who is a commissioner
-
-
-def parse_domains(setting: str | Iterable[str] | None) -> tuple[str, ...]:
-    """``"nhs.net, gov.uk"`` → ``("nhs.net", "gov.uk")``: lower case, without leading dots or @ signs."""
-    if not setting:
-        return ()
-    items = setting.split(",") if isinstance(setting, str) else list(setting)
-    return tuple(dict.fromkeys(d.strip().lower().lstrip("@.") for d in items if d and d.strip()))
-
-
-def email_in_domains(email: str, domains: Sequence[str]) -> bool:
-    """Whether the address is at one of ``domains`` or a subdomain of one (``sheffield.gov.uk`` is in ``gov.uk``)."""
-    _, _, domain = email.strip().lower().rpartition("@")
-    return bool(domain) and any(domain == d or domain.endswith("." + d) for d in domains)
-
-
-def grant_by_email_domain(session: Session, user: User, domains: Sequence[str]) -> bool:
-    """Make a confirmed representative at a commissioning domain a commissioner. Returns whether it did.
-
-    Only the default role is raised: moderators and admins keep theirs, and nothing is ever lowered here.
-    """
-    if user.role != Role.REPRESENTATIVE.value or not user.is_confirmed or not email_in_domains(user.email, domains):
-        return False
-    change_role(session, user, Role.COMMISSIONER, actor=None)
-    return True
-
-
-def grant_commissioner(session: Session, email: str, *, actor: User, ip: str | None = None) -> User:
-    """A moderator makes the account with this address a commissioner."""
-    user = find_user(session, email)
-    if user is None:
-        raise CommissioningError(
-            "There is no account with that email address. Ask them to create an account first", "email"
-        )
-    if user.role == Role.COMMISSIONER.value:
-        raise CommissioningError(f"{user.email} is already a commissioner", "email")
-    if user.role != Role.REPRESENTATIVE.value:
-        raise CommissioningError(
-            f"{user.email} is a {user.role}. An account has one role: ask an administrator to change it", "email"
-        )
-    change_role(session, user, Role.COMMISSIONER, actor=actor, ip=ip)
-    return user
-
-
-def revoke_commissioner(session: Session, user_id: int, *, actor: User, ip: str | None = None) -> User | None:
-    """Return a commissioner to the default role; None if there is no commissioner with that id."""
-    user = session.get(User, user_id)
-    if user is None or user.role != Role.COMMISSIONER.value:
-        return None
-    change_role(session, user, Role.REPRESENTATIVE, actor=actor, ip=ip)
-    return user
-
-
-def commissioners(session: Session) -> list[User]:
-    return list(session.scalars(select(User).where(User.role == Role.COMMISSIONER.value).order_by(User.email)))
-
-
-# ---------------------------------------------------------------------------------------------------
-# Size bands: the figures commissioners filter on, in bands people recognise
-
-
-@dataclass(frozen=True)
-class SizeBand:
-    code: str
-    label: str
-    band: Band
-
-
-NOT_KNOWN = "not_known"
-# Employees: the Companies Act's micro, small and medium thresholds.
-EMPLOYEE_BANDS = (
-    SizeBand("micro", "Fewer than 10 employees", Band(0, 10)),
-    SizeBand("small", "10 to 49 employees", Band(10, 50)),
-    SizeBand("medium", "50 to 249 employees", Band(50, 250)),
-    SizeBand("large", "250 or more employees", Band(250, None)),
-    SizeBand(NOT_KNOWN, "Number of employees not known", Band()),
-)
-TURNOVER_BANDS = (
-    SizeBand("under_250k", "Under £250,000", Band(0, 250_000)),
-    SizeBand("250k_to_1m", "£250,000 to £1 million", Band(250_000, 1_000_000)),
-    SizeBand("1m_to_10m", "£1 million to £10 million", Band(1_000_000, 10_000_000)),
-    SizeBand("10m_to_50m", "£10 million to £50 million", Band(10_000_000, 50_000_000)),
-    SizeBand("over_50m", "Over £50 million", Band(50_000_000, None)),
-    SizeBand(NOT_KNOWN, "Turnover not known", Band()),
-)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Shortlists
-
-
-def shortlists_of(session: Session, owner: User) -> list[Shortlist]:
-    return list(
-        session.scalars(
-            select(Shortlist)
-            .where(Shortlist.owner_id == owner.id)
-            .options(selectinload(Shortlist.entries))
-            .order_by(func.lower(Shortlist.name), Shortlist.id)
-        )
-    )
-
-
-def get_shortlist(session: Session, owner: User, shortlist_id: int) -> Shortlist | None:
-    """The owner's shortlist with this id and its listings, or None (also when someone else owns it)."""
-    listing = selectinload(Shortlist.entries).joinedload(ShortlistEntry.organisation)
-    return session.scalars(
-        select(Shortlist)
-        .where(Shortlist.id == shortlist_id, Shortlist.owner_id == owner.id)
-        .options(
-            listing.selectinload(Organisation.services).joinedload(Service.service_type),
-            listing.selectinload(Organisation.assessments),
-            listing.selectinload(Organisation.service_areas),
-        )
-    ).first()
-
-
-def _clean_name(name: str) -> str:
-    cleaned = " ".join((name or "").split())
-    if not cleaned:
-        raise CommissioningError("Enter a name for the shortlist", "name")
-    if len(cleaned) > SHORTLIST_NAME_MAX:
-        raise CommissioningError(f"Shortlist name must be {SHORTLIST_NAME_MAX} characters or fewer", "name")
-    return cleaned
-
-
-def _name_taken(session: Session, owner: User, name: str, except_id: int | None = None) -> bool:
-    query = select(Shortlist.id).where(Shortlist.owner_id == owner.id, func.lower(Shortlist.name) == name.lower())
-    if except_id is not None:
-        query = query.where(Shortlist.id != except_id)
-    return session.scalar(query.limit(1)) is not None
-
-
-def create_shortlist(session: Session, owner: User, name: str) -> Shortlist:
-    name = _clean_name(name)
-    if _name_taken(session, owner, name):
-        raise CommissioningError(f"You already have a shortlist called {name}. Choose another name", "name")
-    shortlist = Shortlist(owner_id=owner.id, name=name)
-    session.add(shortlist)
-    session.flush()
-    return shortlist
-
-
-def rename_shortlist(session: Session, shortlist: Shortlist, name: str) -> None:
-    name = _clean_name(name)
-    if _name_taken(session, shortlist.owner, name, except_id=shortlist.id):
-        raise CommissioningError(f"You already have a shortlist called {name}. Choose another name", "name")
-    shortlist.name = name
-
-
-def delete_shortlist(session: Session, shortlist: Shortlist) -> None:
-    session.delete(shortlist)
-    session.flush()
-
-
-def _clean_note(note: str | None) -> str:
-    cleaned = (note or "").strip().replace("\r\n", "\n")
-    if len(cleaned) > NOTE_MAX:
-        raise CommissioningError(f"Note must be {NOTE_MAX:,} characters or fewer", "note")
-    return cleaned
-
-
-def entry_for(shortlist: Shortlist, organisation: Organisation) -> ShortlistEntry | None:
-    return next((e for e in shortlist.entries if e.organisation_id == organisation.id), None)
-
-
-def add_to_shortlist(
-    session: Session, shortlist: Shortlist, organisation: Organisation, note: str | None = None
-) -> ShortlistEntry:
-    """Put a published listing on the shortlist (once); a note given replaces the one it had."""
-    if organisation.status != ListingStatus.PUBLISHED:
-        raise CommissioningError("Only published listings can be shortlisted", "organisation")
-    cleaned = _clean_note(note)
-    entry = entry_for(shortlist, organisation)
-    if entry is None:
-        position = max((e.position for e in shortlist.entries), default=-1) + 1
-        entry = ShortlistEntry(organisation=organisation, note=cleaned, position=position)
-        shortlist.entries.append(entry)
-    elif note is not None:
-        entry.note = cleaned
-    shortlist.updated_at = datetime.now(UTC)
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError as error:  # the same listing added from two tabs at once
-        raise CommissioningError(f"{organisation.name} is already on this shortlist", "organisation") from error
-    return entry
-
-
-def set_note(shortlist: Shortlist, organisation: Organisation, note: str | None) -> ShortlistEntry:
-    entry = entry_for(shortlist, organisation)
-    if entry is None:
-        raise CommissioningError(f"{organisation.name} is not on this shortlist", "organisation")
-    entry.note = _clean_note(note)
-    shortlist.updated_at = datetime.now(UTC)
-    return entry
-
-
-def remove_from_shortlist(session: Session, shortlist: Shortlist, organisation: Organisation) -> bool:
-    entry = entry_for(shortlist, organisation)
-    if entry is None:
-        return False
-    shortlist.entries.remove(entry)
-    shortlist.updated_at = datetime.now(UTC)
-    session.flush()
-    return True
-
-
-def published_entries(shortlist: Shortlist) -> list[ShortlistEntry]:
-    return [e for e in shortlist.entries if e.organisation.status == ListingStatus.PUBLISHED]
-
-
-# ---------------------------------------------------------------------------------------------------
-# Comparison
-
-
-@dataclass
-class ComparedListing:
-    """One column of a comparison: the listing, its stored reports, and each rule set's failing findings."""
-
-    organisation: Organisation
-    reports: dict[str, dict[str, Any]]
-    failing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-
-def choose_for_comparison(shortlist: Shortlist, slugs: Sequence[str]) -> list[Organisation]:
-    """The shortlisted listings named by ``slugs``, in shortlist order: two to four of them."""
-    wanted = list(dict.fromkeys(s for s in slugs if s))
-    if len(wanted) < 2:
-        raise CommissioningError("Choose at least 2 organisations to compare", "compare")
-    if len(wanted) > MAX_COMPARE:
-        raise CommissioningError(f"Choose up to {MAX_COMPARE} organisations to compare", "compare")
-    entries = {e.organisation.slug: e.organisation for e in published_entries(shortlist)}
-    missing = [slug for slug in wanted if slug not in entries]
-    if missing:
-        raise CommissioningError("Choose organisations from this shortlist", "compare")
-    return [entries[slug] for slug in entries if slug in wanted]
-
-
-def compare(session: Session, organisations: Sequence[Organisation]) -> list[ComparedListing]:
-    """Everything a side-by-side comparison shows, with the listings' children loaded in one go."""
-    ids = [org.id for org in organisations]
-    statement = select(Organisation).where(Organisation.id.in_(ids)).options(*_EVERYTHING)
-    loaded = {org.id: org for org in session.scalars(statement)}
-    columns = []
-    for org in organisations:
-        org = loaded[org.id]
-        reports = {a.ruleset_id: a.report for a in org.assessments if a.report}
-        failing = {
-            ruleset_id: [f for f in report.get("findings", []) if f.get("outcome") == "fail"]
-            for ruleset_id, report in reports.items()
-        }
-        columns.append(ComparedListing(org, reports, failing))
-    return columns
-
-
-def ruleset_titles() -> dict[str, str]:
-    """Rule set ids to titles, the preferred-provider profile first, then the rule sets' own order."""
-    rulesets = sorted(load_rulesets(), key=lambda r: r.id != PREFERRED_PROVIDER_RULESET)
-    return {r.id: r.title for r in rulesets}
-
-
-# ---------------------------------------------------------------------------------------------------
-# Exports
 
 
 @dataclass(frozen=True)
@@ -349,18 +61,6 @@ DATA_LICENCE = Licence(
         "National Statistics data © Crown copyright and database right (Open Government Licence v3.0). Each "
         "listing names the sources of its facts."
     ),
-)
-
-_EVERYTHING = (
-    selectinload(Organisation.identifiers),
-    selectinload(Organisation.member_classes).joinedload(MemberClass.kind),
-    selectinload(Organisation.board_seats).joinedload(BoardSeat.elected_by),
-    selectinload(Organisation.significant_controls),
-    selectinload(Organisation.services).joinedload(Service.service_type),
-    selectinload(Organisation.service_areas),
-    selectinload(Organisation.locations),
-    selectinload(Organisation.sources),
-    selectinload(Organisation.assessments),
 )
 
 _SCALARS = (
@@ -649,9 +349,21 @@ def _json_listing(org: Any, url: str, note: str | None, order: dict[str, int]) -
     return item
 
 
-def json_chunks(session: Session, request: ExportRequest) -> Iterator[str]:
-    """The export as the API's success envelope, ``{"meta": {...}, "data": [...]}``, streamed a listing at a
-    time. ``meta`` comes first so the licence and date are read before the data."""
+def json_chunks(head: dict[str, Any], items: Iterable[dict[str, Any]], items_key: str, count_key: str) -> Iterator[str]:
+    """One JSON object streamed an item at a time: ``head``'s keys first, so a licence and date are read before
+    the data, then ``items`` as a list under ``items_key``, then how many there were under ``count_key``."""
+    yield json.dumps(head, ensure_ascii=False)[:-1] + f', "{items_key}": ['
+    count = 0
+    for item in items:
+        chunk = json.dumps(item, ensure_ascii=False)
+        yield chunk if count == 0 else ", " + chunk
+        count += 1
+    yield f'], "{count_key}": {count}}}'
+
+
+def json_export(session: Session, request: ExportRequest) -> Iterator[str]:
+    """The export as the API's success envelope, ``{"meta": {...}, "data": [...], "total": n}``, streamed a
+    listing at a time."""
     ids = _ids(session, request)
     meta = {
         "title": request.title,
@@ -664,10 +376,11 @@ def json_chunks(session: Session, request: ExportRequest) -> Iterator[str]:
         "legal_routes": [route.as_dict() for route in procurement_guide().routes],
         "profile": request.profile.label if request.profile is not None else None,
     }
-    yield '{"meta": ' + json.dumps(meta, ensure_ascii=False) + ', "data": ['
+    yield from json_chunks({"meta": meta}, _json_listings(session, request, ids), "data", "total")
+
+
+def _json_listings(session: Session, request: ExportRequest, ids: list[int]) -> Iterator[dict[str, Any]]:
     order = {ruleset_id: position for position, ruleset_id in enumerate(ruleset_titles())}
-    first = True
-    count = 0
     for batch in _batches(ids):
         against = request.profile.verdicts(batch) if request.profile is not None else None
         for org in plain_listings(session, batch, with_reports=True):
@@ -675,11 +388,7 @@ def json_chunks(session: Session, request: ExportRequest) -> Iterator[str]:
             item = _json_listing(org, request.listing_url(org.slug), note, order)
             if against is not None:
                 item["profile_verdict"] = against.get(org.id)
-            chunk = json.dumps(item, ensure_ascii=False)
-            yield chunk if first else ", " + chunk
-            first = False
-            count += 1
-    yield '], "total": ' + str(count) + "}"
+            yield item
 
 
 def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
@@ -726,53 +435,3 @@ def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
         handle.seek(0)
         while chunk := handle.read(64 * 1024):
             yield chunk
-
-
-def shortlist_export(shortlist: Shortlist, listing_url: Any, profile: ProfileColumn | None = None) -> ExportRequest:
-    published = published_entries(shortlist)
-    return ExportRequest(
-        ids=[e.organisation_id for e in published],
-        listing_url=listing_url,
-        notes={e.organisation_id: e.note for e in published},
-        title=f"Shortlist: {shortlist.name}",
-        profile=profile,
-    )
-
-
-def count_ids(session: Session, ids: Select[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(ids.order_by(None).subquery())) or 0
-
-
-__all__ = [
-    "DATA_LICENCE",
-    "EMPLOYEE_BANDS",
-    "MAX_COMPARE",
-    "TURNOVER_BANDS",
-    "CommissioningError",
-    "ComparedListing",
-    "ExportRequest",
-    "ProfileColumn",
-    "add_to_shortlist",
-    "choose_for_comparison",
-    "commissioners",
-    "compare",
-    "create_shortlist",
-    "csv_lines",
-    "delete_shortlist",
-    "email_in_domains",
-    "export_columns",
-    "export_rows",
-    "get_shortlist",
-    "grant_by_email_domain",
-    "grant_commissioner",
-    "json_chunks",
-    "parse_domains",
-    "plain_listings",
-    "remove_from_shortlist",
-    "rename_shortlist",
-    "revoke_commissioner",
-    "set_note",
-    "shortlist_export",
-    "shortlists_of",
-    "xlsx_file",
-]
