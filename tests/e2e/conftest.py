@@ -1,5 +1,5 @@
 """End-to-end fixtures: the app served by a real HTTP server in a thread, and Debian's Chromium driven by
-Playwright (never a downloaded browser), with axe-core from npm injected to check accessibility."""
+Playwright (never a downloaded browser), checked for accessibility by tests.support.accessibility."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import REPO_ROOT, build_test_app, dispose_test_app
+from tests.conftest import build_test_app, dispose_test_app
 from tests.support.database import scratch_database
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -28,7 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def _chromium() -> str:
@@ -93,21 +91,3 @@ def page(browser: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert not errors, f"the browser reported errors: {errors}"
-
-
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core's WCAG 2.2 A/AA rules on the page; injected by evaluate, as a strict CSP blocks a tag."""
-    page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG_TAGS,
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-
-
-def assert_accessible(page: Any) -> None:
-    violations = axe_violations(page)
-    assert not violations, f"axe found WCAG 2.2 AA violations on {page.url}: {violations}"

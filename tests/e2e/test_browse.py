@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible
+from tests.support.accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 

@@ -25,9 +25,9 @@ from registry.services.accounts import create_user
 from registry.services.assessments import reassess
 from registry.services.listing_data import apply_listing_data
 from registry.services.search_index import reindex
-from tests.e2e.conftest import assert_accessible
-from tests.integration.test_commission import FUND_OWNED, PREFERRED_PROVIDER, SHEFFIELD, serves
+from tests.support.accessibility import assert_accessible
 from tests.support.accounts import PASSWORD, SITE_NAME
+from tests.support.commissioning import FUND_OWNED, PREFERRED_PROVIDER, SHEFFIELD, serves
 
 pytestmark = pytest.mark.e2e
 

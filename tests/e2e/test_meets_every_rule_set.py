@@ -16,7 +16,7 @@ from flask import Flask
 from registry.extensions import db, limiter
 from registry.models import Role
 from registry.services.accounts import create_user
-from tests.e2e.conftest import assert_accessible
+from tests.support.accessibility import assert_accessible
 from tests.support.accounts import PASSWORD, SITE_NAME
 from tests.support.structures import MEETING, form_answers, wizard_answers
 

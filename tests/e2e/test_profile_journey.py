@@ -24,10 +24,9 @@ from registry.services.accounts import create_user
 from registry.services.assessments import reassess
 from registry.services.listing_data import apply_listing_data
 from registry.services.search_index import reindex
-from tests.e2e.conftest import assert_accessible
-from tests.integration.test_commission import PREFERRED_PROVIDER, SHEFFIELD, serves
-from tests.integration.test_profiles import with_investors
+from tests.support.accessibility import assert_accessible
 from tests.support.accounts import PASSWORD, SITE_NAME
+from tests.support.commissioning import PREFERRED_PROVIDER, SHEFFIELD, serves, with_investors
 
 pytestmark = pytest.mark.e2e
 

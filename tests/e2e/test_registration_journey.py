@@ -17,7 +17,7 @@ from flask import Flask
 from registry.extensions import db
 from registry.models import Role
 from registry.services.accounts import create_user
-from tests.e2e.conftest import assert_accessible
+from tests.support.accessibility import assert_accessible
 from tests.support.accounts import PASSWORD, SITE_NAME
 
 pytestmark = pytest.mark.e2e

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from registry.web.api.openapi import api_document
-from tests.integration.test_openapi import (
+from tests.support.openapi import (
     document_for,
     follow,
     operations,

@@ -18,7 +18,7 @@ from registry.models import ChangeRequest, FieldTooLong, Organisation, Source, V
 from registry.services.email import send_email
 from tests.support.accounts import signed_in_client
 from tests.support.pages import checked_page, text_of
-from tests.support.registration import ABOUT, LEGAL, SERVICES, post_step, register
+from tests.support.registration import ABOUT, LEGAL, SERVICES, listing_by_slug, post_step, register
 
 ZERO_WIDTH = "\u200b"
 RIGHT_TO_LEFT_OVERRIDE = "\u202e"
@@ -30,11 +30,6 @@ pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 @pytest.fixture
 def representative(app: Flask, session: Session) -> FlaskClient:
     return signed_in_client(app, session, "rep@bad-input.example.org")
-
-
-def _listing(session: Session, slug: str) -> Organisation:
-    session.expire_all()
-    return session.scalars(select(Organisation).where(Organisation.slug == slug)).one()
 
 
 # 7. Length limits that the form and the column agree on; the database refuses the rest the same way.
@@ -54,13 +49,13 @@ def test_over_long_fields_are_refused_with_a_message_and_nothing_saved(
     representative: FlaskClient, session: Session, step: str, field: str, length: int, message: str
 ) -> None:
     slug = register(representative)
-    before = _listing(session, slug).version
+    before = listing_by_slug(session, slug).version
     value = "https://example.org/" + "a" * length if field == "website" else "x" * length
     data = {"about": ABOUT, "services": SERVICES, "governance": {}}[step]
     response = post_step(representative, f"/manage/listings/{slug}/{step}", {**data, field: value})
     page = checked_page(response, 400)
     assert message in page.select_one(".nhsuk-error-summary").get_text()
-    assert _listing(session, slug).version == before
+    assert listing_by_slug(session, slug).version == before
 
 
 def test_the_database_layer_refuses_an_over_long_text_on_every_database(session: Session) -> None:
@@ -107,13 +102,13 @@ def test_identity_and_contact_changes_to_a_verified_listing_wait_for_a_moderator
     representative: FlaskClient, session: Session, field: str, value: str
 ) -> None:
     slug = register(representative)
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     org.verification = Verification.VERIFIED.value
     session.commit()
     before = getattr(org, field)
     response = post_step(representative, f"/manage/listings/{slug}/about", {**ABOUT, field: value})
     assert response.status_code == 302
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert getattr(org, field) == before
     assert org.verification == Verification.VERIFIED.value
     request = session.scalars(select(ChangeRequest).where(ChangeRequest.organisation_id == org.id)).one()
@@ -171,7 +166,7 @@ def test_a_line_break_in_a_name_never_reaches_a_stored_name_or_an_email_header(
     representative: FlaskClient, session: Session
 ) -> None:
     slug = register(representative, about={**ABOUT, "name": "Riverside\r\nBcc: everyone@example.org Homecare"})
-    assert _listing(session, slug).name == "Riverside Bcc: everyone@example.org Homecare"
+    assert listing_by_slug(session, slug).name == "Riverside Bcc: everyone@example.org Homecare"
     email = send_email(session, "someone@example.org", "Your listing\r\nBcc: x@example.org was approved", "Body")
     assert email.subject == "Your listing Bcc: x@example.org was approved"
 
@@ -204,7 +199,7 @@ def test_zero_width_and_bidirectional_characters_are_stripped_from_names(
 ) -> None:
     name = f"Anglian{ZERO_WIDTH} Community {RIGHT_TO_LEFT_OVERRIDE}Enterprise\ufeff"
     slug = register(representative, about={**ABOUT, "name": name})
-    assert _listing(session, slug).name == "Anglian Community Enterprise"
+    assert listing_by_slug(session, slug).name == "Anglian Community Enterprise"
     # NFKC: full-width letters and a no-break space become their ordinary forms.
     assert clean_line("\uff32\uff49\uff50\uff50\uff4c\uff45\uff5a\u00a0CIC") == "Ripplez CIC"
     assert clean_lines("First line\u200b\r\nSecond\x00 line\n") == "First line\nSecond line"

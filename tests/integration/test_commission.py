@@ -15,66 +15,17 @@ from sqlalchemy.orm import Session
 from registry.models import AuditEvent, Organisation, Role, Shortlist, ShortlistEntry, User
 from registry.services import commissioning
 from tests.support.accounts import csrf_token_from, make_user, post_form, sign_in
+from tests.support.commissioning import FUND_OWNED, PREFERRED_PROVIDER, SHEFFIELD, homecare, serves
 from tests.support.factories import location, make_listing
 from tests.support.pages import checked_page, text_of
 
-SHEFFIELD = {"code": "E08000039", "name": "Sheffield"}
 ROTHERHAM = {"code": "E08000018", "name": "Rotherham"}
 DONCASTER = {"code": "E08000017", "name": "Doncaster"}
 SHEFFIELD_CENTRE = (53.3811, -1.4701)
 
-# Facts that meet the preferred-provider profile: a multi-stakeholder co-operative whose service users, staff and
-# carers hold the votes and elect the board, with a common-ownership asset lock and patronage dividends.
-PREFERRED_PROVIDER: dict[str, Any] = {
-    "legal_form": "co_operative_society",
-    "governance_model": "multi_stakeholder",
-    "origin": {"type": "independent"},
-    "size": {"members": 125, "trading_income_pct": 92, "employees": 40, "turnover_gbp": 1_200_000},
-    "member_classes": [
-        {"name": "People who need support", "kind": "service_user", "voting_rule": "one_member_one_vote", "count": 60},
-        {"name": "Paid care staff", "kind": "staff", "voting_rule": "one_member_one_vote", "count": 40},
-        {"name": "Unpaid carers", "kind": "carer", "voting_rule": "one_member_one_vote", "count": 25},
-    ],
-    "board_seats": [
-        {"source": "elected_by_class", "elected_by": "People who need support", "seats": 3},
-        {"source": "elected_by_class", "elected_by": "Paid care staff", "seats": 3},
-        {"source": "elected_by_class", "elected_by": "Unpaid carers", "seats": 2},
-        {"source": "co_opted", "seats": 1, "is_non_executive": True},
-    ],
-    "financial_rules": {"asset_lock": "constitutional", "distribution_basis": "patronage"},
-    "structure_details": {
-        "is_public_body": False,
-        "registered_charity": False,
-        "delivers_public_services": True,
-        "member_benefit_only": False,
-        "membership_open": True,
-        "all_employees_eligible": True,
-        "significant_control": [],
-        "profits": {"pays_share_interest": False, "min_shareholding_gbp": 1, "max_shareholding_gbp": 1},
-        "declarations": ["ICA-P5-P7", "CCBSA-S2-BUSINESS", "CCBSA-S2-RULES", "COOP-COMMON-NEED", "COOP-MUTUAL-BENEFIT"],
-    },
-}
-# A company owned by a for-profit fund: it does not meet the profile.
-FUND_OWNED: dict[str, Any] = {
-    "legal_form": "company_limited_by_shares",
-    "size": {"employees": 900, "turnover_gbp": 60_000_000},
-    "member_classes": [{"name": "Shareholders", "kind": "investor", "voting_rule": "votes_follow_shares"}],
-    "significant_controls": [
-        {"name": "Synthetic Fund LP", "natures_of_control": ["voting-rights-75-to-100-percent"], "is_for_profit": True}
-    ],
-}
-
 
 def listing(session: Session, slug: str, base: dict[str, Any], **data: Any) -> Any:
     return make_listing(session, slug, **{**copy.deepcopy(base), **data})
-
-
-def serves(*areas: dict[str, str]) -> list[dict[str, Any]]:
-    return [{"local_authorities": list(areas)}]
-
-
-def homecare() -> list[dict[str, str]]:
-    return [{"code": "hsc-homecare"}]
 
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")

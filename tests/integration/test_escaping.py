@@ -7,15 +7,14 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import ChangeRequest, Claim, Organisation, Role
-from tests.integration.test_moderation import decide, submit
-from tests.integration.test_registration import ABOUT, GOVERNANCE, LEGAL, SERVICES, _hidden, post_step
-from tests.support.accounts import csrf_token_from, make_user, sign_in
+from tests.support.accounts import csrf_token_from, signed_in_client
+from tests.support.moderation import decide, submit
 from tests.support.pages import checked_page
+from tests.support.registration import ABOUT, GOVERNANCE, LEGAL, SERVICES, hidden_value, post_step
 
 
 def payload(field: str) -> str:
@@ -61,18 +60,11 @@ def assert_inert(html: str, markers: tuple[str, ...] = ()) -> None:
         assert f"<b>B{marker}</b>" in text, f"{marker}'s markup is not shown as text"
 
 
-def _client(app: Flask, session: Session, email: str, role: Role) -> FlaskClient:
-    make_user(session, email, role)
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302
-    return client
-
-
 def test_script_and_markup_in_every_text_field_render_inert_everywhere(app: Flask, session: Session) -> None:
-    rep = _client(app, session, "rep@xss.example.org", Role.REPRESENTATIVE)
-    moderator = _client(app, session, "mod@xss.example.org", Role.MODERATOR)
-    admin = _client(app, session, "admin@xss.example.org", Role.ADMIN)
-    claimant = _client(app, session, "claimant@xss.example.org", Role.REPRESENTATIVE)
+    rep = signed_in_client(app, session, "rep@xss.example.org", Role.REPRESENTATIVE)
+    moderator = signed_in_client(app, session, "mod@xss.example.org", Role.MODERATOR)
+    admin = signed_in_client(app, session, "admin@xss.example.org", Role.ADMIN)
+    claimant = signed_in_client(app, session, "claimant@xss.example.org", Role.REPRESENTATIVE)
 
     about = {**ABOUT, **{field: payload(field) for field in ABOUT_FIELDS}, "website": WEBSITE}
     response = post_step(rep, "/manage/listings/new", about)
@@ -150,7 +142,7 @@ def test_script_and_markup_in_every_text_field_render_inert_everywhere(app: Flas
         f"/moderate/listings/{slug}",
         data={
             "csrf_token": csrf_token_from(form),
-            "version": _hidden(form.get_data(as_text=True), "version"),
+            "version": hidden_value(form.get_data(as_text=True), "version"),
             "reason": payload("suspendreason"),
         },
     )

@@ -18,10 +18,10 @@ from registry.services.editing import (
     save_edit,
     word_changes,
 )
-from tests.integration.test_moderation import published_listing
-from tests.integration.test_registration import ABOUT, _hidden, _listing, register
-from tests.support.accounts import csrf_token_from, make_user, sign_in
+from tests.support.accounts import csrf_token_from, make_user, sign_in, signed_in_client
+from tests.support.moderation import published_listing
 from tests.support.pages import checked_page, text_of
+from tests.support.registration import ABOUT, GOVERNANCE, hidden_value, listing_by_slug, register
 
 REP = "rep@riverside.example.org"
 
@@ -29,21 +29,14 @@ REP = "rep@riverside.example.org"
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
-def _client(app: Flask, session: Session, email: str, role: Role) -> FlaskClient:
-    make_user(session, email, role)
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302
-    return client
-
-
 @pytest.fixture
 def representative(app: Flask, session: Session) -> FlaskClient:
-    return _client(app, session, REP, Role.REPRESENTATIVE)
+    return signed_in_client(app, session, REP, Role.REPRESENTATIVE)
 
 
 @pytest.fixture
 def moderator(app: Flask, session: Session) -> FlaskClient:
-    return _client(app, session, "moderator@registry.example.org", Role.MODERATOR)
+    return signed_in_client(app, session, "moderator@registry.example.org", Role.MODERATOR)
 
 
 def open_form(client: FlaskClient, page: str) -> dict[str, str]:
@@ -51,7 +44,7 @@ def open_form(client: FlaskClient, page: str) -> dict[str, str]:
     response = client.get(page)
     return {
         "csrf_token": csrf_token_from(response),
-        "version": _hidden(response.get_data(as_text=True), "version") or "",
+        "version": hidden_value(response.get_data(as_text=True), "version") or "",
     }
 
 
@@ -60,7 +53,7 @@ def test_two_people_editing_at_once_the_second_is_refused_with_both_versions_and
 ) -> None:
     slug = published_listing(representative, moderator, session)
     colleague = app.test_client()
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     colleague_user = make_user(session, "colleague@riverside.example.org", Role.REPRESENTATIVE)
     session.add(Membership(user_id=colleague_user.id, organisation_id=org.id))
     session.commit()
@@ -83,7 +76,7 @@ def test_two_people_editing_at_once_the_second_is_refused_with_both_versions_and
     assert "2018" in rows["Founded"].get_text()  # their unsaved change, shown so it is not lost
     assert "2019" in rows["Founded"].get_text()
 
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert org.description == "We now also cover Rotherham."
     assert org.founded == "2019"
     # After reloading, the second person's save goes through on top of the first.
@@ -92,7 +85,7 @@ def test_two_people_editing_at_once_the_second_is_refused_with_both_versions_and
         colleague.post(page, data={**ABOUT, **again, "description": org.description, "founded": "2018"}).status_code
         == 302
     )
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert (org.description, org.founded) == ("We now also cover Rotherham.", "2018")
 
 
@@ -101,21 +94,19 @@ def test_child_only_changes_move_the_version_on_so_concurrent_governance_edits_c
 ) -> None:
     slug = register(representative)
     page = f"/manage/listings/{slug}/governance"
-    from tests.integration.test_registration import GOVERNANCE
-
     first = open_form(representative, page)
     second = open_form(representative, page)
     assert representative.post(page, data={**GOVERNANCE, **first, "member_classes-0-count": "41"}).status_code == 302
     response = representative.post(page, data={**GOVERNANCE, **second, "member_classes-1-count": "121"})
     checked_page(response, 409)
-    assert [m.member_count for m in _listing(session, slug).member_classes] == [41, 120, 20]
+    assert [m.member_count for m in listing_by_slug(session, slug).member_classes] == [41, 120, 20]
 
 
 def test_a_save_that_loses_the_race_after_the_version_check_fails_instead_of_overwriting(
     representative: FlaskClient, session: Session
 ) -> None:
     slug = register(representative)
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     user = session.scalars(select(User).where(User.email == REP)).one()
     loaded = org.version
     # Another request commits between this one's check and its write.
@@ -126,7 +117,7 @@ def test_a_save_that_loses_the_race_after_the_version_check_fails_instead_of_ove
     with pytest.raises(StaleDataError):
         save_edit(session, org, {"phone": "0114 496 0777"}, editor=user, loaded_version=loaded)
     session.rollback()
-    assert _listing(session, slug).phone == "0114 496 0000"
+    assert listing_by_slug(session, slug).phone == "0114 496 0000"
 
 
 def test_the_history_page_shows_each_revision_who_made_it_and_a_field_by_field_diff(
@@ -170,14 +161,14 @@ def test_a_moderator_restores_an_earlier_revision_as_a_new_revision(
     representative.post(
         page, data={**ABOUT, **open_form(representative, page), "description": "Homecare, now in Leeds too."}
     )
-    assert _listing(session, slug).description == "Homecare, now in Leeds too."
+    assert listing_by_slug(session, slug).description == "Homecare, now in Leeds too."
     history = moderator.get(f"/organisations/{slug}/history")
-    token, version = csrf_token_from(history), _listing(session, slug).version
+    token, version = csrf_token_from(history), listing_by_slug(session, slug).version
     response = moderator.post(
         f"/moderate/listings/{slug}/revisions/6/restore", data={"csrf_token": token, "version": str(version)}
     )
     assert response.status_code == 302
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert org.description == ABOUT["description"]
     assert org.status == "published"  # restoring brings back content, never an old review status
     revisions = session.scalars(select(Revision).where(Revision.organisation_id == org.id)).all()
@@ -189,14 +180,14 @@ def test_a_moderator_restores_an_earlier_revision_as_a_new_revision(
         f"/moderate/listings/{slug}/revisions/7/restore", data={"csrf_token": token, "version": str(version)}
     )
     assert response.status_code == 302
-    assert _listing(session, slug).description == ABOUT["description"]
+    assert listing_by_slug(session, slug).description == ABOUT["description"]
     # Representatives cannot restore.
     assert (
         representative.post(
             f"/moderate/listings/{slug}/revisions/7/restore",
             data={
                 "csrf_token": csrf_token_from(representative.get("/manage")),
-                "version": str(_listing(session, slug).version),
+                "version": str(listing_by_slug(session, slug).version),
             },
         ).status_code
         == 403
@@ -209,7 +200,7 @@ def test_a_drafts_history_is_private_to_its_representatives_and_moderators(
     slug = register(representative)
     path = f"/organisations/{slug}/history"
     assert app.test_client().get(path).status_code == 404
-    other = _client(app, session, "someone@else.example.org", Role.REPRESENTATIVE)
+    other = signed_in_client(app, session, "someone@else.example.org", Role.REPRESENTATIVE)
     assert other.get(path).status_code == 404
     checked_page(representative.get(path))
     checked_page(moderator.get(path))

@@ -22,9 +22,10 @@ from registry.models import (
     Role,
     User,
 )
-from tests.integration.test_registration import LEGAL, _hidden, _listing, post_step, register
-from tests.support.accounts import csrf_token_from, make_user, sign_in
+from tests.support.accounts import csrf_token_from, make_user, signed_in_client
+from tests.support.moderation import decide, pending_request, published_listing, submit
 from tests.support.pages import checked_page, text_of
+from tests.support.registration import ABOUT, LEGAL, hidden_value, listing_by_slug, post_step, register
 
 REP = "rep@riverside.example.org"
 
@@ -32,56 +33,19 @@ REP = "rep@riverside.example.org"
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 
-def _client(app: Flask, session: Session, email: str, role: Role) -> FlaskClient:
-    make_user(session, email, role)
-    client = app.test_client()
-    assert sign_in(client, email).status_code == 302
-    return client
-
-
 @pytest.fixture
 def representative(app: Flask, session: Session) -> FlaskClient:
-    return _client(app, session, REP, Role.REPRESENTATIVE)
+    return signed_in_client(app, session, REP, Role.REPRESENTATIVE)
 
 
 @pytest.fixture
 def moderator(app: Flask, session: Session) -> FlaskClient:
-    return _client(app, session, "moderator@registry.example.org", Role.MODERATOR)
-
-
-def submit(client: FlaskClient, slug: str) -> None:
-    page = client.get(f"/manage/listings/{slug}")
-    response = client.post(
-        f"/manage/listings/{slug}/submit",
-        data={"csrf_token": csrf_token_from(page), "version": _hidden(page.get_data(as_text=True), "version")},
-    )
-    assert response.status_code == 302
-
-
-def decide(client: FlaskClient, page: str, decision: str, reason: str = "") -> object:
-    token = csrf_token_from(client.get(page))
-    return client.post(page, data={"csrf_token": token, "decision": decision, "reason": reason})
-
-
-def pending_request(session: Session, slug: str) -> ChangeRequest:
-    org = _listing(session, slug)
-    return session.scalars(
-        select(ChangeRequest).where(ChangeRequest.organisation_id == org.id, ChangeRequest.status == "pending")
-    ).one()
+    return signed_in_client(app, session, "moderator@registry.example.org", Role.MODERATOR)
 
 
 def emails_to(session: Session, address: str) -> list[OutboxEmail]:
     session.expire_all()
     return list(session.scalars(select(OutboxEmail).where(OutboxEmail.to == address).order_by(OutboxEmail.id)))
-
-
-def published_listing(representative: FlaskClient, moderator: FlaskClient, session: Session) -> str:
-    slug = register(representative)
-    submit(representative, slug)
-    request = pending_request(session, slug)
-    response = decide(moderator, f"/moderate/changes/{request.id}", "approve")
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return slug
 
 
 def test_the_queue_lists_a_submitted_listing_and_a_moderator_approves_it_into_search(
@@ -97,7 +61,7 @@ def test_the_queue_lists_a_submitted_listing_and_a_moderator_approves_it_into_se
     assert "Preferred provider profile" in text_of(review)
 
     assert decide(moderator, link["href"], "approve").status_code == 302
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert (org.status, org.verification) == (ListingStatus.PUBLISHED, "verified")
     assert org.published_at is not None
     public = checked_page(representative.get(f"/organisations/{slug}"))
@@ -121,7 +85,7 @@ def test_a_rejection_needs_a_reason_returns_the_listing_to_draft_and_tells_the_r
     assert "Enter the reason" in text_of(checked_page(response, 400))
     response = decide(moderator, page, "reject", "Add the FCA number exactly as on the register.")
     assert response.status_code == 302
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert org.status == ListingStatus.DRAFT
     email = emails_to(session, REP)[-1]
     assert "needs changes" in email.subject
@@ -142,7 +106,7 @@ def test_changes_to_verified_facts_wait_for_a_moderator_and_are_not_public_until
         {**LEGAL, "legal_form": "community_benefit_society"},
     )
     assert response.status_code == 302
-    assert _listing(session, slug).legal_form_code == "co_operative_society"
+    assert listing_by_slug(session, slug).legal_form_code == "co_operative_society"
     public = checked_page(representative.get(f"/organisations/{slug}"))
     legal_form = public.find("dt", string="Legal form").find_next_sibling("dd")
     assert legal_form.get_text(strip=True) == "Co-operative society"
@@ -158,7 +122,7 @@ def test_changes_to_verified_facts_wait_for_a_moderator_and_are_not_public_until
     row = review.find("th", string="Legal form").find_parent("tr")
     assert "Co-operative society" in row.get_text() and "Community benefit society" in row.get_text()
     assert decide(moderator, f"/moderate/changes/{request.id}", "approve").status_code == 302
-    assert _listing(session, slug).legal_form_code == "community_benefit_society"
+    assert listing_by_slug(session, slug).legal_form_code == "community_benefit_society"
     assert emails_to(session, REP)[-1].subject.startswith("Your change to Riverside Homecare Co-operative")
     last = session.scalars(select(Revision).order_by(Revision.id.desc())).first()
     assert last.author == "moderator@registry.example.org"
@@ -172,7 +136,7 @@ def test_a_rejected_change_leaves_the_listing_as_it_was(
     post_step(representative, f"/manage/listings/{slug}/legal", {**LEGAL, "legal_form": "community_benefit_society"})
     request = pending_request(session, slug)
     assert decide(moderator, f"/moderate/changes/{request.id}", "reject", "Your rules say co-op.").status_code == 302
-    assert _listing(session, slug).legal_form_code == "co_operative_society"
+    assert listing_by_slug(session, slug).legal_form_code == "co_operative_society"
     assert "Your rules say co-op." in emails_to(session, REP)[-1].body
 
 
@@ -180,12 +144,10 @@ def test_other_changes_to_a_verified_listing_go_live_at_once(
     representative: FlaskClient, moderator: FlaskClient, session: Session
 ) -> None:
     slug = published_listing(representative, moderator, session)
-    from tests.integration.test_registration import ABOUT
-
     description = "Homecare across Sheffield and Rotherham, owned by the people who give and receive care."
     response = post_step(representative, f"/manage/listings/{slug}/about", {**ABOUT, "description": description})
     assert response.location == f"/manage/listings/{slug}"
-    assert _listing(session, slug).description == description
+    assert listing_by_slug(session, slug).description == description
     assert session.scalar(select(ChangeRequest).where(ChangeRequest.status == "pending")) is None
 
 
@@ -207,7 +169,7 @@ def test_a_representative_claims_an_imported_listing_and_a_moderator_approves_it
         },
     )
     assert response.status_code == 302
-    org = _listing(session, "sunshine-care-rochdale-cic")
+    org = listing_by_slug(session, "sunshine-care-rochdale-cic")
     claim = session.scalars(select(Claim).where(Claim.organisation_id == org.id)).one()
     # The same person cannot claim twice while one claim waits.
     assert "You claimed this listing on" in text_of(checked_page(representative.get(page)))
@@ -215,7 +177,7 @@ def test_a_representative_claims_an_imported_listing_and_a_moderator_approves_it
     review = checked_page(moderator.get("/moderate"))
     assert review.find("a", href=f"/moderate/claims/{claim.id}") is not None
     assert decide(moderator, f"/moderate/claims/{claim.id}", "approve").status_code == 302
-    org = _listing(session, "sunshine-care-rochdale-cic")
+    org = listing_by_slug(session, "sunshine-care-rochdale-cic")
     user = session.scalars(select(User).where(User.email == REP)).one()
     assert session.scalar(select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org.id))
     assert org.verification == "verified"
@@ -247,7 +209,7 @@ def test_suspending_hides_a_listing_keeps_it_and_reinstating_brings_it_back(
     slug = published_listing(representative, moderator, session)
     page = f"/moderate/listings/{slug}"
     form = moderator.get(page)
-    version = _hidden(form.get_data(as_text=True), "version")
+    version = hidden_value(form.get_data(as_text=True), "version")
     response = moderator.post(page, data={"csrf_token": csrf_token_from(form), "version": version})
     assert "Enter the reason" in text_of(checked_page(response, 400))
     response = moderator.post(
@@ -257,7 +219,7 @@ def test_suspending_hides_a_listing_keeps_it_and_reinstating_brings_it_back(
     assert representative.get(f"/organisations/{slug}").status_code == 404
     found = representative.get("/api/v1/organisations?q=Riverside Homecare").get_json()
     assert slug not in str(found)
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert org.status == ListingStatus.SUSPENDED and len(org.member_classes) == 3
     assert "Reported as closed." in emails_to(session, REP)[-1].body
     assert representative.get(f"/manage/listings/{slug}/about").status_code == 302  # read-only while suspended
@@ -267,7 +229,7 @@ def test_suspending_hides_a_listing_keeps_it_and_reinstating_brings_it_back(
         page,
         data={
             "csrf_token": csrf_token_from(form),
-            "version": _hidden(form.get_data(as_text=True), "version"),
+            "version": hidden_value(form.get_data(as_text=True), "version"),
             "reason": "Confirmed still trading.",
         },
     )
@@ -310,7 +272,7 @@ def test_only_admins_read_the_outbox_which_holds_every_email(
     app: Flask, representative: FlaskClient, moderator: FlaskClient, session: Session
 ) -> None:
     assert moderator.get("/moderate/outbox").status_code == 403
-    admin = _client(app, session, "admin@registry.example.org", Role.ADMIN)
+    admin = signed_in_client(app, session, "admin@registry.example.org", Role.ADMIN)
     slug = register(representative)
     submit(representative, slug)
     page = text_of(checked_page(admin.get("/moderate/outbox")))
@@ -328,7 +290,7 @@ def test_moderators_cannot_approve_twice_or_act_on_a_withdrawn_submission(
         f"/manage/listings/{slug}/withdraw",
         data={
             "csrf_token": csrf_token_from(page),
-            "version": _hidden(page.get_data(as_text=True), "version"),
+            "version": hidden_value(page.get_data(as_text=True), "version"),
             "confirm": "y",
         },
     )
@@ -336,7 +298,7 @@ def test_moderators_cannot_approve_twice_or_act_on_a_withdrawn_submission(
     assert session.get(ChangeRequest, request.id).status == "withdrawn"
     response = decide(moderator, f"/moderate/changes/{request.id}", "approve")
     assert response.status_code == 200  # no form to act on: the page shows the outcome
-    assert _listing(session, slug).status == ListingStatus.WITHDRAWN
+    assert listing_by_slug(session, slug).status == ListingStatus.WITHDRAWN
     assert session.scalar(select(Organisation).where(Organisation.slug == slug)).verification == "unverified"
 
 

@@ -4,7 +4,6 @@ nobody but its owner and the commissioners who took up its link can use it."""
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import json
@@ -21,8 +20,8 @@ from registry.services import commissioning
 from registry.services.assessments import reassess
 from registry.services.listing_data import apply_listing_data
 from registry.services.listings import get_listing
-from tests.integration.test_commission import PREFERRED_PROVIDER, SHEFFIELD, homecare, serves
 from tests.support.accounts import make_user, post_form, sign_in
+from tests.support.commissioning import PREFERRED_PROVIDER, SHEFFIELD, homecare, serves, with_investors
 from tests.support.factories import make_listing
 from tests.support.pages import checked_page, text_of
 
@@ -41,24 +40,6 @@ PP_RULES = [
     "PP-T2-NO-VC-PSC",
     "PP-SPINOUT",
 ]
-
-
-def with_investors(share: float) -> dict[str, Any]:
-    """The preferred provider with an investor class holding ``share``% of the votes (never on conversion)."""
-    facts = copy.deepcopy(PREFERRED_PROVIDER)
-    facts["member_classes"] = [
-        {**m, "voting_rule": "weighted_share", "vote_share_pct": (100 - share) / 3} for m in facts["member_classes"]
-    ] + [
-        {
-            "name": "Investor members",
-            "kind": "investor",
-            "voting_rule": "weighted_share",
-            "vote_share_pct": share,
-            "votes_on": ["ordinary", "special"],
-            "count": 10,
-        }
-    ]
-    return facts
 
 
 @pytest.fixture

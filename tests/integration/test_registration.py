@@ -13,8 +13,16 @@ from sqlalchemy.orm import Session
 from registry.models import ChangeRequest, ListingStatus, Membership, Organisation, OutboxEmail, Revision
 from tests.support.accounts import csrf_token_from, signed_in_client
 from tests.support.pages import checked_page, text_of
-from tests.support.registration import ABOUT, GOVERNANCE, LEGAL, SERVICES, post_step, register
-from tests.support.registration import hidden_value as _hidden
+from tests.support.registration import (
+    ABOUT,
+    GOVERNANCE,
+    LEGAL,
+    SERVICES,
+    hidden_value,
+    listing_by_slug,
+    post_step,
+    register,
+)
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
@@ -24,17 +32,11 @@ def representative(app: Flask, session: Session) -> FlaskClient:
     return signed_in_client(app, session, "rep@riverside.example.org")
 
 
-def _listing(session: Session, slug: str) -> Organisation:
-    session.expire_all()
-    org = session.scalars(select(Organisation).where(Organisation.slug == slug)).one()
-    return org
-
-
 def test_a_representative_registers_a_multi_stakeholder_homecare_co_operative_in_four_steps(
     representative: FlaskClient, session: Session
 ) -> None:
     slug = register(representative)
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert org.status == ListingStatus.DRAFT
     assert org.legal_form_code == "co_operative_society"
     assert [(i.scheme_code, i.value) for i in org.identifiers] == [("GB-MPR", "8123R")]
@@ -87,10 +89,10 @@ def test_submitting_sends_the_draft_to_the_moderators_and_emails_the_representat
     page = representative.get(f"/manage/listings/{slug}")
     response = representative.post(
         f"/manage/listings/{slug}/submit",
-        data={"csrf_token": csrf_token_from(page), "version": _hidden(page.get_data(as_text=True), "version")},
+        data={"csrf_token": csrf_token_from(page), "version": hidden_value(page.get_data(as_text=True), "version")},
     )
     assert response.status_code == 302
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert org.status == ListingStatus.PENDING
     request = session.scalars(select(ChangeRequest).where(ChangeRequest.organisation_id == org.id)).one()
     assert (request.kind, request.status) == ("new_listing", "pending")
@@ -122,7 +124,7 @@ def test_a_draft_cannot_be_submitted_until_the_essentials_are_given(
         data={"csrf_token": csrf_token_from(representative.get("/manage")), "version": "1"},
     )
     assert "Describe what the organisation does" in text_of(checked_page(response, 400))
-    assert _listing(session, slug).status == ListingStatus.DRAFT
+    assert listing_by_slug(session, slug).status == ListingStatus.DRAFT
 
 
 def _listing_slug(session: Session, name: str) -> str:
@@ -192,7 +194,7 @@ def test_identifiers_are_checked_against_their_scheme(
         message = "FCA"  # the scheme's own message names the register
     if message is None:
         assert response.status_code == 302
-        assert [i.value for i in _listing(session, slug).identifiers] == ["00000123"]
+        assert [i.value for i in listing_by_slug(session, slug).identifiers] == ["00000123"]
     else:
         page = checked_page(response, 400)
         assert message in page.select_one(".nhsuk-error-summary").get_text()
@@ -276,7 +278,7 @@ def test_a_whole_icb_or_county_is_saved_as_its_districts_described_by_its_name(
         {**SERVICES, "service_areas": ["E08000039"], "whole_areas": ["E54000061"]},
     )
     assert response.status_code == 302, text_of(checked_page(response, 400))
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     session.refresh(org)
     served = {a.local_authority_code: a.described_as for a in org.service_areas}
     # Sheffield was chosen on its own too, and keeps no wider description; the rest of the ICB says its name.
@@ -313,7 +315,7 @@ def test_governance_answers_get_the_validators_messages_against_the_field(
     assert "member class" in links["#board_seats-0-member_class"]
     assert page.select_one("#member_classes-1-count")["value"] == "lots"
     # Nothing was saved: the draft still has the three classes from before.
-    assert len(_listing(session, slug).member_classes) == 3
+    assert len(listing_by_slug(session, slug).member_classes) == 3
 
 
 def test_member_classes_are_added_without_javascript(representative: FlaskClient, session: Session) -> None:
@@ -332,14 +334,14 @@ def test_a_representative_withdraws_a_listing_which_is_hidden_not_deleted(
     slug = register(representative)
     page = representative.get(f"/manage/listings/{slug}/withdraw")
     checked_page(page)
-    token, version = csrf_token_from(page), _hidden(page.get_data(as_text=True), "version")
+    token, version = csrf_token_from(page), hidden_value(page.get_data(as_text=True), "version")
     response = representative.post(f"/manage/listings/{slug}/withdraw", data={"csrf_token": token, "version": version})
     assert "Confirm that you want to withdraw the listing" in text_of(checked_page(response, 400))
     response = representative.post(
         f"/manage/listings/{slug}/withdraw", data={"csrf_token": token, "version": version, "confirm": "y"}
     )
     assert response.status_code == 302
-    org = _listing(session, slug)
+    org = listing_by_slug(session, slug)
     assert org.status == ListingStatus.WITHDRAWN
     assert len(org.member_classes) == 3
     assert session.scalars(select(Revision).where(Revision.organisation_id == org.id)).all()[-1].summary == (

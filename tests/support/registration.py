@@ -1,5 +1,6 @@
 """The registration journey in tests: the four steps' answers for a multi-stakeholder homecare co-operative,
-and helpers that post a step with its CSRF token and the version it was loaded at."""
+helpers that post a step with its CSRF token and the version it was loaded at and submit the listing, and the
+listing as the database holds it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import re
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from registry.models import Organisation
 from tests.support.accounts import csrf_token_from
 
 ABOUT = {
@@ -93,3 +97,19 @@ def register(client: FlaskClient, **overrides: dict[str, Any]) -> str:
         assert response.status_code == 302, (step, response.get_data(as_text=True)[:3000])
     assert response.location == f"/manage/listings/{slug}"
     return slug
+
+
+def submit(client: FlaskClient, slug: str) -> None:
+    """Submit a registered listing for moderation from its check-your-answers page."""
+    page = client.get(f"/manage/listings/{slug}")
+    response = client.post(
+        f"/manage/listings/{slug}/submit",
+        data={"csrf_token": csrf_token_from(page), "version": hidden_value(page.get_data(as_text=True), "version")},
+    )
+    assert response.status_code == 302
+
+
+def listing_by_slug(session: Session, slug: str) -> Organisation:
+    """The listing as the database now holds it (after requests wrote to it)."""
+    session.expire_all()
+    return session.scalars(select(Organisation).where(Organisation.slug == slug)).one()
