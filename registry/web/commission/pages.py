@@ -7,10 +7,12 @@ from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from registry.extensions import db
 from registry.models import User
+from registry.web.commission.forms import form_errors
 
 Found = TypeVar("Found")
 
@@ -23,6 +25,12 @@ def signed_in() -> User:
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     errors = context.setdefault("errors", {})
     return render_template(template, error_title=bool(errors), **context), status
+
+
+def form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
+    """A page with a form: 400 and the form's errors after a post that did not validate."""
+    errors = form_errors(form)
+    return page(template, 400 if errors else 200, errors=errors, form=form, **context)
 
 
 def yours_or_404(found: Found | None, kind: str) -> Found:

@@ -16,7 +16,7 @@ from registry.services.profiles import ChosenProfile
 from registry.web.authorisation import role_required
 from registry.web.commission import bp
 from registry.web.commission.forms import AddToShortlistForm, NoteForm, ShortlistForm, form_errors
-from registry.web.commission.pages import done, page, signed_in, yours_or_404
+from registry.web.commission.pages import done, form_page, page, signed_in, yours_or_404
 from registry.web.commission.views import EXPORT_TYPES, listing_url, profile_cell, profile_column, send_export
 from registry.web.loaders import load_listing
 from registry.web.profiles import read_profile
@@ -41,12 +41,9 @@ def shortlist_list() -> Any:
             return done(
                 f"You created the shortlist {shortlist.name}.", "commission.shortlist", shortlist_id=shortlist.id
             )
-    errors = form_errors(form)
-    return page(
+    return form_page(
         "commission/shortlists.html",
-        400 if errors else 200,
-        errors=errors,
-        form=form,
+        form,
         shortlists=shortlists.shortlists_of(db.session(), signed_in()),
     )
 
@@ -171,13 +168,10 @@ def add_to_shortlist(slug: str) -> Any:
             flash(f"You added {organisation.name} to {target.name}.")
             return redirect(safe_next(form.next.data, "") or url_for("commission.shortlist", shortlist_id=target.id))
         db.session.rollback()
-    errors = form_errors(form)
     on = {s.id: s for s in lists if shortlists.entry_for(s, organisation) is not None}
-    return page(
+    return form_page(
         "commission/add_to_shortlist.html",
-        400 if errors else 200,
-        errors=errors,
-        form=form,
+        form,
         org=organisation,
         already_on=list(on.values()),
         next_url=safe_next(form.next.data, ""),

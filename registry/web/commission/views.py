@@ -33,10 +33,9 @@ from registry.web.commission.forms import (
     GrantCommissionerForm,
     area_names,
     describe,
-    form_errors,
     read_commission_search,
 )
-from registry.web.commission.pages import done, page, signed_in
+from registry.web.commission.pages import done, form_page, page, signed_in
 from registry.web.links import public_url
 from registry.web.negotiation import json_error, json_success, wants_json
 
@@ -346,12 +345,9 @@ def grant_commissioner() -> Any:
             form.email.errors = [error.message]
         else:
             return done(f"{user.email} is now a commissioner.", "commission.commissioners")
-    errors = form_errors(form)
-    return page(
+    return form_page(
         "commission/commissioners.html",
-        400 if errors else 200,
-        errors=errors,
-        form=form,
+        form,
         people=commissioners.commissioners(db.session()),
         domains=commissioners.parse_domains(current_app.config.get("COMMISSIONER_DOMAINS")),
     )

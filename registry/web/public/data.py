@@ -13,6 +13,12 @@ from registry.web.links import public_url
 from registry.web.operations import streamed
 from registry.web.public import bp
 
+# Each download's writer and media type, by the file's extension.
+DOWNLOADS = {
+    "csv": (open_data.csv_chunks, "text/csv; charset=utf-8"),
+    "json": (open_data.json_document, "application/json"),
+}
+
 
 def _listing_url(slug: str) -> str:
     return public_url("public.listing", slug=slug)
@@ -36,22 +42,14 @@ def data() -> str:
     )
 
 
-@bp.get("/data/listings.csv")
-def data_csv() -> Response:
+@bp.get("/data/listings.csv", defaults={"kind": "csv"}, endpoint="data_csv")
+@bp.get("/data/listings.json", defaults={"kind": "json"}, endpoint="data_json")
+def data_download(kind: str) -> Response:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     session = db.session()
     ids = open_data.published_listing_ids(session)  # before the answer starts: an outage here is a 503
-    chunks = open_data.csv_chunks(session, _listing_url, ids)
-    return _download(chunks, "text/csv; charset=utf-8", f"health-care-mutuals-listings-{stamp}.csv")
-
-
-@bp.get("/data/listings.json")
-def data_json() -> Response:
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    session = db.session()
-    ids = open_data.published_listing_ids(session)  # before the answer starts: an outage here is a 503
-    chunks = open_data.json_document(session, _listing_url, ids)
-    return _download(chunks, "application/json", f"health-care-mutuals-listings-{stamp}.json")
+    writer, mimetype = DOWNLOADS[kind]
+    return _download(writer(session, _listing_url, ids), mimetype, f"health-care-mutuals-listings-{stamp}.{kind}")
 
 
 @bp.get("/data/licence.txt")
