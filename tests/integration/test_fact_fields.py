@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Assessment, ListingStatus, Organisation
-from registry.web.check.needs import fact_field_id, fact_label
 from registry.web.manage.steps import wizard_field
+from registry.web.needs import fact_field_id, fact_label
 from tests.support.accounts import csrf_token_from, signed_in_client
 from tests.support.pages import checked_page, text_of
 from tests.support.registration import SERVICES, post_step

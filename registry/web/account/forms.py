@@ -74,8 +74,3 @@ class ResetPasswordForm(FlaskForm):
     def __init__(self, account_email: str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.account_email = account_email
-
-
-def form_errors(form: FlaskForm) -> dict[str, str]:
-    """The first message for each field that has one, in the order the fields appear on the page."""
-    return {field.name: field.errors[0] for field in form if field.errors and field.name != "csrf_token"}

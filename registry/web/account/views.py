@@ -20,9 +20,9 @@ from registry.web.account.forms import (
     ResetPasswordForm,
     SignInForm,
     SignUpForm,
-    form_errors,
 )
 from registry.web.authorisation import ANY_ROLE, role_required
+from registry.web.forms import render_form_page
 from registry.web.links import public_url
 from registry.web.negotiation import json_error, wants_json
 from registry.web.redirects import safe_next
@@ -79,10 +79,9 @@ def _site_name() -> str:
     return str(current_app.config["SITE_NAME"])
 
 
-def _form_page(template: str, form: Any, errors: dict[str, str], **context: Any) -> tuple[str, int]:
-    """A form page, with a 400 and the "Error: " title when it has errors."""
-    status = 400 if errors else 200
-    return render_template(template, form=form, errors=errors, error_title=bool(errors), **context), status
+def _emailing() -> dict[str, Any]:
+    """What a service needs to send an account email: the signed tokens, the links and the site's name."""
+    return {"tokens": _tokens(), "links": _links(), "site_name": _site_name()}
 
 
 @bp.errorhandler(RateLimitExceeded)
@@ -114,9 +113,7 @@ def sign_up() -> Any:
                 db.session(),
                 form.email.data,
                 form.password.data,
-                tokens=_tokens(),
-                links=_links(),
-                site_name=_site_name(),
+                **_emailing(),
                 ip=request.remote_addr,
             )
         except AccountError as error:
@@ -124,7 +121,7 @@ def sign_up() -> Any:
         else:
             db.session.commit()
             return render_template("account/check_email.html", email=accounts.normalise_email(form.email.data))
-    return _form_page("account/sign_up.html", form, form_errors(form))
+    return render_form_page("account/sign_up.html", form)
 
 
 def _sign_in(user: User, *, remember: bool) -> None:
@@ -160,7 +157,7 @@ def confirm(token: str) -> Any:
                 logout_user()
             _sign_in(user, remember=False)
             return render_template("account/confirmed.html", email=user.email)
-    return _form_page("account/confirm.html", form, form_errors(form), email=user.email, token=token)
+    return render_form_page("account/confirm.html", form, email=user.email, token=token)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -191,7 +188,7 @@ def sign_in() -> Any:
         request.environ[_SIGN_IN_FAILED_KEY] = True
         db.session.commit()  # keeps the audit record of the failure
         form.email.errors = [SIGN_IN_FAILED]
-    return _form_page("account/sign_in.html", form, form_errors(form))
+    return render_form_page("account/sign_in.html", form)
 
 
 @bp.post("/sign-out")
@@ -230,7 +227,7 @@ def details() -> Any:
             _sign_in(user, remember=remembered)
             flash("Your password has been changed.")
             return redirect(url_for("account.details"))
-    return _form_page("account/details.html", form, form_errors(form), user=user)
+    return render_form_page("account/details.html", form, user=user)
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
@@ -242,14 +239,12 @@ def request_reset() -> Any:
         accounts.request_password_reset(
             db.session(),
             form.email.data,
-            tokens=_tokens(),
-            links=_links(),
-            site_name=_site_name(),
+            **_emailing(),
             ip=request.remote_addr,
         )
         db.session.commit()
         return render_template("account/reset_sent.html", email=accounts.normalise_email(form.email.data))
-    return _form_page("account/reset_request.html", form, form_errors(form))
+    return render_form_page("account/reset_request.html", form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -277,4 +272,4 @@ def reset_password(token: str) -> Any:
                 logout_user()
             flash("Your password has been changed. Sign in with your new password.")
             return redirect(url_for("account.sign_in"))
-    return _form_page("account/reset_password.html", form, form_errors(form), token=token)
+    return render_form_page("account/reset_password.html", form, token=token)

@@ -9,7 +9,6 @@ Repeatable rows are added and removed by submit buttons, so every step works wit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from typing import Any
@@ -35,19 +34,13 @@ from registry.domain.identifiers import load_identifier_schemes
 from registry.domain.text import is_web_address
 from registry.models import BoardSeat, Claim, Identifier, Location, MemberClass, Organisation, column_limit
 from registry.services.gazetteer.sources import load_lad_regions
-from registry.web.check.forms import (
+from registry.web.forms import MultiCheckboxField, choices, fits, one_line, options, several_lines, vocabulary_choices
+from registry.web.structure_form import (
     YES_NO_UNKNOWN,
     BoardSeatForm,
     MemberClassForm,
-    MultiCheckboxField,
     SignificantControlForm,
     StructureFields,
-    _choices,
-    _vocabulary_choices,
-    fits,
-    one_line,
-    options,
-    several_lines,
 )
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -138,14 +131,14 @@ class AboutStepForm(StepForm):
     )
     phone = StringField("Phone number (optional)", validators=[Optional()], filters=[one_line])
     founded = StringField("When it was founded (optional)", validators=[Optional(), PartialDate("when it was founded")])
-    origin = SelectField("How it started", choices=_choices(labels.ORIGIN.items()), validate_choice=False)
+    origin = SelectField("How it started", choices=choices(labels.ORIGIN.items()), validate_choice=False)
     origin_parent_body = StringField(
         "The body it spun out of (optional)",
         validators=[Optional(), fits(Organisation.origin_parent_body, "The body it spun out of")],
         filters=[one_line],
     )
     origin_programme = SelectField(
-        "Spin-out programme", choices=_choices(labels.SPIN_OUT_PROGRAMME.items()), validate_choice=False
+        "Spin-out programme", choices=choices(labels.SPIN_OUT_PROGRAMME.items()), validate_choice=False
     )
     spun_out = StringField("When it spun out (optional)", validators=[Optional(), PartialDate("when it spun out")])
     employees = StringField(
@@ -181,7 +174,7 @@ class AboutStepForm(StepForm):
 
 
 @cache
-def identifier_scheme_choices() -> tuple[tuple[str, str], ...]:
+def identifier_schemechoices() -> tuple[tuple[str, str], ...]:
     return tuple((code, scheme.label) for code, scheme in load_identifier_schemes().items())
 
 
@@ -191,7 +184,7 @@ class IdentifierForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scheme.choices = _choices(identifier_scheme_choices(), blank="Choose a register")
+        self.scheme.choices = choices(identifier_schemechoices(), blank="Choose a register")
 
 
 class LegalStepForm(StepForm):
@@ -200,7 +193,7 @@ class LegalStepForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.legal_form.choices = _choices(_vocabulary_choices("legal_forms"), blank="Choose a legal form")
+        self.legal_form.choices = choices(vocabulary_choices("legal_forms"), blank="Choose a legal form")
 
 
 class ListingMemberClassForm(MemberClassForm):
@@ -226,7 +219,7 @@ class GovernanceStepForm(StructureFields, StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.governance_model.choices = _choices(_vocabulary_choices("governance_models"))
+        self.governance_model.choices = choices(vocabulary_choices("governance_models"))
 
 
 @cache
@@ -333,62 +326,3 @@ class ClaimSearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Organisation name", filters=[one_line])
-
-
-# Add-another and remove buttons: "add-identifier", "remove-location-2" and the /check form's own.
-REPEATABLE = {
-    "identifier": "identifiers",
-    "member-class": "member_classes",
-    "board-seat": "board_seats",
-    "control": "significant_control",
-    "location": "locations",
-}
-_ACTION = re.compile(r"^(add|remove)-([a-z-]+?)(?:-(\d+))?$")
-
-
-def parse_action(value: str | None, form: FlaskForm) -> tuple[str, str, int | None] | None:
-    """("add" | "remove", list field name, row) for an add-another or remove button on ``form``, else None."""
-    match = _ACTION.match(value or "")
-    if not match or match.group(2) not in REPEATABLE:
-        return None
-    name = REPEATABLE[match.group(2)]
-    if not isinstance(getattr(form, name, None), FieldList):
-        return None
-    return match.group(1), name, int(match.group(3)) if match.group(3) else None
-
-
-def change_rows(form: FlaskForm, action: str, name: str, index: int | None) -> FlaskForm:
-    """The form with a row added or removed, keeping everything else that was typed (and the version)."""
-    field = getattr(form, name)
-    if action == "add":
-        if len(field.entries) < field.max_entries:
-            field.append_entry()
-        return form
-    data = {key: value for key, value in form.data.items() if key != "csrf_token"}
-    rows = list(data[name])
-    if index is not None and 0 <= index < len(rows):
-        rows.pop(index)
-    data[name] = rows
-    return type(form)(formdata=None, data=data)
-
-
-def _walk(field: Any) -> Iterator[Any]:
-    if isinstance(field, FormField):
-        for sub in field.form:
-            yield from _walk(sub)
-    elif isinstance(field, FieldList):
-        for entry in field.entries:
-            yield from _walk(entry)
-    else:
-        yield field
-
-
-def form_errors(form: FlaskForm) -> dict[str, str]:
-    """The first message for each field with one, keyed by field id (rows included), in page order."""
-    return {
-        field.id: field.errors[0]
-        for top in form
-        if top.name != "csrf_token"
-        for field in _walk(top)
-        if isinstance(field.errors, list | tuple) and field.errors
-    }

@@ -24,8 +24,7 @@ from registry.models import ListingStatus, Organisation
 from registry.services.gazetteer.lookup import PlaceNotResolved, resolve_place
 from registry.services.gazetteer.sources import load_lad_regions
 from registry.services.registration import identifier_holder
-from registry.web.check.forms import _vocabulary_choices, field_id, structure_data
-from registry.web.check.needs import NeededFact, fact_field_id, fact_label
+from registry.web.forms import form_errors, vocabulary_choices
 from registry.web.manage.forms import (
     AboutStepForm,
     GovernanceStepForm,
@@ -33,6 +32,8 @@ from registry.web.manage.forms import (
     ServicesStepForm,
     service_groups,
 )
+from registry.web.needs import NeededFact, fact_field_id, fact_label
+from registry.web.structure_form import field_id, structure_data
 
 
 @dataclass
@@ -104,8 +105,6 @@ def _whole(text: str | None) -> int | None:
 
 
 def about_read(form: AboutStepForm, org: Organisation | None, session: Session) -> StepResult:
-    from registry.web.manage.forms import form_errors
-
     if not form.validate():
         return StepResult(errors=form_errors(form))
     percentage = form.trading_income_pct.data
@@ -146,8 +145,6 @@ def legal_initial(org: Organisation) -> dict[str, Any]:
 
 def _field_errors(form: Any) -> dict[str, str]:
     """The messages of the fields' own validators (lengths, chiefly), before the step's checks add theirs."""
-    from registry.web.manage.forms import form_errors
-
     form.validate()
     return form_errors(form)
 
@@ -155,7 +152,7 @@ def _field_errors(form: Any) -> dict[str, str]:
 def legal_read(form: LegalStepForm, org: Organisation | None, session: Session) -> StepResult:
     result = StepResult(errors=_field_errors(form))
     legal_form = form.legal_form.data or None
-    if legal_form and legal_form not in dict(_vocabulary_choices("legal_forms")):
+    if legal_form and legal_form not in dict(vocabulary_choices("legal_forms")):
         result.errors["legal_form"] = "Choose a legal form from the list"
     schemes = load_identifier_schemes()
     identifiers: list[dict[str, str]] = []
@@ -406,7 +403,7 @@ def governance_read(form: GovernanceStepForm, org: Organisation | None, session:
         return result
     governance_model = data.pop("governance_model", None)
     data.pop("version", None)
-    if governance_model and governance_model not in dict(_vocabulary_choices("governance_models")):
+    if governance_model and governance_model not in dict(vocabulary_choices("governance_models")):
         result.errors["governance_model"] = "Choose a governance model from the list"
     # What a listing keeps that the validator does not read.
     descriptions = [item.pop("description", None) for item in data.get("member_classes") or []]

@@ -42,6 +42,7 @@ from registry.services.registration import (
     withdraw_listing,
 )
 from registry.web.authorisation import has_role, permission_required
+from registry.web.forms import REFUSED, change_rows, commit_or_refuse, parse_action, render_form_page
 from registry.web.links import public_url
 from registry.web.loaders import load_listing
 from registry.web.manage import bp
@@ -51,10 +52,7 @@ from registry.web.manage.forms import (
     ClaimSearchForm,
     SubmitForm,
     WithdrawForm,
-    change_rows,
-    form_errors,
     local_authority_groups,
-    parse_action,
     service_groups,
     whole_area_groups,
 )
@@ -93,34 +91,30 @@ def home() -> str:
 
 
 def _render_step(
-    step: Step, form: Any, org: Organisation | None, result: StepResult, status: int = 200, **context: Any
+    step: Step, form: Any, org: Organisation | None, result: StepResult, **context: Any
 ) -> tuple[str, int]:
     session = db.session()
     waiting = pending_change(session, org) if org is not None else None
     held = org is not None and holds_for_review(org) and bool(set(step.keys) & VERIFIED_FACT_KEYS)
     # The about step mixes checked facts (name, website, email, phone) with others that go live at once.
     held_partly = held and not set(step.keys) <= VERIFIED_FACT_KEYS
-    return (
-        render_template(
-            step.template,
-            step=step,
-            steps=STEPS,
-            form=form,
-            org=org,
-            errors=result.errors,
-            error_title=bool(result.errors),
-            already_listed=result.already_listed,
-            held_for_review=held,
-            held_partly=held_partly,
-            waiting=waiting if held else None,
-            waiting_changes=proposed_changes(waiting) if held and waiting is not None else [],
-            in_journey=org is None or _in_journey(org),
-            service_groups=service_groups(),
-            local_authority_groups=local_authority_groups(),
-            whole_area_groups=whole_area_groups(),
-            **context,
-        ),
-        status,
+    return render_form_page(
+        step.template,
+        form,
+        result.errors,
+        step=step,
+        steps=STEPS,
+        org=org,
+        already_listed=result.already_listed,
+        held_for_review=held,
+        held_partly=held_partly,
+        waiting=waiting if held else None,
+        waiting_changes=proposed_changes(waiting) if held and waiting is not None else [],
+        in_journey=org is None or _in_journey(org),
+        service_groups=service_groups(),
+        local_authority_groups=local_authority_groups(),
+        whole_area_groups=whole_area_groups(),
+        **context,
     )
 
 
@@ -133,7 +127,7 @@ def new_listing() -> Any:
         return _render_step(step, form, None, StepResult())
     result = step.read(form, None, db.session())
     if result.errors:
-        return _render_step(step, form, None, result, 400)
+        return _render_step(step, form, None, result)
     org = start_draft(db.session(), _user(), result.data, ip=request.remote_addr)
     db.session.commit()
     flash(f"We have saved {org.name} as a draft. You can come back to it at any time from your listings.")
@@ -160,7 +154,7 @@ def edit_step(slug: str, step: str) -> Any:
     session = db.session()
     result = definition.read(form, org, session)
     if result.errors:
-        return _render_step(definition, form, org, result, 400)
+        return _render_step(definition, form, org, result)
     try:
         outcome = save_edit_or_conflict(org, result.data, form.version.data)
     except EditConflict:
@@ -228,30 +222,27 @@ def listing(slug: str) -> tuple[str, int]:
     return _render_listing(org)
 
 
-def _render_listing(org: Organisation, errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
+def _render_listing(org: Organisation, errors: dict[str, str] | None = None) -> tuple[str, int]:
     session = db.session()
     waiting = pending_change(session, org)
     problems = submission_problems(org) if org.status in SUBMITTABLE else []
     data = listing_data(org)
-    return (
-        render_template(
-            "manage/listing.html",
-            org=org,
-            steps=STEPS,
-            step_names=STEP_NAMES,
-            sections={name: field_rows(data, step.keys) for name, step in STEPS.items()},
-            editable=EDITABLE,
-            reports=stored_reports(org),
-            fact=functools.partial(in_the_wizard, org.slug),
-            problems=problems,
-            waiting=waiting,
-            waiting_changes=proposed_changes(waiting) if waiting and waiting.kind == ChangeKind.CHANGE else [],
-            submit_form=SubmitForm(),
-            can_submit=org.status in SUBMITTABLE,
-            errors=errors or {},
-            error_title=bool(errors),
-        ),
-        status,
+    return render_form_page(
+        "manage/listing.html",
+        None,
+        errors or {},
+        org=org,
+        steps=STEPS,
+        step_names=STEP_NAMES,
+        sections={name: field_rows(data, step.keys) for name, step in STEPS.items()},
+        editable=EDITABLE,
+        reports=stored_reports(org),
+        fact=functools.partial(in_the_wizard, org.slug),
+        problems=problems,
+        waiting=waiting,
+        waiting_changes=proposed_changes(waiting) if waiting and waiting.kind == ChangeKind.CHANGE else [],
+        submit_form=SubmitForm(),
+        can_submit=org.status in SUBMITTABLE,
     )
 
 
@@ -277,7 +268,7 @@ def submit(slug: str) -> Any:
         return redirect(url_for("manage.listing", slug=slug))
     except RegistrationError as error:
         session.rollback()
-        return _render_listing(listing_for(slug, Purpose.EDIT), {"submit": error.message}, 400)
+        return _render_listing(listing_for(slug, Purpose.EDIT), {"submit": error.message})
     flash(f"You have submitted {org.name}. A moderator will check it and we will email you when it is published.")
     return redirect(url_for("manage.listing", slug=org.slug))
 
@@ -290,25 +281,20 @@ def withdraw(slug: str) -> Any:
     if request.method == "GET":
         form.version.data = str(org.version)
     elif form.validate_on_submit():
-        session = db.session()
-        try:
+
+        def withdraw_it() -> None:
             check_version(org, form.version.data)
-            withdraw_listing(session, org, _user(), ip=request.remote_addr)
-            session.commit()
+            withdraw_listing(db.session(), org, _user(), ip=request.remote_addr)
+
+        try:
+            outcome = commit_or_refuse(db.session(), withdraw_it, form.confirm, RegistrationError)
         except EditConflict:
-            session.rollback()
             flash("The listing changed after you opened this page. Check it, then withdraw it if you still want to.")
             return redirect(url_for("manage.listing", slug=slug))
-        except RegistrationError as error:
-            session.rollback()
-            form.confirm.errors = [error.message]
-        else:
+        if outcome is not REFUSED:
             flash(f"You have withdrawn {org.name}. It is no longer public; you can submit it again at any time.")
             return redirect(url_for("manage.home"))
-    errors = form_errors(form)
-    return render_template("manage/withdraw.html", org=org, form=form, errors=errors, error_title=bool(errors)), (
-        400 if errors else 200
-    )
+    return render_form_page("manage/withdraw.html", form, org=org)
 
 
 @bp.get("/manage/claim")
@@ -330,33 +316,23 @@ def claim(slug: str) -> Any:
     waiting = pending_claim(session, org, user)
     form = ClaimForm()
     if not already and waiting is None and form.validate_on_submit():
-        try:
-            make_claim(
+        claimed = commit_or_refuse(
+            session,
+            lambda: make_claim(
                 session,
                 org,
                 user,
                 role_at_organisation=form.role_at_organisation.data,
                 evidence=form.evidence.data,
                 ip=request.remote_addr,
-            )
-            session.commit()
-        except RegistrationError as error:
-            session.rollback()
-            form.evidence.errors = [error.message]
-        else:
+            ),
+            form.evidence,
+            RegistrationError,
+        )
+        if claimed is not REFUSED:
             flash(f"You have claimed {org.name}. A moderator will check your evidence and email you.")
             return redirect(url_for("manage.home"))
-    errors = form_errors(form)
-    page = render_template(
-        "manage/claim.html",
-        org=org,
-        form=form,
-        errors=errors,
-        error_title=bool(errors),
-        already=already,
-        waiting=waiting,
-    )
-    return page, 400 if errors else 200
+    return render_form_page("manage/claim.html", form, org=org, already=already, waiting=waiting)
 
 
 def _author_names(revisions: list[Any]) -> dict[str, str]:

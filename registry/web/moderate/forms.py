@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
-from registry.web.check.forms import options
+from registry.web.forms import options
 
 
 def _strip(value: Any) -> Any:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -26,8 +28,8 @@ from registry.services.moderation import (
     suspend_listing,
 )
 from registry.services.registration import listings_named, representatives
-from registry.web.account.forms import form_errors
 from registry.web.authorisation import role_required
+from registry.web.forms import REFUSED, Refused, commit_or_refuse, render_form_page
 from registry.web.links import public_url
 from registry.web.loaders import requested_page
 from registry.web.manage.loaders import Purpose, change_request_for, claim_for, listing_for, revision_for
@@ -47,6 +49,15 @@ def _manage_url() -> str:
     return public_url("manage.home")
 
 
+def _record_decision(form: DecisionForm, approve: Callable[[], Any], reject: Callable[[], Any], done: str) -> bool:
+    """Approve or reject as the moderator chose, committing; False, with the refusal on the form, if refused."""
+    decide = approve if form.decision.data == "approve" else reject
+    if commit_or_refuse(db.session(), decide, form.decision, ModerationError) is REFUSED:
+        return False
+    flash(done)
+    return True
+
+
 @bp.get("")
 @role_required(Role.MODERATOR)
 def queue() -> str:
@@ -59,47 +70,43 @@ def change_request(request_id: int) -> Any:
     item = change_request_for(request_id)
     org = item.organisation
     form = DecisionForm()
+    session = db.session()
     if item.is_pending and form.validate_on_submit():
-        session = db.session()
-        try:
-            if form.decision.data == "approve":
-                approve_change_request(
-                    session,
-                    item,
-                    _moderator(),
-                    manage_url=_manage_url(),
-                    listing_url=public_url("public.listing", slug=org.slug),
-                    ip=request.remote_addr,
-                )
-            else:
-                reject_change_request(
-                    session, item, _moderator(), form.reason.data, manage_url=_manage_url(), ip=request.remote_addr
-                )
-            session.commit()
-        except ModerationError as error:
-            session.rollback()
-            form.decision.errors = [error.message]
-        else:
-            flash(f"Your decision on {org.name} has been recorded and the representative told by email.")
+        approve = functools.partial(
+            approve_change_request,
+            session,
+            item,
+            _moderator(),
+            manage_url=_manage_url(),
+            listing_url=public_url("public.listing", slug=org.slug),
+            ip=request.remote_addr,
+        )
+        reject = functools.partial(
+            reject_change_request,
+            session,
+            item,
+            _moderator(),
+            form.reason.data,
+            manage_url=_manage_url(),
+            ip=request.remote_addr,
+        )
+        done = f"Your decision on {org.name} has been recorded and the representative told by email."
+        if _record_decision(form, approve, reject, done):
             return redirect(url_for("moderate.queue"))
-    errors = form_errors(form)
     new_listing = item.kind == ChangeKind.NEW_LISTING
     data = listing_data(org) if new_listing else {}
-    page = render_template(
+    return render_form_page(
         "moderate/change_request.html",
+        form,
         item=item,
         org=org,
-        form=form,
-        errors=errors,
-        error_title=bool(errors),
         new_listing=new_listing,
         changes=[] if new_listing else proposed_changes(item),
         sections={name: field_rows(data, step.keys) for name, step in STEPS.items()} if new_listing else {},
         steps=STEPS,
         reports=stored_reports(org) if new_listing else [],
-        representatives=representatives(db.session(), org),
+        representatives=representatives(session, org),
     )
-    return page, 400 if errors else 200
 
 
 @bp.route("/claims/<int:claim_id>", methods=["GET", "POST"])
@@ -108,33 +115,26 @@ def claim(claim_id: int) -> Any:
     item = claim_for(claim_id)
     org = item.organisation
     form = DecisionForm()
+    session = db.session()
     if item.is_pending and form.validate_on_submit():
-        session = db.session()
-        try:
-            if form.decision.data == "approve":
-                approve_claim(session, item, _moderator(), manage_url=_manage_url(), ip=request.remote_addr)
-            else:
-                reject_claim(
-                    session, item, _moderator(), form.reason.data, manage_url=_manage_url(), ip=request.remote_addr
-                )
-            session.commit()
-        except ModerationError as error:
-            session.rollback()
-            form.decision.errors = [error.message]
-        else:
-            flash(f"Your decision on the claim to {org.name} has been recorded and the claimant told by email.")
+        approve = functools.partial(
+            approve_claim, session, item, _moderator(), manage_url=_manage_url(), ip=request.remote_addr
+        )
+        reject = functools.partial(
+            reject_claim,
+            session,
+            item,
+            _moderator(),
+            form.reason.data,
+            manage_url=_manage_url(),
+            ip=request.remote_addr,
+        )
+        done = f"Your decision on the claim to {org.name} has been recorded and the claimant told by email."
+        if _record_decision(form, approve, reject, done):
             return redirect(url_for("moderate.queue"))
-    errors = form_errors(form)
-    page = render_template(
-        "moderate/claim.html",
-        item=item,
-        org=org,
-        form=form,
-        errors=errors,
-        error_title=bool(errors),
-        representatives=representatives(db.session(), org),
+    return render_form_page(
+        "moderate/claim.html", form, item=item, org=org, representatives=representatives(session, org)
     )
-    return page, 400 if errors else 200
 
 
 @bp.get("/listings")
@@ -150,54 +150,43 @@ def find_listing() -> str:
 def listing(slug: str) -> Any:
     org = listing_for(slug, Purpose.MODERATE)
     form = ListingStatusForm()
+    session = db.session()
     if request.method == "GET":
         form.version.data = str(org.version)
     elif form.validate_on_submit():
-        session = db.session()
+        suspended = org.status == "suspended"
+        change = reinstate_listing if suspended else suspend_listing
         try:
-            if org.status == "suspended":
-                reinstate_listing(
+            outcome = commit_or_refuse(
+                session,
+                lambda: change(
                     session,
                     org,
                     _moderator(),
                     form.reason.data,
                     loaded_version=form.version.data,
                     ip=request.remote_addr,
-                )
-                message = f"{org.name} is published again."
-            else:
-                suspend_listing(
-                    session,
-                    org,
-                    _moderator(),
-                    form.reason.data,
-                    loaded_version=form.version.data,
-                    ip=request.remote_addr,
-                )
-                message = f"{org.name} is suspended: it is hidden from the public, and kept."
-            session.commit()
+                ),
+                form.reason,
+                ModerationError,
+            )
         except EditConflict:
-            session.rollback()
             flash("The listing changed after you opened this page. Check it again.")
             return redirect(url_for("moderate.listing", slug=slug))
-        except ModerationError as error:
-            session.rollback()
-            form.reason.errors = [error.message]
-        else:
-            flash(message)
+        if outcome is not REFUSED:
+            flash(
+                f"{org.name} is published again."
+                if suspended
+                else f"{org.name} is suspended: it is hidden from the public, and kept."
+            )
             return redirect(url_for("moderate.listing", slug=slug))
-    errors = form_errors(form)
-    session = db.session()
-    page = render_template(
+    return render_form_page(
         "moderate/listing.html",
+        form,
         org=org,
-        form=form,
-        errors=errors,
-        error_title=bool(errors),
         waiting=pending_change(session, org),
         representatives=representatives(session, org),
     )
-    return page, 400 if errors else 200
 
 
 @bp.post("/listings/<slug>/revisions/<int:number>/restore", endpoint="restore_revision")
@@ -243,17 +232,14 @@ def users() -> Any:
     form = CommissionerForm()
     if form.validate_on_submit():
         session = db.session()
-        try:
-            user = set_commissioner(
-                session, form.email.data, form.grant.data == "grant", _moderator(), ip=request.remote_addr
-            )
-            session.commit()
-        except ModerationError as error:
-            session.rollback()
-            form.email.errors = [error.message]
-        else:
+        grant = form.grant.data == "grant"
+        user = commit_or_refuse(
+            session,
+            lambda: set_commissioner(session, form.email.data, grant, _moderator(), ip=request.remote_addr),
+            form.email,
+            ModerationError,
+        )
+        if not isinstance(user, Refused):
             flash(f"{user.email} is now a {user.role}.")
             return redirect(url_for("moderate.users"))
-    errors = form_errors(form)
-    page = render_template("moderate/users.html", form=form, errors=errors, error_title=bool(errors))
-    return page, 400 if errors else 200
+    return render_form_page("moderate/users.html", form)

@@ -13,9 +13,9 @@ from registry.services.directory import directory_summary
 from registry.services.listings import published_listings
 from registry.services.registration import represents
 from registry.services.search_index import PREFERRED_PROVIDER_RULESET
-from registry.web.check.needs import unlinked
 from registry.web.loaders import load_listing, requested_page
 from registry.web.manage.steps import in_the_wizard
+from registry.web.needs import unlinked
 from registry.web.public import bp
 from registry.web.search import RADIUS_CHOICES, map_points, run_search
 

@@ -19,7 +19,7 @@ from typing import Any
 from wtforms import FieldList, FormField
 
 from registry.domain.structure import BoardSeatFacts, MemberClassFacts
-from registry.web.check.forms import NO_CONTROL_FIELD, StructureForm
+from registry.web.structure_form import NO_CONTROL_FIELD, StructureForm
 
 
 @dataclass(frozen=True)

@@ -1,44 +1,19 @@
-"""The structure form. Every answer is optional ("not known" is a real answer); the validator, not the form,
-decides what is valid, so the form, the API and the CLI give the same messages for the same input."""
+"""The structure questions /check and the registration wizard's governance step both ask. Every answer is
+optional ("not known" is a real answer); the validator, not the form, decides what is valid, so the form, the API
+and the CLI give the same messages for the same input."""
 
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, RadioField, SelectField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import FieldList, Form, FormField, RadioField, SelectField, StringField
 
 from registry.domain import labels
-from registry.domain.reference_data import load_vocabulary
 from registry.domain.structure import StructureFactsError
-from registry.domain.text import clean_line, clean_lines
-from registry.models import BoardSeat, MemberClass, SignificantControl, column_limit
-
-
-def fits(attribute: Any, what: str) -> Length:
-    """A ``Length`` validator whose limit is the column's, so the form and the database agree."""
-    limit = column_limit(attribute)
-    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
-
-
-def one_line(value: Any) -> Any:
-    """Filter for one-line fields: NFKC, no control or invisible characters, whitespace collapsed."""
-    return clean_line(value) if isinstance(value, str) else value
-
-
-def several_lines(value: Any) -> Any:
-    """Filter for text areas: as ``one_line`` but keeping line breaks."""
-    return clean_lines(value) if isinstance(value, str) else value
-
-
-def options(pairs: Any) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
-
+from registry.models import BoardSeat, MemberClass, SignificantControl
+from registry.web.forms import MultiCheckboxField, choices, fits, one_line, options, vocabulary_choices
 
 YES_NO_UNKNOWN = options([("", "Not known"), ("yes", "Yes"), ("no", "No")])
 HAS_CONTROL = options(
@@ -58,27 +33,11 @@ NATURES_OF_CONTROL = options(
 )
 
 
-@cache
-def _vocabulary_choices(name: str) -> tuple[tuple[str, str], ...]:
-    return tuple((item["code"], item["label"]) for item in load_vocabulary(name))
-
-
-def _choices(pairs: Any, blank: str = "Not known") -> list[SelectChoice]:
-    return options([("", blank), *list(pairs)])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class MemberClassForm(Form):
     name = StringField("Name of the class", validators=[fits(MemberClass.name, "The class's name")], filters=[one_line])
     kind = SelectField("Who the members are", choices=[], validate_choice=False)
     count = StringField("Number of members")
-    voting_rule = SelectField(
-        "How the class votes", choices=_choices(labels.VOTING_RULE.items()), validate_choice=False
-    )
+    voting_rule = SelectField("How the class votes", choices=choices(labels.VOTING_RULE.items()), validate_choice=False)
     vote_share_pct = StringField("Share of the votes (%)")
     votes_on = MultiCheckboxField(
         "The class votes on", choices=options(labels.VOTE_DECISION.items()), validate_choice=False
@@ -86,12 +45,12 @@ class MemberClassForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind.choices = _choices(_vocabulary_choices("member_class_kinds"))
+        self.kind.choices = choices(vocabulary_choices("member_class_kinds"))
 
 
 class BoardSeatForm(Form):
     source = SelectField(
-        "How these seats are filled", choices=_choices(labels.BOARD_SEAT_SOURCE.items()), validate_choice=False
+        "How these seats are filled", choices=choices(labels.BOARD_SEAT_SOURCE.items()), validate_choice=False
     )
     seats = StringField("Number of seats")
     member_class = StringField("Elected by (name of the member class)", filters=[one_line])
@@ -110,7 +69,7 @@ class BoardSeatForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.appointer_kind.choices = _choices(_vocabulary_choices("member_class_kinds"))
+        self.appointer_kind.choices = choices(vocabulary_choices("member_class_kinds"))
 
 
 class SignificantControlForm(Form):
@@ -144,7 +103,7 @@ CIC_SCHEDULES = options(
 
 
 class ProfitsForm(Form):
-    asset_lock = SelectField("Asset lock", choices=_choices(labels.ASSET_LOCK.items()), validate_choice=False)
+    asset_lock = SelectField("Asset lock", choices=choices(labels.ASSET_LOCK.items()), validate_choice=False)
     cic_asset_lock_schedule = SelectField(
         "For a community interest company: the asset-lock Schedule its articles adopt",
         choices=CIC_SCHEDULES,
@@ -152,11 +111,11 @@ class ProfitsForm(Form):
     )
     dissolution_clause = SelectField(
         "Where its rules send what is left if it is dissolved",
-        choices=_choices(labels.DISSOLUTION_CLAUSE.items()),
+        choices=choices(labels.DISSOLUTION_CLAUSE.items()),
         validate_choice=False,
     )
     distribution_basis = SelectField(
-        "How profits are distributed", choices=_choices(labels.DISTRIBUTION_BASIS.items()), validate_choice=False
+        "How profits are distributed", choices=choices(labels.DISTRIBUTION_BASIS.items()), validate_choice=False
     )
     distribution_cap_pct = StringField("Most of its profits it may distribute (%)")
     distributions_only_to_members = RadioField(
@@ -254,9 +213,9 @@ class StructureFields:
 class StructureForm(StructureFields, FlaskForm):
     name = StringField("Organisation name", filters=[one_line])
     legal_form = SelectField("Legal form", choices=[], validate_choice=False)
-    origin = SelectField("How it started", choices=_choices(labels.ORIGIN.items()), validate_choice=False)
+    origin = SelectField("How it started", choices=choices(labels.ORIGIN.items()), validate_choice=False)
     spin_out_programme = SelectField(
-        "Spin-out programme", choices=_choices(labels.SPIN_OUT_PROGRAMME.items()), validate_choice=False
+        "Spin-out programme", choices=choices(labels.SPIN_OUT_PROGRAMME.items()), validate_choice=False
     )
     spin_out_date = StringField("When it spun out")
     members_total = StringField("Members in all")
@@ -267,21 +226,13 @@ class StructureForm(StructureFields, FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.legal_form.choices = _choices(_vocabulary_choices("legal_forms"))
+        self.legal_form.choices = choices(vocabulary_choices("legal_forms"))
 
 
-REPEATABLE = {"member-class": "member_classes", "board-seat": "board_seats", "control": "significant_control"}
+# The rows a structure can list, by their field names.
+STRUCTURE_LISTS = ("member_classes", "board_seats", "significant_control")
 # The answer that says whether anyone has significant control: the field a finding that needs the list asks for.
 NO_CONTROL_FIELD = "has_significant_control"
-_ACTION = re.compile(r"^(add|remove)-(member-class|board-seat|control)(?:-(\d+))?$")
-
-
-def parse_action(value: str | None) -> tuple[str, str, int | None] | None:
-    """("add" | "remove", list field name, index) for the add-another and remove buttons, else None."""
-    match = _ACTION.match(value or "")
-    if not match:
-        return None
-    return match.group(1), REPEATABLE[match.group(2)], int(match.group(3)) if match.group(3) else None
 
 
 def _blank(value: Any) -> bool:
@@ -320,7 +271,7 @@ def structure_data(form: Any) -> tuple[dict[str, Any], dict[str, dict[int, int]]
     """
     raw = {key: value for key, value in form.data.items() if key != "csrf_token"}
     rows: dict[str, dict[int, int]] = {}
-    for name in REPEATABLE.values():
+    for name in STRUCTURE_LISTS:
         kept = [(i, item) for i, item in enumerate(raw.get(name) or []) if not _blank(item)]
         rows[name] = {new: old for new, (old, _) in enumerate(kept)}
         raw[name] = [item for _, item in kept] or None

@@ -1,0 +1,152 @@
+"""What every form page shares: field filters and choices, the errors by field id, the add-another and remove
+buttons, committing a form's action, and rendering the page with a 400 when it has errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any, TypeVar
+
+from flask import render_template
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+from wtforms import Field, FieldList, FormField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from registry.domain.reference_data import load_vocabulary
+from registry.domain.text import clean_line, clean_lines
+from registry.models import column_limit
+
+T = TypeVar("T")
+
+
+def fits(attribute: Any, what: str) -> Length:
+    """A ``Length`` validator whose limit is the column's, so the form and the database agree."""
+    limit = column_limit(attribute)
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+
+
+def one_line(value: Any) -> Any:
+    """Filter for one-line fields: NFKC, no control or invisible characters, whitespace collapsed."""
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def several_lines(value: Any) -> Any:
+    """Filter for text areas: as ``one_line`` but keeping line breaks."""
+    return clean_lines(value) if isinstance(value, str) else value
+
+
+def options(pairs: Any) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def choices(pairs: Any, blank: str = "Not known") -> list[SelectChoice]:
+    """A select's options with a blank first one: "Not known", or what to do, like "Choose a register"."""
+    return options([("", blank), *list(pairs)])
+
+
+@cache
+def vocabulary_choices(name: str) -> tuple[tuple[str, str], ...]:
+    return tuple((item["code"], item["label"]) for item in load_vocabulary(name))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _walk(field: Any) -> Iterator[Any]:
+    if isinstance(field, FormField):
+        for sub in field.form:
+            yield from _walk(sub)
+    elif isinstance(field, FieldList):
+        for entry in field.entries:
+            yield from _walk(entry)
+    else:
+        yield field
+
+
+def form_errors(form: FlaskForm) -> dict[str, str]:
+    """The first message for each field with one, keyed by field id (rows included), in page order: the error
+    summary links to these ids and each field shows its own message."""
+    return {
+        field.id: field.errors[0]
+        for top in form
+        if top.name != "csrf_token"
+        for field in _walk(top)
+        if isinstance(field.errors, list | tuple) and field.errors
+    }
+
+
+# Add-another and remove buttons: "add-identifier", "remove-location-2", "add-member-class".
+REPEATABLE = {
+    "identifier": "identifiers",
+    "member-class": "member_classes",
+    "board-seat": "board_seats",
+    "control": "significant_control",
+    "location": "locations",
+}
+_ACTION = re.compile(r"^(add|remove)-([a-z-]+?)(?:-(\d+))?$")
+
+
+def parse_action(value: str | None, form: FlaskForm) -> tuple[str, str, int | None] | None:
+    """("add" | "remove", list field name, row) for an add-another or remove button on ``form``, else None."""
+    match = _ACTION.match(value or "")
+    if not match or match.group(2) not in REPEATABLE:
+        return None
+    name = REPEATABLE[match.group(2)]
+    if not isinstance(getattr(form, name, None), FieldList):
+        return None
+    return match.group(1), name, int(match.group(3)) if match.group(3) else None
+
+
+def change_rows(form: FlaskForm, action: str, name: str, index: int | None) -> FlaskForm:
+    """The form with a row added or removed, keeping everything else that was typed (and the version)."""
+    field = getattr(form, name)
+    if action == "add":
+        if len(field.entries) < field.max_entries:
+            field.append_entry()
+        return form
+    # Removing a row from the middle: rebuild the form from its data without that row.
+    data = {key: value for key, value in form.data.items() if key != "csrf_token"}
+    rows = list(data[name])
+    if index is not None and 0 <= index < len(rows):
+        rows.pop(index)
+    data[name] = rows
+    return type(form)(formdata=None, data=data)
+
+
+class Refused:
+    """What ``commit_or_refuse`` returns when the service refused: the refusal is already on the field."""
+
+
+REFUSED = Refused()
+
+
+def commit_or_refuse(session: Session, action: Callable[[], T], field: Field, refusal: type[Exception]) -> T | Refused:
+    """Run a form's action and commit. A ``refusal`` (a service error with a ``message``) is rolled back and
+    shown against ``field``; any other error is rolled back and raised, for the view to handle."""
+    try:
+        result = action()
+        session.commit()
+    except refusal as error:
+        session.rollback()
+        field.errors = [getattr(error, "message", str(error))]
+        return REFUSED
+    except BaseException:
+        session.rollback()
+        raise
+    return result
+
+
+def render_form_page(
+    template: str, form: Any = None, errors: dict[str, str] | None = None, **context: Any
+) -> tuple[str, int]:
+    """A page with a form: the errors (the form's own unless given), the "Error: " title, and 400 with errors."""
+    if errors is None:
+        errors = form_errors(form) if form is not None else {}
+    page = render_template(template, form=form, errors=errors, error_title=bool(errors), **context)
+    return page, 400 if errors else 200
