@@ -7,9 +7,8 @@ in the gazetteer) call the services; nothing here writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from flask import url_for
@@ -18,8 +17,8 @@ from sqlalchemy.orm import Session
 from registry.domain.areas import PlaceKind, area_catalogue
 from registry.domain.identifiers import InvalidIdentifier, check_identifier, load_identifier_schemes
 from registry.domain.reference_data import load_vocabulary
-from registry.domain.structure import StructureFacts, StructureFactsError
-from registry.domain.structure_json import facts_from_dict, facts_to_dict
+from registry.domain.structure import StructureFactsError
+from registry.domain.structure_json import facts_from_dict
 from registry.models import ListingStatus, Organisation
 from registry.services.gazetteer.lookup import PlaceNotResolved, resolve_place
 from registry.services.gazetteer.sources import load_lad_regions
@@ -32,6 +31,7 @@ from registry.web.manage.forms import (
     ServicesStepForm,
     service_groups,
 )
+from registry.web.manage.governance import as_text, governance_initial, listing_governance, number_text
 from registry.web.needs import NeededFact, fact_field_id, fact_label
 from registry.web.structure_form import field_id, structure_data
 
@@ -58,21 +58,6 @@ class Step:
     read: Callable[[Any, Organisation | None, Session], StepResult]
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _number_text(value: int | Decimal | float | None) -> str:
-    if value is None:
-        return ""
-    as_float = float(value)
-    return str(int(as_float)) if as_float.is_integer() else f"{as_float:g}"
-
-
-def _yes_no(value: bool | None) -> str:
-    return "" if value is None else ("yes" if value else "no")
-
-
 def _or_none(value: Any) -> Any:
     return value if value not in ("", None) else None
 
@@ -86,17 +71,17 @@ def about_initial(org: Organisation) -> dict[str, Any]:
         "name": org.name,
         "trading_names": "\n".join(org.trading_names or []),
         "description": org.description,
-        "website": _text(org.website),
-        "email": _text(org.email),
-        "phone": _text(org.phone),
-        "founded": _text(org.founded),
-        "origin": _text(org.origin),
-        "origin_parent_body": _text(org.origin_parent_body),
-        "origin_programme": _text(org.origin_programme),
-        "spun_out": _text(org.spun_out),
-        "employees": _number_text(org.employees),
-        "members": _number_text(org.members),
-        "trading_income_pct": _number_text(org.trading_income_pct),
+        "website": as_text(org.website),
+        "email": as_text(org.email),
+        "phone": as_text(org.phone),
+        "founded": as_text(org.founded),
+        "origin": as_text(org.origin),
+        "origin_parent_body": as_text(org.origin_parent_body),
+        "origin_programme": as_text(org.origin_programme),
+        "spun_out": as_text(org.spun_out),
+        "employees": number_text(org.employees),
+        "members": number_text(org.members),
+        "trading_income_pct": number_text(org.trading_income_pct),
     }
 
 
@@ -138,7 +123,7 @@ def about_read(form: AboutStepForm, org: Organisation | None, session: Session) 
 
 def legal_initial(org: Organisation) -> dict[str, Any]:
     return {
-        "legal_form": _text(org.legal_form_code),
+        "legal_form": as_text(org.legal_form_code),
         "identifiers": [{"scheme": i.scheme_code, "value": i.value} for i in org.identifiers] or [{}],
     }
 
@@ -198,202 +183,6 @@ def legal_read(form: LegalStepForm, org: Organisation | None, session: Session) 
 # 3. Governance: members, voting, board, asset lock and profits
 
 
-# Facts the governance step asks for that have no column of their own: kept in ``structure_details``, in the
-# validator's facts shape (``profits`` there holds the profit facts beyond the financial-rules columns).
-DETAIL_FACTS = (
-    "all_employees_eligible",
-    "membership_open",
-    "member_benefit_only",
-    "registered_charity",
-    "delivers_public_services",
-    "foundation_trust",
-    "employee_ownership",
-)
-_PROFIT_COLUMNS = frozenset(
-    {
-        "asset_lock",
-        "cic_asset_lock_schedule",
-        "dissolution_clause",
-        "distribution_basis",
-        "distribution_cap_pct",
-        "share_interest_cap_pct",
-        "profits_reinvested_pct",
-    }
-)
-
-
-def _answer(value: Any) -> Any:
-    """A stored fact as a form field's data: yes or no, a number as typed, a list of counts as "2, 1"."""
-    if isinstance(value, bool):
-        return _yes_no(value)
-    if isinstance(value, int | float | Decimal):
-        return _number_text(value)
-    if isinstance(value, list) and all(isinstance(item, int) for item in value):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _answer(item) for key, item in value.items()}
-    return _text(value)
-
-
-def governance_initial(org: Organisation) -> dict[str, Any]:
-    details = org.structure_details or {}
-    has_control = True if org.significant_controls else org.has_significant_control
-    return {
-        "governance_model": _text(org.governance_model_code),
-        **{key: _answer(details.get(key)) for key in DETAIL_FACTS if key in details},
-        "is_public_body": _yes_no(org.is_public_body),
-        "members_registered_societies": _number_text(org.members_registered_societies),
-        "has_significant_control": _yes_no(has_control),
-        "charity": {
-            "trustees_total": _number_text(org.charity_trustees),
-            "trustees_paid": _number_text(org.charity_trustees_paid),
-        },
-        "member_classes": [
-            {
-                "name": m.name,
-                "kind": m.kind_code,
-                "description": m.description,
-                "count": _number_text(m.member_count),
-                "voting_rule": _text(m.voting_rule),
-                "vote_share_pct": _number_text(m.vote_share_pct),
-                "votes_on": list(m.votes_on or []),
-            }
-            for m in org.member_classes
-        ]
-        or [{}],
-        "board_seats": [
-            {
-                "role": b.role,
-                "source": _text(b.source),
-                "seats": _number_text(b.seats),
-                "member_class": b.elected_by.name if b.elected_by else "",
-                "whole_membership": _yes_no(b.whole_membership),
-                "appointer": _text(b.appointed_by),
-                "appointer_kind": _text(b.appointer_kind_code),
-                "appointer_is_public_body": _yes_no(b.appointer_is_public_body),
-                "is_chair": _yes_no(b.is_chair),
-                "is_non_executive": _yes_no(b.is_non_executive),
-            }
-            for b in org.board_seats
-        ]
-        or [{}],
-        "profits": {
-            **_answer(details.get("profits") or {}),
-            "asset_lock": _text(org.asset_lock),
-            "cic_asset_lock_schedule": _number_text(org.cic_asset_lock_schedule),
-            "dissolution_clause": _text(org.dissolution_clause),
-            "distribution_basis": _text(org.distribution_basis),
-            "distribution_cap_pct": _number_text(org.dividend_cap_pct),
-            "share_interest_cap_pct": _number_text(org.share_interest_cap_pct),
-            "profits_reinvested_pct": _number_text(org.profits_reinvested_pct),
-        },
-        "significant_control": [
-            {
-                "name": p.name,
-                "natures_of_control": list(p.natures_of_control or []),
-                "is_member": _yes_no(p.is_member),
-                "is_for_profit": _yes_no(p.is_for_profit),
-                "is_public_body": _yes_no(p.is_public_body),
-                "is_employee_trust": _yes_no(p.is_employee_trust),
-                "is_asset_locked": _yes_no(p.is_asset_locked),
-            }
-            for p in org.significant_controls
-        ],
-    }
-
-
-def _value(item: Any) -> Any:
-    return getattr(item, "value", item)
-
-
-def _known(value: Any) -> Any:
-    """A fact as stored: groups without their unknown (null) facts, and ``None`` for a group with none known."""
-    if isinstance(value, dict):
-        kept = {key: _known(item) for key, item in value.items()}
-        kept = {key: item for key, item in kept.items() if item is not None}
-        return kept or None
-    return value
-
-
-def _listing_governance(
-    facts: StructureFacts,
-    descriptions: list[Any],
-    roles: list[Any],
-    governance_model: str | None,
-    details: Mapping[str, Any],
-    has_control: bool | None,
-) -> dict[str, Any]:
-    classes = facts.member_classes or ()
-    profits = facts.profits
-    plain = facts_to_dict(facts)
-    structure_details = {key: value for key, value in details.items() if key not in (*DETAIL_FACTS, "profits")}
-    structure_details.update({key: _known(plain[key]) for key in DETAIL_FACTS if _known(plain[key]) is not None})
-    more_profits = {key: value for key, value in (_known(plain["profits"]) or {}).items() if key not in _PROFIT_COLUMNS}
-    if more_profits:
-        structure_details["profits"] = more_profits
-    controllers = facts.significant_control
-    charity = facts.charity
-    return {
-        "governance_model": governance_model,
-        "is_public_body": facts.is_public_body,
-        "members_registered_societies": facts.members_registered_societies,
-        "has_significant_control": has_control if not controllers else True,
-        "charity": {
-            "trustees_total": charity.trustees_total if charity else None,
-            "trustees_paid": charity.trustees_paid if charity else None,
-        },
-        "member_classes": [
-            {
-                "name": c.name,
-                "kind": _value(c.kind),
-                "description": descriptions[i] or "",
-                "count": c.count,
-                "voting_rule": _value(c.voting_rule),
-                "vote_share_pct": c.vote_share_pct,
-                "votes_on": sorted(_value(d) for d in c.votes_on) if c.votes_on is not None else None,
-            }
-            for i, c in enumerate(classes)
-        ],
-        "board_seats": [
-            {
-                "role": roles[j] or "",
-                "source": _value(s.source),
-                "elected_by": classes[s.member_class].name if s.member_class is not None else None,
-                "whole_membership": s.whole_membership,
-                "appointed_by": s.appointer,
-                "appointer_is_public_body": s.appointer_is_public_body,
-                "appointer_kind": _value(s.appointer_kind),
-                "seats": 1 if s.seats is None else s.seats,
-                "is_non_executive": s.is_non_executive,
-                "is_chair": bool(s.is_chair),
-            }
-            for j, s in enumerate(facts.board_seats or ())
-        ],
-        "financial_rules": {
-            "asset_lock": _value(profits.asset_lock) if profits else None,
-            "cic_asset_lock_schedule": profits.cic_asset_lock_schedule if profits else None,
-            "dissolution_clause": _value(profits.dissolution_clause) if profits else None,
-            "distribution_basis": _value(profits.distribution_basis) if profits else None,
-            "dividend_cap_pct": profits.distribution_cap_pct if profits else None,
-            "share_interest_cap_pct": profits.share_interest_cap_pct if profits else None,
-            "profits_reinvested_pct": profits.profits_reinvested_pct if profits else None,
-        },
-        "significant_controls": [
-            {
-                "name": p.name,
-                "natures_of_control": list(p.natures_of_control) if p.natures_of_control is not None else None,
-                "is_member": p.is_member,
-                "is_for_profit": p.is_for_profit,
-                "is_public_body": p.is_public_body,
-                "is_employee_trust": p.is_employee_trust,
-                "is_asset_locked": p.is_asset_locked,
-            }
-            for p in facts.significant_control or ()
-        ],
-        "structure_details": structure_details,
-    }
-
-
 def governance_read(form: GovernanceStepForm, org: Organisation | None, session: Session) -> StepResult:
     result = StepResult(errors=_field_errors(form))
     try:
@@ -429,7 +218,7 @@ def governance_read(form: GovernanceStepForm, org: Organisation | None, session:
     details = org.structure_details if org is not None else {}
     answer = form.has_significant_control.data
     has_control = True if answer == "yes" else False if answer == "no" else None
-    result.data = _listing_governance(facts, descriptions, roles, governance_model, details or {}, has_control)
+    result.data = listing_governance(facts, descriptions, roles, governance_model, details or {}, has_control)
     return result
 
 
@@ -444,7 +233,7 @@ def services_initial(org: Organisation) -> dict[str, Any]:
             {
                 "name": loc.name,
                 "address": loc.address,
-                "postcode": _text(loc.postcode),
+                "postcode": as_text(loc.postcode),
                 "is_registered_office": loc.is_registered_office,
             }
             for loc in org.locations
