@@ -192,10 +192,19 @@ def _owner_action(profile_id: int) -> Profile:
     return found
 
 
-@bp.post("/profiles/<int:profile_id>/share", endpoint="share_profile", defaults={"shared": True})
-@bp.post("/profiles/<int:profile_id>/unshare", endpoint="unshare_profile", defaults={"shared": False})
+@bp.post("/profiles/<int:profile_id>/share")
 @role_required(Role.COMMISSIONER)
-def set_sharing(profile_id: int, shared: bool) -> Any:
+def share_profile(profile_id: int) -> Any:
+    return _set_sharing(profile_id, shared=True)
+
+
+@bp.post("/profiles/<int:profile_id>/unshare")
+@role_required(Role.COMMISSIONER)
+def unshare_profile(profile_id: int) -> Any:
+    return _set_sharing(profile_id, shared=False)
+
+
+def _set_sharing(profile_id: int, shared: bool) -> Any:
     found = _owner_action(profile_id)
     if shared:
         profiles.share_profile(found)

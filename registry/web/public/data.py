@@ -42,9 +42,17 @@ def data() -> str:
     )
 
 
-@bp.get("/data/listings.csv", defaults={"kind": "csv"}, endpoint="data_csv")
-@bp.get("/data/listings.json", defaults={"kind": "json"}, endpoint="data_json")
-def data_download(kind: str) -> Response:
+@bp.get("/data/listings.csv")
+def data_csv() -> Response:
+    return _all_listings("csv")
+
+
+@bp.get("/data/listings.json")
+def data_json() -> Response:
+    return _all_listings("json")
+
+
+def _all_listings(kind: str) -> Response:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     session = db.session()
     ids = open_data.published_listing_ids(session)  # before the answer starts: an outage here is a 503
