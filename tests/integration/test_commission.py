@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEvent, Organisation, Role, Shortlist, ShortlistEntry, User
-from registry.services import commissioning
+from registry.services import commissioners, shortlists
 from tests.support.accounts import csrf_token_from, make_user, post_form, sign_in
 from tests.support.commissioning import FUND_OWNED, PREFERRED_PROVIDER, SHEFFIELD, homecare, serves
 from tests.support.factories import location, make_listing
@@ -295,7 +295,7 @@ def test_a_new_shortlist_can_be_started_while_adding_a_listing(
 def test_shortlist_names_are_checked_and_the_form_redisplays(
     signed_in: FlaskClient, session: Session, commissioner: User, name: str, message: str
 ) -> None:
-    commissioning.create_shortlist(session, commissioner, "Existing list")
+    shortlists.create_shortlist(session, commissioner, "Existing list")
     session.commit()
     page = checked_page(post_form(signed_in, "/commission/shortlists", {"name": name}), status=400)
     assert message in page.select_one(".nhsuk-error-summary").get_text()
@@ -306,8 +306,8 @@ def test_shortlist_names_are_checked_and_the_form_redisplays(
 def test_a_note_longer_than_the_limit_is_refused_with_the_note_kept(
     signed_in: FlaskClient, session: Session, commissioner: User, market: dict[str, str]
 ) -> None:
-    shortlist = commissioning.create_shortlist(session, commissioner, "Notes")
-    commissioning.add_to_shortlist(session, shortlist, organisation(session, market["meets-homecare"]))
+    shortlist = shortlists.create_shortlist(session, commissioner, "Notes")
+    shortlists.add_to_shortlist(session, shortlist, organisation(session, market["meets-homecare"]))
     session.commit()
     slug = market["meets-homecare"]
     url = f"/commission/shortlists/{shortlist.id}"
@@ -317,7 +317,7 @@ def test_a_note_longer_than_the_limit_is_refused_with_the_note_kept(
 
 
 def test_rename_and_delete_a_shortlist(signed_in: FlaskClient, session: Session, commissioner: User) -> None:
-    shortlist_id = commissioning.create_shortlist(session, commissioner, "Draft").id
+    shortlist_id = shortlists.create_shortlist(session, commissioner, "Draft").id
     session.commit()
     url = f"/commission/shortlists/{shortlist_id}"
     assert post_form(signed_in, url, {"name": "Final"}, action=f"{url}/rename").status_code == 302
@@ -331,7 +331,7 @@ def test_the_database_holds_one_entry_per_listing_and_unique_names_per_commissio
 ) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    shortlist = commissioning.create_shortlist(session, commissioner, "Once")
+    shortlist = shortlists.create_shortlist(session, commissioner, "Once")
     session.commit()
     org_id = organisation(session, market["meets-homecare"]).id
     session.add_all(
@@ -354,9 +354,9 @@ def test_the_database_holds_one_entry_per_listing_and_unique_names_per_commissio
 
 
 def _shortlist_of(session: Session, owner: User, *slugs: str) -> int:
-    shortlist = commissioning.create_shortlist(session, owner, "Compare these")
+    shortlist = shortlists.create_shortlist(session, owner, "Compare these")
     for slug in slugs:
-        commissioning.add_to_shortlist(session, shortlist, organisation(session, slug))
+        shortlists.add_to_shortlist(session, shortlist, organisation(session, slug))
     session.commit()
     return shortlist.id
 
@@ -455,12 +455,12 @@ def test_a_confirmed_account_at_a_commissioning_domain_becomes_a_commissioner_wh
 def test_commissioning_domains_match_whole_domains_and_subdomains(
     email: str, domains: tuple[str, ...], expected: bool
 ) -> None:
-    assert commissioning.email_in_domains(email, domains) is expected
+    assert commissioners.email_in_domains(email, domains) is expected
 
 
 def test_parse_domains_reads_the_setting() -> None:
-    assert commissioning.parse_domains(" NHS.net, @gov.uk,,.nhs.uk ") == ("nhs.net", "gov.uk", "nhs.uk")
-    assert commissioning.parse_domains(None) == ()
+    assert commissioners.parse_domains(" NHS.net, @gov.uk,,.nhs.uk ") == ("nhs.net", "gov.uk", "nhs.uk")
+    assert commissioners.parse_domains(None) == ()
 
 
 def test_a_moderator_grants_and_revokes_the_commissioner_role(app: Flask, session: Session) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Profile, ProfileVersion, Role, User
-from registry.services import commissioning
+from registry.services import shortlists
 from registry.services.assessments import reassess
 from registry.services.listing_data import apply_listing_data
 from registry.services.listings import get_listing
@@ -158,11 +158,11 @@ def test_a_shortlist_shows_compares_and_exports_verdicts_against_the_profile(
     signed_in: FlaskClient, session: Session, commissioner: User, market: dict[str, str]
 ) -> None:
     profile_id = save_profile(signed_in)
-    shortlist = commissioning.create_shortlist(session, commissioner, "Homecare")
+    shortlist = shortlists.create_shortlist(session, commissioner, "Homecare")
     for key in ("fifteen", "thirty"):
         found = get_listing(session, market[key])
         assert found is not None
-        commissioning.add_to_shortlist(session, shortlist, found)
+        shortlists.add_to_shortlist(session, shortlist, found)
     session.commit()
     page = text_of(checked_page(signed_in.get(f"/commission/shortlists/{shortlist.id}?profile={profile_id}")))
     assert "Sheffield homecare (version 1)" in page
