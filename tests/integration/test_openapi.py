@@ -253,7 +253,7 @@ def test_every_api_route_is_documented_with_its_methods(app: Flask, document: di
     documented = {path: {m for m in METHODS if m in item} for path, item in document["paths"].items()}
     undocumented = {path: sorted(methods) for path, methods in routes.items() if documented.get(path) != methods}
     assert not undocumented, (
-        "Routes under /api/v1 that registry/web/api/openapi.yaml does not describe (or describes with other "
+        "Routes under /api/v1 that the parts in registry/web/api/openapi/ do not describe (or describe with other "
         f"methods): {undocumented}. Add them to the document; /api/docs is rendered from it."
     )
 

@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 description of ``/api/v1``, served at ``/api/v1/openapi.json``.
 
-The document is data (``openapi.yaml``). Where a schema says ``x-values-from: NAME`` the loader puts in the
-codes the code itself uses, from the closed vocabularies, the reference data and the rule sets, so the
+The document is data, in parts (``openapi/*.yaml``, combined in the order ``PARTS`` lists them; no part may
+define what another defines). Where a schema says ``x-values-from: NAME`` the loader puts in the codes the
+code itself uses, from the closed vocabularies, the reference data and the rule sets, so the
 document's enums cannot drift from what the API accepts and returns. It is read once per process; each
 request gets a copy with this deployment's address in ``servers`` and the app's page sizes.
 """
@@ -29,7 +30,24 @@ from registry.services.structure_checks import rulesets
 from registry.web.api import bp
 from registry.web.links import public_url
 
-DOCUMENT_PATH = Path(__file__).with_name("openapi.yaml")
+PARTS_FOLDER = Path(__file__).with_name("openapi")
+# In the served document's order: a part's paths and components follow those of the parts before it.
+PARTS = (
+    "document.yaml",
+    "paths-organisations.yaml",
+    "paths-places.yaml",
+    "paths-structure-checks.yaml",
+    "paths-rule-sets.yaml",
+    "paths-about.yaml",
+    "parameters.yaml",
+    "responses.yaml",
+    "schemas-envelopes.yaml",
+    "schemas-search.yaml",
+    "schemas-places.yaml",
+    "schemas-listing.yaml",
+    "schemas-structure-checks.yaml",
+    "schemas-rule-sets.yaml",
+)
 VALUES_KEY = "x-values-from"
 
 
@@ -77,20 +95,21 @@ VALUE_SOURCES: dict[str, Callable[[], list[str]]] = {
 
 
 class OpenApiDocumentError(ValueError):
-    """``openapi.yaml`` names a value list that does not exist, or holds something JSON cannot."""
+    """A part of the document is missing or not listed, defines what another part defines, names a value list
+    that does not exist, or holds something JSON cannot."""
 
 
-def _fill_values(node: Any) -> Any:
+def _fill_values(node: Any, part: str) -> Any:
     """Replace each ``x-values-from`` with an ``enum`` of those values (and null where the type allows it)."""
     if isinstance(node, list):
-        return [_fill_values(item) for item in node]
+        return [_fill_values(item, part) for item in node]
     if not isinstance(node, dict):
         return node
-    filled = {key: _fill_values(value) for key, value in node.items() if key != VALUES_KEY}
+    filled = {key: _fill_values(value, part) for key, value in node.items() if key != VALUES_KEY}
     if VALUES_KEY in node:
         name = node[VALUES_KEY]
         if name not in VALUE_SOURCES:
-            raise OpenApiDocumentError(f"{DOCUMENT_PATH.name}: no value list called {name!r}")
+            raise OpenApiDocumentError(f"{part}: no value list called {name!r}")
         values: list[Any] = VALUE_SOURCES[name]()
         types = node.get("type")
         if types == "null" or (isinstance(types, list) and "null" in types):
@@ -99,15 +118,54 @@ def _fill_values(node: Any) -> Any:
     return filled
 
 
+def _is_section(where: tuple[str, ...]) -> bool:
+    """``paths``, ``components`` and each kind of component gather entries from several parts."""
+    return where == ("paths",) or (where[:1] == ("components",) and len(where) <= 2)
+
+
+def _combine(
+    into: dict[str, Any], part: dict[str, Any], where: tuple[str, ...], file: str, owners: dict[tuple[str, ...], str]
+) -> None:
+    """Add ``file``'s entries to the document, refusing any that another part (named in ``owners``) defined."""
+    for key, value in part.items():
+        at = (*where, key)
+        if _is_section(at):
+            if not isinstance(value, dict):
+                raise OpenApiDocumentError(f"{file}: {'.'.join(at)} should be a mapping of names to entries")
+            _combine(into.setdefault(key, {}), value, at, file, owners)
+        elif at in owners:
+            raise OpenApiDocumentError(f"{file} defines {'.'.join(at)}, which {owners[at]} already defines")
+        else:
+            into[key] = value
+            owners[at] = file
+
+
+def read_parts(folder: Path, parts: tuple[str, ...]) -> dict[str, Any]:
+    """The parts in ``folder`` combined into one document, in the order ``parts`` lists them."""
+    unmatched = sorted({path.name for path in folder.glob("*.yaml")}.symmetric_difference(parts))
+    if unmatched:
+        name = unmatched[0]
+        problem = "is listed but not in the folder" if name in parts else "is in the folder but not listed"
+        raise OpenApiDocumentError(f"{folder.name}/{name} {problem} (PARTS in registry/web/api/openapi.py)")
+    document: dict[str, Any] = {}
+    owners: dict[tuple[str, ...], str] = {}
+    for name in parts:
+        part = f"{folder.name}/{name}"
+        raw = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        try:
+            # YAML reads unquoted dates as dates; the document must be plain JSON.
+            json.dumps(raw)
+        except TypeError as error:
+            raise OpenApiDocumentError(f"{part} holds a value JSON cannot: {error}") from error
+        if not isinstance(raw, dict):
+            raise OpenApiDocumentError(f"{part} is not a mapping of keys to values")
+        _combine(document, _fill_values(raw, part), (), part, owners)
+    return document
+
+
 @functools.cache
 def _document() -> dict[str, Any]:
-    raw = yaml.safe_load(DOCUMENT_PATH.read_text(encoding="utf-8"))
-    try:
-        # YAML reads unquoted dates as dates; the document must be plain JSON.
-        json.dumps(raw)
-    except TypeError as error:
-        raise OpenApiDocumentError(f"{DOCUMENT_PATH.name} holds a value JSON cannot: {error}") from error
-    document: dict[str, Any] = _fill_values(raw)
+    document = read_parts(PARTS_FOLDER, PARTS)
     _answer_bad_requests_everywhere(document)
     return document
 
