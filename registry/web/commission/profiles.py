@@ -18,6 +18,7 @@ from registry.services.profiles import ProfileError
 from registry.web.authorisation import role_required
 from registry.web.commission import bp
 from registry.web.commission.pages import done, signed_in, yours_or_404
+from registry.web.forms import render_form_page
 from registry.web.links import public_url
 
 STARTING_RULESET = "preferred-provider"
@@ -79,19 +80,15 @@ def _ids_of(errors: dict[str, str]) -> dict[str, str]:
     return mapped
 
 
-def _form_page(profile: Profile | None, form_data: dict[str, Any], errors: dict[str, str], status: int) -> Any:
-    return (
-        render_template(
-            "commission/profile_form.html",
-            profile=profile,
-            groups=profiles.catalogue_groups(),
-            values=form_data,
-            errors=errors,
-            error_title=bool(errors),
-            field_id=field_id,
-            form=ProfileActionForm(),
-        ),
-        status,
+def _form_page(profile: Profile | None, form_data: dict[str, Any], errors: dict[str, str]) -> tuple[str, int]:
+    return render_form_page(
+        "commission/profile_form.html",
+        ProfileActionForm(),
+        errors,
+        profile=profile,
+        groups=profiles.catalogue_groups(),
+        values=form_data,
+        field_id=field_id,
     )
 
 
@@ -130,7 +127,7 @@ def _save(profile: Profile | None) -> Any:
     db.session.rollback()
     if profile is not None:
         profile = load_profile(profile.id, owner_only=True)
-    return _form_page(profile, _data_of(name, rules, request.form), errors, 400)
+    return _form_page(profile, _data_of(name, rules, request.form), errors)
 
 
 @bp.get("/profiles")
@@ -153,7 +150,7 @@ def new_profile() -> Any:
     cat = profiles.catalogue()
     start = request.args.get("from") or STARTING_RULESET
     rules = {key: cat.published(key) for key, entry in cat.rules.items() if entry.ruleset.id == start}
-    return _form_page(None, _data_of("", rules), {}, 200)
+    return _form_page(None, _data_of("", rules), {})
 
 
 @bp.get("/profiles/<int:profile_id>")
@@ -183,7 +180,7 @@ def edit_profile(profile_id: int) -> Any:
     found = load_profile(profile_id, owner_only=True)
     if request.method == "POST":
         return _save(found)
-    return _form_page(found, _data_of(found.name, found.current.rules), {}, 200)
+    return _form_page(found, _data_of(found.name, found.current.rules), {})
 
 
 def _owner_action(profile_id: int) -> Profile:

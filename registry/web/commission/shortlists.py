@@ -3,6 +3,7 @@ Every view loads its shortlist through ``load_shortlist``: the signed-in person'
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,9 +16,10 @@ from registry.services.commissioners import CommissioningError, ruleset_titles
 from registry.services.profiles import ChosenProfile
 from registry.web.authorisation import role_required
 from registry.web.commission import bp
-from registry.web.commission.forms import AddToShortlistForm, NoteForm, ShortlistForm, form_errors
-from registry.web.commission.pages import done, form_page, page, signed_in, yours_or_404
+from registry.web.commission.forms import AddToShortlistForm, NoteForm, ShortlistForm
+from registry.web.commission.pages import done, signed_in, yours_or_404
 from registry.web.commission.views import EXPORT_TYPES, listing_url, profile_cell, profile_column, send_export
+from registry.web.forms import REFUSED, Refused, commit_or_refuse, form_errors, render_form_page
 from registry.web.loaders import load_listing
 from registry.web.profiles import read_profile
 from registry.web.redirects import safe_next
@@ -33,15 +35,17 @@ def load_shortlist(shortlist_id: int) -> Shortlist:
 def shortlist_list() -> Any:
     form = ShortlistForm()
     if form.validate_on_submit():
-        try:
-            shortlist = shortlists.create_shortlist(db.session(), signed_in(), form.name.data)
-        except CommissioningError as error:
-            form.name.errors = [error.message]
-        else:
+        shortlist = commit_or_refuse(
+            db.session(),
+            lambda: shortlists.create_shortlist(db.session(), signed_in(), form.name.data),
+            form.name,
+            CommissioningError,
+        )
+        if not isinstance(shortlist, Refused):
             return done(
                 f"You created the shortlist {shortlist.name}.", "commission.shortlist", shortlist_id=shortlist.id
             )
-    return form_page(
+    return render_form_page(
         "commission/shortlists.html",
         form,
         shortlists=shortlists.shortlists_of(db.session(), signed_in()),
@@ -59,7 +63,7 @@ def _chosen_profile(context: dict[str, Any]) -> ChosenProfile | None:
     return chosen
 
 
-def _shortlist_page(shortlist: Shortlist, status: int = 200, **context: Any) -> tuple[str, int]:
+def _shortlist_page(shortlist: Shortlist, **context: Any) -> tuple[str, int]:
     context.setdefault("rename_form", ShortlistForm(formdata=None, data={"name": shortlist.name}))
     chosen = _chosen_profile(context)
     context["profile_cells"] = {
@@ -67,11 +71,8 @@ def _shortlist_page(shortlist: Shortlist, status: int = 200, **context: Any) -> 
         for e in shortlists.published_entries(shortlist)
         if chosen is not None
     }
-    if context.get("errors") and status == 200:
-        status = 400
-    return page(
+    return render_form_page(
         "commission/shortlist.html",
-        status,
         shortlist=shortlist,
         entries=shortlist.entries,
         published=shortlists.published_entries(shortlist),
@@ -92,17 +93,14 @@ def rename_shortlist(shortlist_id: int) -> Any:
     shortlist = load_shortlist(shortlist_id)
     form = ShortlistForm()
     if form.validate_on_submit():
-        try:
-            shortlists.rename_shortlist(db.session(), shortlist, form.name.data)
-        except CommissioningError as error:
-            form.name.errors = [error.message]
-        else:
+        rename = functools.partial(shortlists.rename_shortlist, db.session(), shortlist, form.name.data)
+        if commit_or_refuse(db.session(), rename, form.name, CommissioningError) is not REFUSED:
             return done(
                 f"The shortlist is now called {shortlist.name}.", "commission.shortlist", shortlist_id=shortlist.id
             )
     db.session.rollback()
     shortlist = load_shortlist(shortlist_id)
-    return _shortlist_page(shortlist, 400, rename_form=form, errors=form_errors(form))
+    return _shortlist_page(shortlist, rename_form=form, errors=form_errors(form))
 
 
 @bp.post("/shortlists/<int:shortlist_id>/delete")
@@ -121,18 +119,14 @@ def save_note(shortlist_id: int, slug: str) -> Any:
     organisation = load_listing(slug)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
-            shortlists.set_note(shortlist, organisation, form.note.data)
-        except CommissioningError as error:
-            form.note.errors = [error.message]
-        else:
-            db.session.commit()
+        note = functools.partial(shortlists.set_note, shortlist, organisation, form.note.data)
+        if commit_or_refuse(db.session(), note, form.note, CommissioningError) is not REFUSED:
             flash(f"Your note on {organisation.name} is saved.")
             return redirect(url_for("commission.shortlist", shortlist_id=shortlist.id) + f"#entry-{slug}")
     db.session.rollback()
     shortlist = load_shortlist(shortlist_id)
     message = form_errors(form).get("note", "Enter a shorter note")
-    return _shortlist_page(shortlist, 400, errors={f"note-{slug}": message}, note_drafts={slug: form.note.data or ""})
+    return _shortlist_page(shortlist, errors={f"note-{slug}": message}, note_drafts={slug: form.note.data or ""})
 
 
 @bp.post("/shortlists/<int:shortlist_id>/listings/<slug>/remove")
@@ -169,7 +163,7 @@ def add_to_shortlist(slug: str) -> Any:
             return redirect(safe_next(form.next.data, "") or url_for("commission.shortlist", shortlist_id=target.id))
         db.session.rollback()
     on = {s.id: s for s in lists if shortlists.entry_for(s, organisation) is not None}
-    return form_page(
+    return render_form_page(
         "commission/add_to_shortlist.html",
         form,
         org=organisation,
@@ -197,16 +191,13 @@ def compare(shortlist_id: int) -> Any:
     try:
         chosen = shortlists.choose_for_comparison(shortlist, request.args.getlist("org"))
     except CommissioningError as error:
-        return _shortlist_page(
-            shortlist, 400, errors={"compare": error.message}, compare_chosen=request.args.getlist("org")
-        )
+        return _shortlist_page(shortlist, errors={"compare": error.message}, compare_chosen=request.args.getlist("org"))
     context: dict[str, Any] = {}
     profile = _chosen_profile(context)
     columns = shortlists.compare(db.session(), chosen)
     context["profile_cells"] = {c.organisation.slug: profile_cell(c.organisation, profile) for c in columns}
-    return page(
+    return render_form_page(
         "commission/compare.html",
-        400 if context.get("errors") else 200,
         shortlist=shortlist,
         columns=columns,
         rulesets=ruleset_titles(),

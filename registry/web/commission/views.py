@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, redirect, request, stream_with_context, url_for
 
+from registry.domain.labels import VERDICT_FACET as VERDICT_LABELS
 from registry.extensions import db
 from registry.models import Organisation, Role
 from registry.services import commissioners, exports, profiles
@@ -20,7 +21,7 @@ from registry.services.market import VERDICTS as MARKET_VERDICTS
 from registry.services.market import Breakdown, MarketOverview, market_overview
 from registry.services.profiles import ChosenProfile
 from registry.services.search import SearchError, SearchResults, matching_listings, search_listings
-from registry.services.search_facets import VERDICT_LABELS, facet_labels
+from registry.services.search_facets import facet_labels
 from registry.services.search_index import facet_index
 from registry.services.search_refinements import ordered_ids
 from registry.web.authorisation import role_required
@@ -35,7 +36,8 @@ from registry.web.commission.forms import (
     describe,
     read_commission_search,
 )
-from registry.web.commission.pages import done, form_page, page, signed_in
+from registry.web.commission.pages import done, signed_in
+from registry.web.forms import Refused, commit_or_refuse, render_form_page
 from registry.web.links import public_url
 from registry.web.negotiation import json_error, json_success, wants_json
 
@@ -68,7 +70,7 @@ def _with_search(endpoint: str, **values: Any) -> str:
 
 
 def _search_page(template: str, search: CommissionSearch, errors: dict[str, str], **context: Any) -> tuple[str, int]:
-    return page(template, 400 if errors else 200, errors=errors, **context, **_filter_context(search))
+    return render_form_page(template, errors=errors, **context, **_filter_context(search))
 
 
 def _matching_ids(search: CommissionSearch) -> Any:
@@ -337,15 +339,17 @@ def market_summary() -> dict[str, Any]:
 def grant_commissioner() -> Any:
     form = GrantCommissionerForm()
     if form.validate_on_submit():
-        try:
-            user = commissioners.grant_commissioner(
+        user = commit_or_refuse(
+            db.session(),
+            lambda: commissioners.grant_commissioner(
                 db.session(), form.email.data, actor=signed_in(), ip=request.remote_addr
-            )
-        except CommissioningError as error:
-            form.email.errors = [error.message]
-        else:
+            ),
+            form.email,
+            CommissioningError,
+        )
+        if not isinstance(user, Refused):
             return done(f"{user.email} is now a commissioner.", "commission.commissioners")
-    return form_page(
+    return render_form_page(
         "commission/commissioners.html",
         form,
         people=commissioners.commissioners(db.session()),
