@@ -76,13 +76,14 @@ def independent_of_state(facts: StructureFacts, params: Parameters) -> Result:
     allowed = f"{'less than' if inclusive else 'no more than'} {w.pct(limit)}"
     if facts.legal_form is not None and facts.legal_form in params.forms("public_forms"):
         return failed(f"It is {w.form_name(facts.legal_form)}, a public body.")
-    parts: list[Result] = []
-    if facts.is_public_body is None:
-        parts.append(unknown("Whether it is a public body is not known."))
-    elif facts.is_public_body:
-        parts.append(failed("It is recorded as a public body."))
-    else:
-        parts.append(passed("It is not a public body."))
+    parts = [
+        decided_by(
+            facts.is_public_body,
+            unknown("Whether it is a public body is not known."),
+            failed("It is recorded as a public body."),
+            passed("It is not a public body."),
+        )
+    ]
     seats = board_share(facts, public_appointee)
     if seats is None:
         parts.append(unknown("Who appoints the board is not known, seat by seat."))
@@ -171,17 +172,17 @@ def autonomy(facts: StructureFacts, params: Parameters) -> Result:
     threshold, board_limit = params.number("threshold_pct"), params.number("max_public_appointee_pct")
     parts: list[Result] = []
     bounds = vote_share_range(facts, outside)
-    over = None if bounds is None else range_above(bounds, threshold, strictly=True)
-    who = w.capitalised(w.kinds(outside))
     if bounds is None:
         parts.append(unknown(f"The share of votes {w.kinds(outside)} hold cannot be worked out."))
-    elif over:
-        parts.append(failed(f"{who} hold {w.share_range(*bounds)} of votes, over {w.pct(threshold)}."))
-    elif over is False:
-        parts.append(passed(f"{who} hold {w.share_range(*bounds)} of votes."))
     else:
+        held = f"{w.capitalised(w.kinds(outside))} hold {w.share_range(*bounds)} of votes"
         parts.append(
-            unknown(f"{who} hold {w.share_range(*bounds)} of votes; whether over {w.pct(threshold)} is not known.")
+            decided_by(
+                range_above(bounds, threshold, strictly=True),
+                unknown(f"{held}; whether over {w.pct(threshold)} is not known."),
+                failed(f"{held}, over {w.pct(threshold)}."),
+                passed(f"{held}."),
+            )
         )
     seats = board_share(facts, public_appointee)
     if seats is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.domain.structure import StructureFacts
+from registry.domain.structure import MemberClassFacts, StructureFacts
 from registry.domain.validator import wording as w
 from registry.domain.validator.checks.catalogue import (
     ParamKind,
@@ -86,17 +86,26 @@ def one_member_one_vote(facts: StructureFacts, params: Parameters) -> Result:
     return passed("Every member has one vote (one member, one vote).")
 
 
-@check("no_capital_control", capital_kinds=ParamKind.KINDS)
-def no_capital_control(facts: StructureFacts, params: Parameters) -> Result:
-    capital = params.kinds("capital_kinds")
+def _classes_of(
+    facts: StructureFacts, kinds: frozenset[MemberClassKind], why: str
+) -> list[tuple[int, MemberClassFacts]] | Result:
+    """The member classes of ``kinds``, each with its position; or, when that settles the check, its result:
+    the classes or their kinds not known (``why`` they are needed), or no class of those kinds."""
     classes = facts.member_classes
     if classes is None:
         return unknown("The member classes are not described.")
     if any(c.kind is None for c in classes):
-        return unknown("The kind of every member class is needed to see whether any is defined by capital.")
-    investing = [(i, c) for i, c in enumerate(classes) if c.kind in capital]
-    if not investing:
-        return passed(f"No member class is made up of {w.kinds(capital)}.")
+        return unknown(f"The kind of every member class is needed {why}.")
+    found = [(i, c) for i, c in enumerate(classes) if c.kind in kinds]
+    return found or passed(f"No member class is made up of {w.kinds(kinds)}.")
+
+
+@check("no_capital_control", capital_kinds=ParamKind.KINDS)
+def no_capital_control(facts: StructureFacts, params: Parameters) -> Result:
+    investing = _classes_of(facts, params.kinds("capital_kinds"), "to see whether any is defined by capital")
+    if isinstance(investing, tuple):
+        return investing
+    classes = facts.member_classes or ()
     results: list[Result] = []
     member_total = None
     if all(c.count is not None for c in classes):
@@ -205,14 +214,9 @@ def investor_board_cap(facts: StructureFacts, params: Parameters) -> Result:
 @check("investor_no_conversion_vote", investor_kinds=ParamKind.KINDS)
 def investor_no_conversion_vote(facts: StructureFacts, params: Parameters) -> Result:
     investors = params.kinds("investor_kinds")
-    classes = facts.member_classes
-    if classes is None:
-        return unknown("The member classes are not described.")
-    if any(c.kind is None for c in classes):
-        return unknown("The kind of every member class is needed to find any investor class.")
-    investing = [(i, c) for i, c in enumerate(classes) if c.kind in investors]
-    if not investing:
-        return passed(f"No member class is made up of {w.kinds(investors)}.")
+    investing = _classes_of(facts, investors, "to find any investor class")
+    if isinstance(investing, tuple):
+        return investing
     voting = [
         w.class_name(c, i) for i, c in investing if c.votes_on is not None and VoteDecision.CONVERSION in c.votes_on
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.domain.structure import StructureFacts
+from registry.domain.structure import FoundationTrustFacts, StructureFacts
 from registry.domain.validator import wording as w
 from registry.domain.validator.checks.catalogue import (
     ParamKind,
@@ -39,17 +39,28 @@ def paid_trustees_minority(facts: StructureFacts, params: Parameters) -> Result:
 # ---------------------------------------------------------------------------------------------------------
 # NHS foundation trusts
 
+_NO_FOUNDATION_TRUST = FoundationTrustFacts()
+
+
+def _foundation_trust(facts: StructureFacts) -> FoundationTrustFacts:
+    """The foundation trust's facts; none recorded reads as each of them not known."""
+    return facts.foundation_trust or _NO_FOUNDATION_TRUST
+
+
+def _governors_appointed(appointer: str, verb: str, appointed: int | None, least: int) -> Result:
+    """Whether ``appointer`` (local authorities, the university) appoint at least ``least`` governors."""
+    if appointed is None:
+        return unknown(f"The number of governors appointed by {appointer} is not known.")
+    if appointed >= least:
+        return passed(f"{w.capitalised(appointer)} {verb} {appointed} governor{'s' if appointed != 1 else ''}.")
+    return failed(f"{w.capitalised(appointer)} {verb} {appointed} governors; at least {least} is needed.")
+
 
 @check("ft_public_patient_majority", min_share_pct=ParamKind.NUMBER)
 def ft_public_patient_majority(facts: StructureFacts, params: Parameters) -> Result:
     floor = params.number("min_share_pct")
-    ft = facts.foundation_trust
-    if (
-        ft is None
-        or ft.governors_total is None
-        or ft.public_governors_elected is None
-        or ft.patient_governors_elected is None
-    ):
+    ft = _foundation_trust(facts)
+    if ft.governors_total is None or ft.public_governors_elected is None or ft.patient_governors_elected is None:
         return unknown("The numbers of public, patient and all governors are needed.")
     together, total = ft.public_governors_elected + ft.patient_governors_elected, ft.governors_total
     words = (
@@ -68,13 +79,13 @@ def _more_than(floor_pct: float, total: int) -> str:
 @check("ft_staff_governors", min_total=ParamKind.INTEGER, min_per_class=ParamKind.INTEGER)
 def ft_staff_governors(facts: StructureFacts, params: Parameters) -> Result:
     least, per_class = params.integer("min_total"), params.integer("min_per_class")
-    ft = facts.foundation_trust
-    elected = ft.staff_governors_elected if ft else None
+    ft = _foundation_trust(facts)
+    elected = ft.staff_governors_elected
     if elected is None:
         return unknown(f"The number of staff governors is not known; at least {least} are needed.")
     if elected < least:
         return failed(f"Staff elect {elected} governors; at least {least} are needed.")
-    classes = ft.staff_class_governors if ft else None
+    classes = ft.staff_class_governors
     if classes and min(classes) < per_class:
         return failed(f"A staff class elects {min(classes)} governors; each class must elect at least {per_class}.")
     return passed(f"Staff elect {elected} governors (at least {least} are needed).")
@@ -82,36 +93,25 @@ def ft_staff_governors(facts: StructureFacts, params: Parameters) -> Result:
 
 @check("ft_local_authority_governor", min_governors=ParamKind.INTEGER)
 def ft_local_authority_governor(facts: StructureFacts, params: Parameters) -> Result:
-    least = params.integer("min_governors")
-    appointed = facts.foundation_trust.local_authority_governors if facts.foundation_trust else None
-    if appointed is None:
-        return unknown("The number of governors appointed by local authorities is not known.")
-    if appointed >= least:
-        return passed(f"Local authorities appoint {appointed} governor{'s' if appointed != 1 else ''}.")
-    return failed(f"Local authorities appoint {appointed} governors; at least {least} is needed.")
+    appointed = _foundation_trust(facts).local_authority_governors
+    return _governors_appointed("local authorities", "appoint", appointed, params.integer("min_governors"))
 
 
 @check("ft_university_governor", min_governors=ParamKind.INTEGER)
 def ft_university_governor(facts: StructureFacts, params: Parameters) -> Result:
-    least = params.integer("min_governors")
-    ft = facts.foundation_trust
-    school = ft.has_medical_or_dental_school if ft else None
+    ft = _foundation_trust(facts)
+    school = ft.has_medical_or_dental_school
     if school is None:
         return unknown("Whether any of its hospitals includes a university medical or dental school is not known.")
     if not school:
         return not_applicable("None of its hospitals includes a university medical or dental school.")
-    appointed = ft.university_governors if ft else None
-    if appointed is None:
-        return unknown("The number of governors appointed by the university is not known.")
-    if appointed >= least:
-        return passed(f"The university appoints {appointed} governor{'s' if appointed != 1 else ''}.")
-    return failed(f"The university appoints {appointed} governors; at least {least} is needed.")
+    return _governors_appointed("the university", "appoints", ft.university_governors, params.integer("min_governors"))
 
 
 @check("ft_ned_tenure", max_years=ParamKind.NUMBER)
 def ft_ned_tenure(facts: StructureFacts, params: Parameters) -> Result:
     most = params.number("max_years")
-    years = facts.foundation_trust.longest_ned_tenure_years if facts.foundation_trust else None
+    years = _foundation_trust(facts).longest_ned_tenure_years
     if years is None:
         return unknown("How long the longest-serving non-executive has served is not known.")
     if years > most + EPSILON:
@@ -122,7 +122,7 @@ def ft_ned_tenure(facts: StructureFacts, params: Parameters) -> Result:
 @check("ft_principal_purpose", min_nhs_income_pct=ParamKind.NUMBER)
 def ft_principal_purpose(facts: StructureFacts, params: Parameters) -> Result:
     floor = params.number("min_nhs_income_pct")
-    share = facts.foundation_trust.nhs_income_pct if facts.foundation_trust else None
+    share = _foundation_trust(facts).nhs_income_pct
     if share is None:
         return unknown("The share of income from NHS purposes is not known.")
     if share > floor + EPSILON:
