@@ -29,10 +29,7 @@ class ImportRun(Model):
     """One run of ``flask import SOURCE FILE``: what was read, what it did, and whether it finished."""
 
     __tablename__ = "import_run"
-    __table_args__ = (
-        one_of("status", ImportRunStatus, "status_valid"),
-        non_negative("rows_read"),
-    )
+    __table_args__ = (one_of("status", ImportRunStatus, "status_valid"), non_negative("rows_read"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(20), index=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,7 +41,36 @@ _DECISION_RECORDED = "(status = 'pending' AND decided_at IS NULL) OR (status <> 
 _REJECTION_HAS_REASON = "status <> 'rejected' OR (reason IS NOT NULL AND reason <> '')"
 
 
-class ChangeRequest(Model):
+def _review_constraints() -> tuple[CheckConstraint, ...]:
+    """A known status, and a decision that is complete or absent (see above)."""
+    return (
+        one_of("status", ReviewStatus, "status_valid"),
+        CheckConstraint(_DECISION_RECORDED, name="decision_recorded"),
+        CheckConstraint(_REJECTION_HAS_REASON, name="rejection_has_reason"),
+    )
+
+
+def _one_pending(name: str, *columns: str) -> Index:
+    """At most one pending row for each value of ``columns`` (a partial unique index)."""
+    return Index(name, *columns, unique=True, sqlite_where=text(_PENDING), postgresql_where=text(_PENDING))
+
+
+class _Reviewed:
+    """What a moderator decided about a request: by whom, when and why (its columns come last in the table)."""
+
+    if TYPE_CHECKING:
+        status: Mapped[str]
+
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ReviewStatus.PENDING
+
+
+class ChangeRequest(_Reviewed, Model):
     """A new listing, or a change to a listing's verified facts, waiting for (or decided by) a moderator.
 
     ``proposed`` holds the change in ``apply_listing_data``'s shape (only the keys that change); for a new
@@ -51,18 +80,10 @@ class ChangeRequest(Model):
     __tablename__ = "change_request"
     __table_args__ = (
         one_of("kind", ChangeKind, "kind_valid"),
-        one_of("status", ReviewStatus, "status_valid"),
-        CheckConstraint(_DECISION_RECORDED, name="decision_recorded"),
-        CheckConstraint(_REJECTION_HAS_REASON, name="rejection_has_reason"),
+        *_review_constraints(),
         # One thing at a time per listing: a second proposal while one waits would be reviewed against a
         # listing that the first might change.
-        Index(
-            "uq_change_request_one_pending",
-            "organisation_id",
-            unique=True,
-            sqlite_where=text(_PENDING),
-            postgresql_where=text(_PENDING),
-        ),
+        _one_pending("uq_change_request_one_pending", "organisation_id"),
         Index("ix_change_request_status_created", "status", "created_at"),
     )
 
@@ -76,39 +97,23 @@ class ChangeRequest(Model):
     base_version: Mapped[int] = mapped_column(Integer)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = created_at_column()
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    reason: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship()
     proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == ReviewStatus.PENDING
+    decided_by: Mapped[User | None] = relationship(foreign_keys="ChangeRequest.decided_by_id")
 
     def __repr__(self) -> str:
         return f"<ChangeRequest {self.id} {self.kind} {self.status}>"
 
 
-class Claim(Model):
+class Claim(_Reviewed, Model):
     """Someone asks to represent an existing listing (often an imported one), with evidence for a moderator."""
 
     __tablename__ = "claim"
     __table_args__ = (
-        one_of("status", ReviewStatus, "status_valid"),
-        CheckConstraint(_DECISION_RECORDED, name="decision_recorded"),
-        CheckConstraint(_REJECTION_HAS_REASON, name="rejection_has_reason"),
+        *_review_constraints(),
         CheckConstraint("evidence <> ''", name="evidence_given"),
-        Index(
-            "uq_claim_one_pending_per_person",
-            "organisation_id",
-            "user_id",
-            unique=True,
-            sqlite_where=text(_PENDING),
-            postgresql_where=text(_PENDING),
-        ),
+        _one_pending("uq_claim_one_pending_per_person", "organisation_id", "user_id"),
         Index("ix_claim_status_created", "status", "created_at"),
     )
 
@@ -119,17 +124,10 @@ class Claim(Model):
     evidence: Mapped[str] = mapped_column(Text, info={"max_length": 5000})
     status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.PENDING.value)
     created_at: Mapped[datetime] = created_at_column()
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    reason: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == ReviewStatus.PENDING
+    decided_by: Mapped[User | None] = relationship(foreign_keys="Claim.decided_by_id")
 
     def __repr__(self) -> str:
         return f"<Claim {self.id} {self.status}>"
