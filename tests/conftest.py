@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from registry import create_app
 from registry.extensions import db
+from registry.models import Role
+from tests.support.accounts import signed_in_client
+from tests.support.app import build_test_app, dispose_test_app
+from tests.support.registration import REPRESENTATIVE_EMAIL
 
 TEST_DATABASE_ENV = "REGISTRY_TEST_DATABASE_URL"
 
@@ -33,31 +35,6 @@ def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return test_database_url(tmp_path_factory)
-
-
-def build_test_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    """An app on ``database_url`` with the test database built in it (migrations, reference data, seeds)."""
-    instance = tmp_path_factory.mktemp("instance")
-    os.environ.setdefault("REGISTRY_INSTANCE_PATH", str(instance))
-    app = create_app(
-        {
-            "ENV_NAME": "test",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SECRET_KEY": "test-secret-key-not-for-production",
-            "SERVER_NAME": "localhost",
-        }
-    )
-    with app.app_context():
-        from tests.support.database import build_test_database
-
-        build_test_database()
-    return app
-
-
-def dispose_test_app(app: Flask) -> None:
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -106,4 +83,12 @@ def fresh_rate_limits(app: Flask) -> Iterator[None]:
     limiter.reset()
 
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+@pytest.fixture
+def representative(app: Flask, session: Session) -> FlaskClient:
+    """Signed in as the representative who registers Riverside Homecare (``tests.support.registration``)."""
+    return signed_in_client(app, session, REPRESENTATIVE_EMAIL, Role.REPRESENTATIVE)
+
+
+@pytest.fixture
+def moderator(app: Flask, session: Session) -> FlaskClient:
+    return signed_in_client(app, session, "moderator@registry.example.org", Role.MODERATOR)

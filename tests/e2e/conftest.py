@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import build_test_app, dispose_test_app
+from tests.support.app import build_test_app, dispose_test_app
 from tests.support.database import scratch_database
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")

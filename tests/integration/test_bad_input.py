@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from registry.domain.text import clean_line, clean_lines, is_web_address
 from registry.models import ChangeRequest, FieldTooLong, Organisation, Source, Verification
 from registry.services.email import send_email
-from tests.support.accounts import signed_in_client
 from tests.support.pages import checked_page, text_of
 from tests.support.registration import ABOUT, LEGAL, SERVICES, listing_by_slug, post_step, register
 
@@ -25,11 +24,6 @@ RIGHT_TO_LEFT_OVERRIDE = "\u202e"
 
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
-
-
-@pytest.fixture
-def representative(app: Flask, session: Session) -> FlaskClient:
-    return signed_in_client(app, session, "rep@bad-input.example.org")
 
 
 # 7. Length limits that the form and the column agree on; the database refuses the rest the same way.

@@ -18,10 +18,10 @@ from tests.support.accounts import csrf_token_from, make_user, post_form, sign_i
 from tests.support.commissioning import FUND_OWNED, PREFERRED_PROVIDER, SHEFFIELD, homecare, serves
 from tests.support.factories import location, make_listing
 from tests.support.pages import checked_page, text_of
+from tests.support.places import SHEFFIELD_CENTRE
 
 ROTHERHAM = {"code": "E08000018", "name": "Rotherham"}
 DONCASTER = {"code": "E08000017", "name": "Doncaster"}
-SHEFFIELD_CENTRE = (53.3811, -1.4701)
 
 
 def listing(session: Session, slug: str, base: dict[str, Any], **data: Any) -> Any:

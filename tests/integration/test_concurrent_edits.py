@@ -22,8 +22,8 @@ from werkzeug.serving import make_server
 from registry.extensions import db
 from registry.models import Membership, Organisation, Role
 from registry.services.accounts import create_user
-from tests.conftest import build_test_app, dispose_test_app
 from tests.support.accounts import PASSWORD
+from tests.support.app import build_test_app, dispose_test_app
 from tests.support.database import scratch_database
 from tests.support.registration import ABOUT, hidden_value
 

@@ -21,22 +21,9 @@ from registry.services.editing import (
 from tests.support.accounts import csrf_token_from, make_user, sign_in, signed_in_client
 from tests.support.moderation import published_listing
 from tests.support.pages import checked_page, text_of
-from tests.support.registration import ABOUT, GOVERNANCE, hidden_value, listing_by_slug, register
-
-REP = "rep@riverside.example.org"
-
+from tests.support.registration import ABOUT, GOVERNANCE, REPRESENTATIVE_EMAIL, hidden_value, listing_by_slug, register
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
-
-
-@pytest.fixture
-def representative(app: Flask, session: Session) -> FlaskClient:
-    return signed_in_client(app, session, REP, Role.REPRESENTATIVE)
-
-
-@pytest.fixture
-def moderator(app: Flask, session: Session) -> FlaskClient:
-    return signed_in_client(app, session, "moderator@registry.example.org", Role.MODERATOR)
 
 
 def open_form(client: FlaskClient, page: str) -> dict[str, str]:
@@ -107,7 +94,7 @@ def test_a_save_that_loses_the_race_after_the_version_check_fails_instead_of_ove
 ) -> None:
     slug = register(representative)
     org = listing_by_slug(session, slug)
-    user = session.scalars(select(User).where(User.email == REP)).one()
+    user = session.scalars(select(User).where(User.email == REPRESENTATIVE_EMAIL)).one()
     loaded = org.version
     # Another request commits between this one's check and its write.
     session.execute(
@@ -142,12 +129,12 @@ def test_the_history_page_shows_each_revision_who_made_it_and_a_field_by_field_d
     # Long text shows word by word what was added; the public sees roles, not email addresses.
     assert latest.find("ins").get_text(" ", strip=True) == "Added: and Rotherham"
     assert "The organisation's representative" in latest.get_text()
-    assert REP not in text_of(history)
+    assert REPRESENTATIVE_EMAIL not in text_of(history)
     status_row = history.find("th", string="Status").find_parent("tr")
     assert "Waiting for review" in status_row.get_text() and "Published" in status_row.get_text()
     # Moderators see who exactly, and may restore.
     moderated = checked_page(moderator.get(f"/organisations/{slug}/history"))
-    assert REP in text_of(moderated)
+    assert REPRESENTATIVE_EMAIL in text_of(moderated)
     assert moderated.find("button", string="Restore revision 1") is not None
     assert history.find("button", string="Restore revision 1") is None
 

@@ -25,22 +25,17 @@ from registry.models import (
 from tests.support.accounts import csrf_token_from, make_user, signed_in_client
 from tests.support.moderation import decide, pending_request, published_listing, submit
 from tests.support.pages import checked_page, text_of
-from tests.support.registration import ABOUT, LEGAL, hidden_value, listing_by_slug, post_step, register
-
-REP = "rep@riverside.example.org"
-
+from tests.support.registration import (
+    ABOUT,
+    LEGAL,
+    REPRESENTATIVE_EMAIL,
+    hidden_value,
+    listing_by_slug,
+    post_step,
+    register,
+)
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
-
-
-@pytest.fixture
-def representative(app: Flask, session: Session) -> FlaskClient:
-    return signed_in_client(app, session, REP, Role.REPRESENTATIVE)
-
-
-@pytest.fixture
-def moderator(app: Flask, session: Session) -> FlaskClient:
-    return signed_in_client(app, session, "moderator@registry.example.org", Role.MODERATOR)
 
 
 def emails_to(session: Session, address: str) -> list[OutboxEmail]:
@@ -68,7 +63,7 @@ def test_the_queue_lists_a_submitted_listing_and_a_moderator_approves_it_into_se
     assert "Verified" in text_of(public)
     found = representative.get("/api/v1/organisations?q=Riverside Homecare").get_json()
     assert slug in [item["slug"] for item in found["data"]]
-    email = emails_to(session, REP)[-1]
+    email = emails_to(session, REPRESENTATIVE_EMAIL)[-1]
     assert email.subject == "Riverside Homecare Co-operative is now listed"
     assert f"/organisations/{slug}" in email.body
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "moderation.change_approved")).first()
@@ -87,7 +82,7 @@ def test_a_rejection_needs_a_reason_returns_the_listing_to_draft_and_tells_the_r
     assert response.status_code == 302
     org = listing_by_slug(session, slug)
     assert org.status == ListingStatus.DRAFT
-    email = emails_to(session, REP)[-1]
+    email = emails_to(session, REPRESENTATIVE_EMAIL)[-1]
     assert "needs changes" in email.subject
     assert "Add the FCA number exactly as on the register." in email.body
     # The decision is kept and shown; it cannot be made twice.
@@ -123,7 +118,9 @@ def test_changes_to_verified_facts_wait_for_a_moderator_and_are_not_public_until
     assert "Co-operative society" in row.get_text() and "Community benefit society" in row.get_text()
     assert decide(moderator, f"/moderate/changes/{request.id}", "approve").status_code == 302
     assert listing_by_slug(session, slug).legal_form_code == "community_benefit_society"
-    assert emails_to(session, REP)[-1].subject.startswith("Your change to Riverside Homecare Co-operative")
+    assert emails_to(session, REPRESENTATIVE_EMAIL)[-1].subject.startswith(
+        "Your change to Riverside Homecare Co-operative"
+    )
     last = session.scalars(select(Revision).order_by(Revision.id.desc())).first()
     assert last.author == "moderator@registry.example.org"
     assert "proposed by rep@riverside.example.org" in last.summary
@@ -137,7 +134,7 @@ def test_a_rejected_change_leaves_the_listing_as_it_was(
     request = pending_request(session, slug)
     assert decide(moderator, f"/moderate/changes/{request.id}", "reject", "Your rules say co-op.").status_code == 302
     assert listing_by_slug(session, slug).legal_form_code == "co_operative_society"
-    assert "Your rules say co-op." in emails_to(session, REP)[-1].body
+    assert "Your rules say co-op." in emails_to(session, REPRESENTATIVE_EMAIL)[-1].body
 
 
 def test_other_changes_to_a_verified_listing_go_live_at_once(
@@ -178,10 +175,10 @@ def test_a_representative_claims_an_imported_listing_and_a_moderator_approves_it
     assert review.find("a", href=f"/moderate/claims/{claim.id}") is not None
     assert decide(moderator, f"/moderate/claims/{claim.id}", "approve").status_code == 302
     org = listing_by_slug(session, "sunshine-care-rochdale-cic")
-    user = session.scalars(select(User).where(User.email == REP)).one()
+    user = session.scalars(select(User).where(User.email == REPRESENTATIVE_EMAIL)).one()
     assert session.scalar(select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org.id))
     assert org.verification == "verified"
-    assert emails_to(session, REP)[-1].subject == "You now represent Sunshine Care (Rochdale) C.I.C"
+    assert emails_to(session, REPRESENTATIVE_EMAIL)[-1].subject == "You now represent Sunshine Care (Rochdale) C.I.C"
     assert "Sunshine Care (Rochdale) C.I.C" in text_of(checked_page(representative.get("/manage")))
 
 
@@ -221,7 +218,7 @@ def test_suspending_hides_a_listing_keeps_it_and_reinstating_brings_it_back(
     assert slug not in str(found)
     org = listing_by_slug(session, slug)
     assert org.status == ListingStatus.SUSPENDED and len(org.member_classes) == 3
-    assert "Reported as closed." in emails_to(session, REP)[-1].body
+    assert "Reported as closed." in emails_to(session, REPRESENTATIVE_EMAIL)[-1].body
     assert representative.get(f"/manage/listings/{slug}/about").status_code == 302  # read-only while suspended
 
     form = moderator.get(page)
@@ -276,7 +273,7 @@ def test_only_admins_read_the_outbox_which_holds_every_email(
     slug = register(representative)
     submit(representative, slug)
     page = text_of(checked_page(admin.get("/moderate/outbox")))
-    assert f"We have received your listing for Riverside Homecare Co-operative, to {REP}" in page
+    assert f"We have received your listing for Riverside Homecare Co-operative, to {REPRESENTATIVE_EMAIL}" in page
 
 
 def test_moderators_cannot_approve_twice_or_act_on_a_withdrawn_submission(

@@ -12,8 +12,7 @@ from registry.models import Role, User
 from tests.support.accounts import make_user, sign_in
 from tests.support.factories import location, make_listing
 from tests.support.pages import checked_page, text_of
-
-DONCASTER = (53.5228, -1.1285)  # about 27 km from S1 2HE
+from tests.support.places import DONCASTER
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 

@@ -28,15 +28,13 @@ from registry.models import Organisation
 from registry.services.openreferral.ids import organization_id, service_id, taxonomy_id, taxonomy_term_id
 from registry.services.openreferral.taxonomies import GOVERNANCE_MODELS, LEGAL_FORMS, SERVICE_TYPES
 from tests.support.factories import location, make_listing
+from tests.support.places import DONCASTER, SHEFFIELD_S1_2HE
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "oruk"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "hsds" / "oruk-compiled-V3.0-UK"
 SCHEMA_BASE = (
     "https://raw.githubusercontent.com/tpximpact/OpenReferralApi/refs/heads/main/OpenReferralApi/Schemas/V3.0-UK/"
 )
-
-SHEFFIELD_S1_2HE = (53.37881, -1.46973)
-DONCASTER = (53.5228, -1.1285)  # about 27 km from S1 2HE
 
 HOMECARE = taxonomy_term_id(SERVICE_TYPES, "hsc-homecare")
 ADULT_SOCIAL_CARE = taxonomy_term_id(SERVICE_TYPES, "hsc-adult-social-care")

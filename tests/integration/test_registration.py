@@ -5,18 +5,18 @@ the gazetteer; repeatable rows without JavaScript; resuming a draft; withdrawing
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import ChangeRequest, ListingStatus, Membership, Organisation, OutboxEmail, Revision
-from tests.support.accounts import csrf_token_from, signed_in_client
+from tests.support.accounts import csrf_token_from
 from tests.support.pages import checked_page, text_of
 from tests.support.registration import (
     ABOUT,
     GOVERNANCE,
     LEGAL,
+    REPRESENTATIVE_EMAIL,
     SERVICES,
     hidden_value,
     listing_by_slug,
@@ -25,11 +25,6 @@ from tests.support.registration import (
 )
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
-
-
-@pytest.fixture
-def representative(app: Flask, session: Session) -> FlaskClient:
-    return signed_in_client(app, session, "rep@riverside.example.org")
 
 
 def test_a_representative_registers_a_multi_stakeholder_homecare_co_operative_in_four_steps(
@@ -62,7 +57,7 @@ def test_a_representative_registers_a_multi_stakeholder_homecare_co_operative_in
     assert session.scalar(select(Membership).where(Membership.organisation_id == org.id)) is not None
     revisions = session.scalars(select(Revision).where(Revision.organisation_id == org.id)).all()
     assert [r.number for r in revisions] == [1, 2, 3, 4]
-    assert all(r.author == "rep@riverside.example.org" for r in revisions)
+    assert all(r.author == REPRESENTATIVE_EMAIL for r in revisions)
     # Drafts are not public.
     assert representative.get(f"/organisations/{slug}").status_code == 404
 
@@ -96,7 +91,7 @@ def test_submitting_sends_the_draft_to_the_moderators_and_emails_the_representat
     assert org.status == ListingStatus.PENDING
     request = session.scalars(select(ChangeRequest).where(ChangeRequest.organisation_id == org.id)).one()
     assert (request.kind, request.status) == ("new_listing", "pending")
-    email = session.scalars(select(OutboxEmail).where(OutboxEmail.to == "rep@riverside.example.org")).all()[-1]
+    email = session.scalars(select(OutboxEmail).where(OutboxEmail.to == REPRESENTATIVE_EMAIL)).all()[-1]
     assert "We have received your listing" in email.subject
     # While it waits, the steps cannot be changed.
     response = representative.get(f"/manage/listings/{slug}/about")

@@ -10,10 +10,7 @@ from registry.models import Organisation
 from registry.services.search_index import reindex
 from tests.support.factories import location, make_listing
 from tests.support.pages import checked_page, text_of
-
-SHEFFIELD_S1_2HE = (53.37881, -1.46973)  # approximately; the gazetteer holds the exact point
-ROTHERHAM = (53.4326, -1.3635)  # about 9 km north-east of S1 2HE
-DONCASTER = (53.5228, -1.1285)  # about 27 km from S1 2HE
+from tests.support.places import DONCASTER, ROTHERHAM, SHEFFIELD_S1_2HE
 
 
 def _names(page) -> list[str]:  # type: ignore[no-untyped-def]

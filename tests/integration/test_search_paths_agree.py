@@ -20,8 +20,8 @@ from registry.services import search_text, text_postings
 from registry.services.search import SearchError, matching_listings, search_listings
 from registry.services.search_facets import known_facet_values
 from tests.support.factories import location, make_listing
+from tests.support.places import SHEFFIELD_CENTRE
 
-SHEFFIELD = (53.3811, -1.4701)
 WORDS = ("care", "home", "homecare", "support", "community", "health", "mutual", "workers", "trust")
 # Typed searches: the listings' words, a misspelling (matched by its corrections), a word no listing has, and a
 # place read out of the text.
@@ -61,7 +61,7 @@ def listing_data(draw: st.DrawFn, vocabulary: dict[str, list[str]]) -> dict[str,
     points = draw(
         st.lists(
             st.tuples(st.floats(-0.4, 0.4), st.floats(-0.6, 0.6)).map(
-                lambda d: location(round(SHEFFIELD[0] + d[0], 4), round(SHEFFIELD[1] + d[1], 4))
+                lambda d: location(round(SHEFFIELD_CENTRE[0] + d[0], 4), round(SHEFFIELD_CENTRE[1] + d[1], 4))
             ),
             max_size=2,
         )

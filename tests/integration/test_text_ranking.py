@@ -20,8 +20,7 @@ from registry.services import search_text, text_postings
 from registry.services.search import matching_listings, search_listings
 from registry.services.search_index import document, reindex
 from tests.support.factories import location, make_listing
-
-SHEFFIELD = (53.3811, -1.4701)
+from tests.support.places import SHEFFIELD_CENTRE
 
 QUERIES = [
     SearchQuery(text="care"),
@@ -47,7 +46,7 @@ def listings(app: Flask, session: Session) -> Iterator[None]:
     text_postings.clear_postings()
     search_text.clear_text_cache()
     make_listing(
-        session, "care-first-co-op", description="Homecare and care at home.", locations=[location(*SHEFFIELD)]
+        session, "care-first-co-op", description="Homecare and care at home.", locations=[location(*SHEFFIELD_CENTRE)]
     )
     make_listing(
         session, "zebra-support", description="Care for carers; home care.", services=[{"code": "hsc-homecare"}]

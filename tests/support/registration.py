@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from registry.models import Organisation
 from tests.support.accounts import csrf_token_from
 
+REPRESENTATIVE_EMAIL = "rep@riverside.example.org"  # who registers Riverside Homecare (the ``representative`` fixture)
 ABOUT = {
     "name": "Riverside Homecare Co-operative",
     "description": "Homecare in Sheffield, owned by the people who give and receive care.",
