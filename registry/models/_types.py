@@ -1,12 +1,12 @@
-"""Column helpers shared by the models: timestamps and closed vocabularies held as checked strings."""
+"""Column helpers shared by the models: timestamps, closed vocabularies held as checked strings, owners' names."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, Constraint, DateTime, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 
 def utcnow() -> datetime:
@@ -33,3 +33,12 @@ def percentage(column: str) -> CheckConstraint:
 
 def non_negative(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} IS NULL OR {column} >= 0", name=f"{column}_non_negative")
+
+
+class NamedByOwner:
+    """Something an account keeps under a name of its own (a shortlist, a profile): the name is never empty
+    and differs from the owner's other names. The model declares the ``owner_id`` and ``name`` columns."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Constraint, ...]:
+        return UniqueConstraint("owner_id", "name"), CheckConstraint("length(name) > 0", name="name_not_empty")

@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import Model
-from registry.models._types import created_at_column, updated_at_column
+from registry.models._types import NamedByOwner, created_at_column, updated_at_column
 from registry.models.accounts import User
 from registry.models.organisation import Organisation
 
@@ -20,12 +20,8 @@ SHORTLIST_NAME_MAX = 120
 NOTE_MAX = 2000
 
 
-class Shortlist(Model):
+class Shortlist(NamedByOwner, Model):
     __tablename__ = "shortlist"
-    __table_args__ = (
-        UniqueConstraint("owner_id", "name"),
-        CheckConstraint("length(name) > 0", name="name_not_empty"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)

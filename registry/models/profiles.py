@@ -15,19 +15,15 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, LargeBinary, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import Model
-from registry.models._types import created_at_column, updated_at_column
+from registry.models._types import NamedByOwner, created_at_column, updated_at_column
 from registry.models.accounts import User
 
 PROFILE_NAME_MAX = 120
 SHARE_TOKEN_LENGTH = 43  # secrets.token_urlsafe(32)
 
 
-class Profile(Model):
+class Profile(NamedByOwner, Model):
     __tablename__ = "commissioner_profile"
-    __table_args__ = (
-        UniqueConstraint("owner_id", "name"),
-        CheckConstraint("length(name) > 0", name="name_not_empty"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
