@@ -88,23 +88,23 @@ def one_member_one_vote(facts: StructureFacts, params: Parameters) -> Result:
 
 def _classes_of(
     facts: StructureFacts, kinds: frozenset[MemberClassKind], why: str
-) -> list[tuple[int, MemberClassFacts]] | Result:
-    """The member classes of ``kinds``, each with its position; or, when that settles the check, its result:
+) -> tuple[list[tuple[int, MemberClassFacts]], Result | None]:
+    """The member classes of ``kinds``, each with its position, and the check's result when that settles it:
     the classes or their kinds not known (``why`` they are needed), or no class of those kinds."""
     classes = facts.member_classes
     if classes is None:
-        return unknown("The member classes are not described.")
+        return [], unknown("The member classes are not described.")
     if any(c.kind is None for c in classes):
-        return unknown(f"The kind of every member class is needed {why}.")
+        return [], unknown(f"The kind of every member class is needed {why}.")
     found = [(i, c) for i, c in enumerate(classes) if c.kind in kinds]
-    return found or passed(f"No member class is made up of {w.kinds(kinds)}.")
+    return found, None if found else passed(f"No member class is made up of {w.kinds(kinds)}.")
 
 
 @check("no_capital_control", capital_kinds=ParamKind.KINDS)
 def no_capital_control(facts: StructureFacts, params: Parameters) -> Result:
-    investing = _classes_of(facts, params.kinds("capital_kinds"), "to see whether any is defined by capital")
-    if isinstance(investing, tuple):
-        return investing
+    investing, settled = _classes_of(facts, params.kinds("capital_kinds"), "to see whether any is defined by capital")
+    if settled:
+        return settled
     classes = facts.member_classes or ()
     results: list[Result] = []
     member_total = None
@@ -214,9 +214,9 @@ def investor_board_cap(facts: StructureFacts, params: Parameters) -> Result:
 @check("investor_no_conversion_vote", investor_kinds=ParamKind.KINDS)
 def investor_no_conversion_vote(facts: StructureFacts, params: Parameters) -> Result:
     investors = params.kinds("investor_kinds")
-    investing = _classes_of(facts, investors, "to find any investor class")
-    if isinstance(investing, tuple):
-        return investing
+    investing, settled = _classes_of(facts, investors, "to find any investor class")
+    if settled:
+        return settled
     voting = [
         w.class_name(c, i) for i, c in investing if c.votes_on is not None and VoteDecision.CONVERSION in c.votes_on
     ]
