@@ -1,66 +1,34 @@
-"""Plain-English labels for the closed vocabularies that are not reference tables."""
+"""Plain-English labels for the closed vocabularies that are not reference tables, by name: read-only views of
+``data/reference/labels.yaml`` (through ``registry.domain.reference_data.vocabulary_labels``), the one place the
+words live."""
 
 from __future__ import annotations
 
-ORIGIN = {
-    "independent": "Started independently",
-    "nhs_spin_out": "Spun out of the NHS",
-    "local_authority_spin_out": "Spun out of a local authority",
-    "central_government_spin_out": "Spun out of central government",
-    "conversion": "Converted from another kind of organisation",
-}
+from registry.domain.reference_data import vocabulary_labels
 
-SPIN_OUT_PROGRAMME = {
-    "right_to_request": "Right to Request",
-    "right_to_provide": "Right to Provide",
-    "mutuals_support_programme": "Mutuals Support Programme",
-    "other": "Another programme",
-}
+# How the organisation started; how its members vote and its board is filled; its financial rules.
+ORIGIN, SPIN_OUT_PROGRAMME = map(vocabulary_labels, ("origin", "spin_out_programme"))
+VOTING_RULE, VOTE_DECISION, BOARD_SEAT_SOURCE = map(
+    vocabulary_labels, ("voting_rule", "vote_decision", "board_seat_source")
+)
+ASSET_LOCK, DISSOLUTION_CLAUSE, DISTRIBUTION_BASIS = map(
+    vocabulary_labels, ("asset_lock", "dissolution_clause", "distribution_basis")
+)
 
-VOTING_RULE = {
-    "one_member_one_vote": "One member, one vote",
-    "weighted_share": "A fixed share of the votes",
-    "capped_share": "Votes capped at a share of the total",
-    "votes_follow_shares": "Votes follow shareholdings",
-}
+# Verdicts in their order (meets first), as tags and as the preferred-provider facet's values.
+VERDICT = vocabulary_labels("verdict")
+VERDICT_FACET = vocabulary_labels("verdict", "facet_label")
+OUTCOME = vocabulary_labels("outcome")
+FACET_TITLES = vocabulary_labels("facet_title")
 
-VOTE_DECISION = {
-    "ordinary": "ordinary resolutions",
-    "special": "special resolutions",
-    "board_election": "board elections",
-    "conversion": "conversion or dissolution",
-}
 
-BOARD_SEAT_SOURCE = {
-    "elected_by_class": "elected",
-    "appointed": "appointed",
-    "executive": "executive",
-    "independent": "independent",
-    "co_opted": "co-opted",
-}
+def tags(section: str) -> dict[str, tuple[str, str]]:
+    """``{code: (nhsuk-tag colour, label)}`` for the verdicts or the rule outcomes."""
+    colours = vocabulary_labels(section, "tag_colour")
+    return {code: (colours[code], label) for code, label in vocabulary_labels(section).items()}
 
-ASSET_LOCK = {
-    "cic_statutory": "Statutory asset lock (community interest company)",
-    "cbs_statutory": "Statutory asset lock (community benefit society)",
-    "charitable": "Charitable: assets held for charitable purposes",
-    "constitutional": "Asset lock in the organisation's own rules",
-    "none": "No asset lock",
-}
 
-DISSOLUTION_CLAUSE = {
-    "to_asset_locked_body": "To another asset-locked body, like a charity or a community interest company",
-    "common_ownership": "To another body in common ownership",
-    "to_members": "Shared out among the members",
-    "none": "The rules do not say",
-}
-
-DISTRIBUTION_BASIS = {
-    "none": "No profits are distributed to members or investors",
-    "patronage": "In proportion to members' trade with the organisation",
-    "capital": "In proportion to capital invested",
-    "mixed": "Partly by trade, partly by capital",
-}
-
+# The template globals (the names the templates use).
 LABELS = {
     "origin_labels": ORIGIN,
     "programme_labels": SPIN_OUT_PROGRAMME,
@@ -70,4 +38,7 @@ LABELS = {
     "asset_lock_labels": ASSET_LOCK,
     "distribution_labels": DISTRIBUTION_BASIS,
     "dissolution_labels": DISSOLUTION_CLAUSE,
+    "verdict_tags": tags("verdict"),
+    "outcome_tags": tags("outcome"),
+    "facet_titles": FACET_TITLES,
 }

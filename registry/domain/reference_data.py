@@ -3,19 +3,24 @@
 Each file is a mapping ``{source: [...], items: [...]}``. ``load_vocabulary`` reads one and refuses it, with a
 message naming the file and the item, when it would put bad codes into the database: a missing field, a repeated
 code, a parent that does not exist, a pattern that does not compile, or a code list that has drifted from the
-closed enums in ``registry.domain.vocabulary``.
+closed enums in ``registry.domain.vocabulary``. ``vocabulary_labels`` reads ``labels.yaml``, the one source of
+the words for the closed vocabularies that are not reference tables (verdicts, rule outcomes, origin, voting
+rules...), refusing it unless each section labels every code of its enum exactly once and nothing else.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
-from registry.domain.vocabulary import LegalForm, MemberClassKind
+from registry.domain import vocabulary
+from registry.domain.search_query import FACETS
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 
@@ -59,8 +64,8 @@ LIST_FIELDS = ("identifier_schemes", "companies_house_types", "cqc_service_types
 
 # Vocabularies whose codes are also closed enums in code: the two must not drift apart.
 ENUM_CODES: dict[str, frozenset[str]] = {
-    "legal_forms": frozenset(form.value for form in LegalForm),
-    "member_class_kinds": frozenset(kind.value for kind in MemberClassKind),
+    "legal_forms": frozenset(form.value for form in vocabulary.LegalForm),
+    "member_class_kinds": frozenset(kind.value for kind in vocabulary.MemberClassKind),
 }
 
 REGION_COUNT = 12
@@ -102,33 +107,43 @@ def validate_vocabulary(name: str, document: Any, directory: Path | None = None)
     schemes must exist); without it those checks use ``data/reference/``.
     """
     where = f"{name}.yaml"
-    if not isinstance(document, Mapping):
-        raise VocabularyError(f"{where}: the file must be a mapping with 'source' and 'items'.")
-    source = document.get("source")
-    if not isinstance(source, list) or not source:
-        raise VocabularyError(f"{where}: 'source' must be a non-empty list of citations.")
+    _check_source(where, document, "'source' and 'items'")
     items = document.get("items")
     if not isinstance(items, list) or not items:
         raise VocabularyError(f"{where}: 'items' must be a non-empty list.")
+    seen = _checked_codes(where, items, REQUIRED_FIELDS[name], CHECKS.get(name, _no_check))
+    if name in ENUM_CODES:
+        _check_matches_enum(where, seen, ENUM_CODES[name])
+    CROSS_CHECKS.get(name, _no_cross_check)(where, items, directory)
+    return [dict(item) for item in items]
 
+
+def _check_source(where: str, document: Any, contents: str) -> None:
+    if not isinstance(document, Mapping):
+        raise VocabularyError(f"{where}: the file must be a mapping with {contents}.")
+    source = document.get("source")
+    if not isinstance(source, list) or not source:
+        raise VocabularyError(f"{where}: 'source' must be a non-empty list of citations.")
+
+
+def _checked_codes(
+    where: str, items: list[Any], required: tuple[str, ...], check: Callable[[str, Mapping[str, Any]], None]
+) -> set[str]:
+    """Check each item (a mapping with the required fields, a code of its own, then ``check``); its codes."""
     seen: set[str] = set()
     for position, item in enumerate(items, start=1):
         if not isinstance(item, Mapping):
             raise VocabularyError(f"{where}: item {position} must be a mapping of fields.")
         code = item.get("code")
         label = f"{where}: item {position} ({code!r})" if code is not None else f"{where}: item {position}"
-        _check_fields(label, item, REQUIRED_FIELDS[name])
+        _check_fields(label, item, required)
         if not isinstance(code, str):
             raise VocabularyError(f"{label}: 'code' must be text.")
         if code in seen:
             raise VocabularyError(f"{where}: the code {code!r} is used more than once.")
         seen.add(code)
-        CHECKS.get(name, _no_check)(label, item)
-
-    if name in ENUM_CODES:
-        _check_matches_enum(where, seen, ENUM_CODES[name])
-    CROSS_CHECKS.get(name, _no_cross_check)(where, items, directory)
-    return [dict(item) for item in items]
+        check(label, item)
+    return seen
 
 
 def _check_fields(label: str, item: Mapping[str, Any], required: tuple[str, ...]) -> None:
@@ -242,3 +257,82 @@ CROSS_CHECKS: dict[str, Callable[[str, list[Any], Path | None], None]] = {
     "regions": _check_regions,
     "legal_forms": _check_legal_form_schemes,
 }
+
+
+def _codes(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(value) for value in values)
+
+
+# labels.yaml: the codes each section must label (each exactly once), and the fields its items carry beyond
+# code and label.
+LABEL_SECTIONS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "verdict": (_codes(vocabulary.Verdict), ("facet_label", "tag_colour", "feed_name", "feed_phrase")),
+    "chart_series": (_codes(vocabulary.Verdict) | {"not_assessed"}, ("colour",)),
+    "outcome": (_codes(vocabulary.Outcome), ("tag_colour",)),
+    "origin": (_codes(vocabulary.Origin), ()),
+    "spin_out_programme": (_codes(vocabulary.SpinOutProgramme), ()),
+    "voting_rule": (_codes(vocabulary.VotingRule), ()),
+    "vote_decision": (_codes(vocabulary.VoteDecision), ()),
+    "board_seat_source": (_codes(vocabulary.BoardSeatSource), ()),
+    "asset_lock": (_codes(vocabulary.AssetLock), ()),
+    "dissolution_clause": (_codes(vocabulary.DissolutionClause), ()),
+    "distribution_basis": (_codes(vocabulary.DistributionBasis), ()),
+    "facet_title": (_codes(FACETS), ()),
+}
+# Wordings a code may lack (null): the feed does not publish every verdict.
+NULLABLE_LABEL_FIELDS = ("feed_name", "feed_phrase")
+
+
+def load_labels(directory: Path | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Read and check ``<directory>/labels.yaml`` (default ``data/reference/``): its sections' items, in order."""
+    return validate_labels(read_vocabulary_file((directory or REFERENCE_DIR) / "labels.yaml"))
+
+
+def validate_labels(document: Any) -> dict[str, list[dict[str, Any]]]:
+    """Check a parsed ``labels.yaml`` and return each section's items."""
+    _check_source("labels.yaml", document, "'source' and a list per vocabulary")
+    sections = set(document) - {"source"}
+    if sections != set(LABEL_SECTIONS):
+        missing, extra = sorted(set(LABEL_SECTIONS) - sections), sorted(sections - set(LABEL_SECTIONS))
+        raise VocabularyError(
+            f"labels.yaml: the sections must be {', '.join(LABEL_SECTIONS)} "
+            f"(missing: {', '.join(missing) or 'none'}; unknown: {', '.join(extra) or 'none'})."
+        )
+    return {section: _section_items(section, document[section]) for section in LABEL_SECTIONS}
+
+
+def _section_items(section: str, items: Any) -> list[dict[str, Any]]:
+    where = f"labels.yaml, {section}"
+    expected, extra_fields = LABEL_SECTIONS[section]
+    if not isinstance(items, list) or not items:
+        raise VocabularyError(f"{where}: the section must be a non-empty list of items.")
+    fields = ("code", "label", *extra_fields)
+
+    def check_wordings(label: str, item: Mapping[str, Any]) -> None:
+        for field in fields:
+            value = item[field]
+            if value is None and field in NULLABLE_LABEL_FIELDS:
+                continue
+            if not isinstance(value, str) or not value.strip():
+                raise VocabularyError(f"{label}: '{field}' must be text, not empty.")
+
+    seen = _checked_codes(where, items, fields, check_wordings)
+    unlabelled, unknown = sorted(expected - seen), sorted(seen - expected)
+    if unlabelled or unknown:
+        raise VocabularyError(
+            f"{where}: every code needs exactly one label (no label for: {', '.join(unlabelled) or 'none'}; "
+            f"not a code of this vocabulary: {', '.join(unknown) or 'none'})."
+        )
+    return [dict(item) for item in items]
+
+
+@cache
+def _labels() -> dict[str, list[dict[str, Any]]]:
+    return load_labels()
+
+
+@cache
+def vocabulary_labels(section: str, field: str = "label") -> Mapping[str, str]:
+    """``{code: wording}`` for one section of ``labels.yaml``, in its order; ``field`` picks another wording than
+    ``label`` (``facet_label``, ``tag_colour``...), and codes with none (null) are left out. Read once."""
+    return MappingProxyType({item["code"]: item[field] for item in _labels()[section] if item[field] is not None})

@@ -1,7 +1,7 @@
 """Closed vocabularies shared by the member-structure facts, the models and the forms.
 
 The codes are stored in the database and sent over the API, so they never change once published; the
-plain-English labels for them live in ``registry.domain.labels``.
+plain-English labels for them live in ``data/reference/labels.yaml`` (read through ``registry.domain.labels``).
 """
 
 from __future__ import annotations
