@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.models import Location, Organisation
 from registry.models.imports import ImportRun
 from tests.support.database import scratch_database
+from tests.support.pages import checked_page
 
 # Postcode areas of the places the checks below search around and of the listings they expect.
 AREAS = ("IP", "CF", "SY", "KT", "TR", "SN")
@@ -122,5 +123,7 @@ def test_closed_organisations_are_found_only_when_asked_for(first_run: Flask) ->
     listing = client.get("/api/v1/organisations/peninsula-community-health-cic").json["data"]
     assert listing["registered_status"] == "dissolved" and listing["dissolved_on"] == "2016-04"
     assert any("dissolved_on" in s["facts"] and s["published"].startswith("2016") for s in listing["sources"])
-    page = client.get("/organisations/peninsula-community-health-cic").get_data(as_text=True)
+    response = client.get("/organisations/peninsula-community-health-cic")
+    checked_page(response)
+    page = response.get_data(as_text=True)
     assert "Closed" in page or "Dissolved" in page

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from registry.models import OutboxEmail
 from registry.services.email import SmtpSettings, send_email
 from tests.support.accounts import PASSWORD, post_form
+from tests.support.pages import checked_page
 
 
 class Mailbox:
@@ -112,7 +113,7 @@ def test_sign_up_sends_through_the_configured_smtp_server(
         "SMTP_FROM": "Registry <noreply@registry.example>",
     }.items():
         monkeypatch.setitem(app.config, key, value)
-    assert post_form(client, "/account/sign-up", {"email": "eve@example.org", "password": PASSWORD}).status_code == 200
+    checked_page(post_form(client, "/account/sign-up", {"email": "eve@example.org", "password": PASSWORD}))
     [message] = mailbox.messages
     assert message["to"] == ["eve@example.org"]
     assert "http://localhost/account/confirm/" in message["data"]

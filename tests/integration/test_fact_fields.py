@@ -216,8 +216,7 @@ def test_the_wizard_keeps_no_significant_control_and_public_body_and_shows_them_
     assert page.select_one("#is_public_body input[value=no]").has_attr("checked")
     assert page.select_one("#profits-dissolution_clause option[selected]")["value"] == "to_asset_locked_body"
     assert page.select_one("#profits-profits_reinvested_pct")["value"] == "80"
-    listing = client.get(f"/manage/listings/{slug}")
-    assert listing.status_code == 200
+    checked_page(client.get(f"/manage/listings/{slug}"))
 
 
 def _publish(session: Session, slug: str) -> None:

@@ -231,7 +231,7 @@ def test_suspending_hides_a_listing_keeps_it_and_reinstating_brings_it_back(
         },
     )
     assert response.status_code == 302
-    assert representative.get(f"/organisations/{slug}").status_code == 200
+    checked_page(representative.get(f"/organisations/{slug}"))
 
 
 def test_a_moderator_makes_a_representative_a_commissioner_but_cannot_change_an_admin(
@@ -293,8 +293,7 @@ def test_moderators_cannot_approve_twice_or_act_on_a_withdrawn_submission(
     )
     session.expire_all()
     assert session.get(ChangeRequest, request.id).status == "withdrawn"
-    response = decide(moderator, f"/moderate/changes/{request.id}", "approve")
-    assert response.status_code == 200  # no form to act on: the page shows the outcome
+    checked_page(decide(moderator, f"/moderate/changes/{request.id}", "approve"))  # no form to act on: the outcome
     assert listing_by_slug(session, slug).status == ListingStatus.WITHDRAWN
     assert session.scalar(select(Organisation).where(Organisation.slug == slug)).verification == "unverified"
 

@@ -278,7 +278,7 @@ def test_profiles_are_private_until_shared_and_then_only_to_commissioners_who_ta
     assert colleague.get("/commission/profiles/shared/not-the-token").status_code == 404
     assert checked_page(colleague.get(link))
     assert post_form(colleague, link, {}).status_code == 302
-    assert colleague.get(f"/commission/profiles/{profile_id}").status_code == 200
+    checked_page(colleague.get(f"/commission/profiles/{profile_id}"))
     assert colleague.get(f"/commission/profiles/{profile_id}/edit").status_code == 404
     assert colleague.get(f"/api/v1/organisations?profile={profile_id}").status_code == 200
     assert rep.get(f"/api/v1/organisations?profile={profile_id}").status_code == 404
