@@ -20,6 +20,10 @@ VERDICT = vocabulary_labels("verdict")
 VERDICT_FACET = vocabulary_labels("verdict", "facet_label")
 OUTCOME = vocabulary_labels("outcome")
 FACET_TITLES = vocabulary_labels("facet_title")
+# The market charts' series (the verdicts, then listings not yet assessed): their wording and colours.
+CHART_SERIES, CHART_COLOURS = vocabulary_labels("chart_series"), vocabulary_labels("chart_series", "colour")
+# The Open Referral feed's words for a verdict; a verdict with none is not published.
+FEED_NAMES, FEED_PHRASES = vocabulary_labels("verdict", "feed_name"), vocabulary_labels("verdict", "feed_phrase")
 
 
 def tags(section: str) -> dict[str, tuple[str, str]]:

@@ -15,19 +15,12 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
+from registry.domain.labels import CHART_SERIES
 from registry.models import Assessment, LegalForm, ListingStatus, Organisation, Region, SearchFacet, ServiceType
 from registry.services.search_index import PREFERRED_PROVIDER_RULESET
 
 NOT_ASSESSED = "not_assessed"
 NOT_KNOWN = ""
-# The preferred-provider verdicts in the order charts stack them, with a plain-English label each.
-VERDICTS: dict[str, str] = {
-    "meets": "Meets the profile",
-    "needs_information": "Needs more information",
-    "does_not_meet": "Does not meet the profile",
-    "not_applicable": "Not applicable (NHS bodies)",
-    NOT_ASSESSED: "Not assessed",
-}
 
 
 @dataclass
@@ -128,7 +121,7 @@ def market_overview(session: Session, ids: Select[Any] | None = None) -> MarketO
     forms = dict(session.execute(select(LegalForm.code, LegalForm.label).order_by(LegalForm.position)).all())
     return MarketOverview(
         total=sum(by_verdict.values()),
-        by_verdict={key: by_verdict.get(key, 0) for key in VERDICTS},
+        by_verdict={key: by_verdict.get(key, 0) for key in CHART_SERIES},  # NOT_ASSESSED last
         regions=_breakdowns(regions, by_region, keep_empty=True),
         legal_forms=_breakdowns(forms, by_form, keep_empty=False),
         service_groups=_breakdowns(top_groups, by_group, keep_empty=False),
@@ -136,4 +129,4 @@ def market_overview(session: Session, ids: Select[Any] | None = None) -> MarketO
     )
 
 
-__all__ = ["NOT_ASSESSED", "VERDICTS", "Breakdown", "MarketOverview", "market_overview"]
+__all__ = ["NOT_ASSESSED", "Breakdown", "MarketOverview", "market_overview"]

@@ -10,16 +10,10 @@ import numpy as np
 from sqlalchemy import ColumnElement, String, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from registry.domain.labels import VERDICT_FACET
 from registry.domain.search_query import FACETS, SearchQuery
 from registry.models import GovernanceModel, LegalForm, MemberClassKind, Organisation, Region, SearchFacet, ServiceType
 from registry.services.search_index import FacetIndex
-
-VERDICT_LABELS = {
-    "meets": "Meets the preferred-provider profile",
-    "needs_information": "Needs more information",
-    "does_not_meet": "Does not meet the profile",
-    "not_applicable": "Not applicable",
-}
 
 
 @dataclass(frozen=True)
@@ -66,7 +60,7 @@ def facet_labels(session: Session) -> dict[str, dict[str, str]]:
         select(every.c.facet, every.c.code, every.c.label).order_by(every.c.facet, every.c.position)
     ):
         labels[facet][code] = label
-    labels["eligible"] = dict(VERDICT_LABELS)
+    labels["eligible"] = dict(VERDICT_FACET)
     return labels
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, uni
 from sqlalchemy.orm import Session
 
 from registry.domain.areas import PlaceKind
+from registry.domain.labels import VERDICT
 from registry.models import Assessment, LegalForm, LocalAuthority, Location, Organisation, Service, ServiceArea
 from registry.services.gazetteer.lookup import AreaRef, ResolvedPlace
 from registry.services.profiles import ChosenProfile, verdicts_over
@@ -21,7 +22,7 @@ from registry.services.search_places import published_based_within
 SORT_KEYS = ("name", "legal_form", "verdict", "services", "coverage", "size", "updated", "plausible")
 # Sorted in memory, from the profile's verdicts: the database has no column to order by.
 PLAUSIBLE = "plausible"
-_VERDICT_RANK = {"meets": 0, "needs_information": 1, "does_not_meet": 2, "not_applicable": 3}
+_VERDICT_RANK = {verdict: rank for rank, verdict in enumerate(VERDICT)}  # meets first, the order of labels.yaml
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-# Chart colours: NHS.UK palette. Each verdict keeps the colour of its tag on listing pages.
-VERDICT_COLOURS = {
-    "meets": "#007f3b",
-    "needs_information": "#ffb81c",
-    "does_not_meet": "#d5281b",
-    "not_applicable": "#768692",
-    "not_assessed": "#d8dde0",
-}
+from registry.domain.labels import CHART_COLOURS
+
 TEXT = "#212b32"
 GRID = "#d8dde0"
 
@@ -105,7 +99,7 @@ def stacked_bar_chart(
     title: str,
     rows: Sequence[Counted],
     series: Mapping[str, str],
-    colours: Mapping[str, str] = VERDICT_COLOURS,
+    colours: Mapping[str, str] = CHART_COLOURS,  # each verdict keeps the colour of its tag
     description: str = "",
 ) -> BarChart:
     """Horizontal bars, one per row, each split into ``series`` (key → label) stacked left to right."""

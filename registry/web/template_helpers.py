@@ -89,12 +89,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.tests["web_address"] = is_web_address
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["procurement_guide"] = procurement_guide
+    # The vocabularies' labels (data/reference/labels.yaml): verdict and outcome tags, facet titles, origin...
     app.jinja_env.globals.update(LABELS)
-    app.jinja_env.globals["facet_titles"] = {
-        "eligible": "Preferred provider",
-        "service": "Service",
-        "legal_form": "Legal form",
-        "governance": "Governance model",
-        "member_kind": "Members include",
-        "region": "Region",
-    }

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from registry.domain.labels import FEED_NAMES, FEED_PHRASES
 from registry.domain.paging import Page, PageRequest
 from registry.domain.reference_data import load_vocabulary
 from registry.domain.validator import load_rulesets
@@ -17,13 +18,9 @@ LEGAL_FORMS = "hcmr-legal-form"
 GOVERNANCE_MODELS = "hcmr-governance-model"
 VERDICTS = "hcmr-verdict"
 
-# "Not applicable" says only that a rule set is about other legal forms, so it is not published.
-PUBLISHED_VERDICTS = (Verdict.MEETS, Verdict.NEEDS_INFORMATION, Verdict.DOES_NOT_MEET)
-_VERDICT_WORDS = {
-    Verdict.MEETS: ("meets", "meets"),
-    Verdict.NEEDS_INFORMATION: ("needs more information", "needs more information to be assessed against"),
-    Verdict.DOES_NOT_MEET: ("does not meet", "does not meet"),
-}
+# The verdicts with feed wordings in labels.yaml: not "not applicable", which says only that a rule set is about
+# other legal forms.
+PUBLISHED_VERDICTS = tuple(Verdict(code) for code in FEED_NAMES)
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ def _verdict_terms() -> tuple[Term, ...]:
     for ruleset in load_rulesets():
         terms.append(Term(VERDICTS, ruleset.id, ruleset.title, _sentence(ruleset.summary) or ruleset.title))
         for verdict in PUBLISHED_VERDICTS:
-            short, phrase = _VERDICT_WORDS[verdict]
+            short, phrase = FEED_NAMES[verdict], FEED_PHRASES[verdict]
             terms.append(
                 Term(
                     VERDICTS,

@@ -15,6 +15,7 @@ from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Email, Length
 
 from registry.domain.areas import area_catalogue
+from registry.domain.labels import VERDICT
 from registry.domain.paging import PageRequest, PagingError, page_request
 from registry.domain.search_query import SearchQuery, SearchQueryError, clean_text, parse_search_query
 from registry.models.commissioning import NOTE_MAX, SHORTLIST_NAME_MAX
@@ -36,7 +37,7 @@ __all__ = [
     "read_commission_search",
 ]
 
-VERDICTS = ("meets", "needs_information", "does_not_meet", "not_applicable")
+VERDICTS = tuple(VERDICT)
 VERIFICATION = {"verified": "Verified by the registry", "unverified": "Not verified"}
 BASED_WITHIN_CHOICES = (5, 10, 25, 50)
 MAX_AREAS = 20

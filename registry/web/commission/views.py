@@ -10,17 +10,18 @@ from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, redirect, request, stream_with_context, url_for
 
+from registry.domain.labels import CHART_SERIES as MARKET_VERDICTS
+from registry.domain.labels import VERDICT_FACET as VERDICT_LABELS
 from registry.extensions import db
 from registry.models import Organisation, Role
 from registry.services import commissioners, exports, profiles
 from registry.services.assessments import listing_facts
 from registry.services.commissioners import EMPLOYEE_BANDS, TURNOVER_BANDS, CommissioningError, ruleset_titles
 from registry.services.exports import ExportRequest, ProfileColumn
-from registry.services.market import VERDICTS as MARKET_VERDICTS
 from registry.services.market import Breakdown, MarketOverview, market_overview
 from registry.services.profiles import ChosenProfile
 from registry.services.search import SearchError, SearchResults, matching_listings, search_listings
-from registry.services.search_facets import VERDICT_LABELS, facet_labels
+from registry.services.search_facets import facet_labels
 from registry.services.search_index import facet_index
 from registry.services.search_refinements import ordered_ids
 from registry.web.authorisation import role_required
