@@ -8,16 +8,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from registry.domain.vocabulary import (
-    AssetLock,
-    DissolutionClause,
-    DistributionBasis,
-    LegalForm,
-    MemberClassKind,
-    Origin,
-    Outcome,
-    Verdict,
-)
+from registry.domain import vocabulary as vocab
+from registry.domain.vocabulary import Outcome, Verdict
 
 
 class Severity(StrEnum):
@@ -144,32 +136,32 @@ class Parameters:
         value: date = self._values[name]
         return value
 
-    def kinds(self, name: str) -> frozenset[MemberClassKind]:
-        value: frozenset[MemberClassKind] = self._values[name]
+    def kinds(self, name: str) -> frozenset[vocab.MemberClassKind]:
+        value: frozenset[vocab.MemberClassKind] = self._values[name]
         return value
 
-    def forms(self, name: str) -> frozenset[LegalForm]:
-        value: frozenset[LegalForm] = self._values[name]
+    def forms(self, name: str) -> frozenset[vocab.LegalForm]:
+        value: frozenset[vocab.LegalForm] = self._values[name]
         return value
 
-    def locks(self, name: str) -> frozenset[AssetLock]:
-        value: frozenset[AssetLock] = self._values[name]
+    def locks(self, name: str) -> frozenset[vocab.AssetLock]:
+        value: frozenset[vocab.AssetLock] = self._values[name]
         return value
 
-    def bases(self, name: str) -> frozenset[DistributionBasis]:
-        value: frozenset[DistributionBasis] = self._values[name]
+    def bases(self, name: str) -> frozenset[vocab.DistributionBasis]:
+        value: frozenset[vocab.DistributionBasis] = self._values[name]
         return value
 
-    def origins(self, name: str) -> frozenset[Origin]:
-        value: frozenset[Origin] = self._values[name]
+    def origins(self, name: str) -> frozenset[vocab.Origin]:
+        value: frozenset[vocab.Origin] = self._values[name]
         return value
 
-    def clauses(self, name: str) -> frozenset[DissolutionClause]:
-        value: frozenset[DissolutionClause] = self._values[name]
+    def clauses(self, name: str) -> frozenset[vocab.DissolutionClause]:
+        value: frozenset[vocab.DissolutionClause] = self._values[name]
         return value
 
-    def lock_caps(self, name: str) -> Mapping[AssetLock, float]:
-        value: Mapping[AssetLock, float] = self._values[name]
+    def lock_caps(self, name: str) -> Mapping[vocab.AssetLock, float]:
+        value: Mapping[vocab.AssetLock, float] = self._values[name]
         return value
 
     def with_values(self, changes: Mapping[str, object]) -> Parameters:
@@ -212,7 +204,7 @@ class Rule:
     explanation: str
     also_cites: tuple[Source, ...] = ()
     basis: Mapping[str, ParameterBasis] = field(default_factory=dict)
-    only_for_origins: frozenset[Origin] | None = None
+    only_for_origins: frozenset[vocab.Origin] | None = None
     ranges: Mapping[str, ParameterRange] = field(default_factory=dict)
 
     @property
@@ -254,8 +246,8 @@ class RuleSet:
     title: str
     summary: str
     version: str
-    applies_to: frozenset[LegalForm] | None
-    excludes: frozenset[LegalForm]
+    applies_to: frozenset[vocab.LegalForm] | None
+    excludes: frozenset[vocab.LegalForm]
     excludes_reason: str | None
     requires: str | None
     requires_reason: str | None
@@ -264,7 +256,7 @@ class RuleSet:
     # What the rule set as a whole stands on, quoted (the profile's premise, say), beside each rule's own.
     cites: tuple[Source, ...] = ()
 
-    def applies(self, form: LegalForm) -> bool:
+    def applies(self, form: vocab.LegalForm) -> bool:
         return form not in self.excludes and (self.applies_to is None or form in self.applies_to)
 
     def to_dict(self) -> dict[str, Any]:
