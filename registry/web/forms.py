@@ -1,5 +1,5 @@
-"""What every form page shares: field filters and choices, the errors by field id, the add-another and remove
-buttons, committing a form's action, and rendering the page with a 400 when it has errors."""
+"""What every form page shares: field filters, the email address field and choices, the errors by field id, the
+add-another and remove buttons, committing a form's action, and rendering the page with a 400 when it has errors."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 from flask import render_template
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
-from wtforms import Field, FieldList, FormField, SelectMultipleField
+from wtforms import EmailField, Field, FieldList, FormField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.domain.reference_data import load_vocabulary
@@ -37,6 +37,28 @@ def one_line(value: Any) -> Any:
 def several_lines(value: Any) -> Any:
     """Filter for text areas: as ``one_line`` but keeping line breaks."""
     return clean_lines(value) if isinstance(value, str) else value
+
+
+def stripped(value: Any) -> Any:
+    """Filter that only trims the ends: for email addresses and reasons, whose inside is kept as typed."""
+    return value.strip() if isinstance(value, str) else value
+
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+def email_field(label: str = "Email address", required: str = "Enter your email address") -> EmailField:
+    """The one email address field: your own on the account pages, someone else's where a moderator names an
+    account. Blank after trimming asks for the address; 254 characters is the most an address can have."""
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(required),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(EMAIL_FORMAT),
+        ],
+        filters=[stripped],
+    )
 
 
 def options(pairs: Any) -> list[SelectChoice]:

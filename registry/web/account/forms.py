@@ -6,24 +6,11 @@ from typing import Any
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+from wtforms import BooleanField, HiddenField, PasswordField
+from wtforms.validators import InputRequired, ValidationError
 
 from registry.domain.passwords import ENTER_PASSWORD, password_problem
-
-EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
-
-
-def _email_field(message: str = "Enter your email address") -> EmailField:
-    return EmailField(
-        "Email address",
-        validators=[
-            DataRequired(message),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-            Email(EMAIL_FORMAT),
-        ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-    )
+from registry.web.forms import email_field
 
 
 class NewPassword:
@@ -40,12 +27,12 @@ class NewPassword:
 
 
 class SignUpForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     password = PasswordField("Create a password", validators=[InputRequired(ENTER_PASSWORD), NewPassword()])
 
 
 class SignInForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     password = PasswordField("Password", validators=[InputRequired("Enter your password")])
     remember = BooleanField("Keep me signed in on this device")
     next = HiddenField()
@@ -65,7 +52,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class RequestResetForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
 
 
 class ResetPasswordForm(FlaskForm):

@@ -11,8 +11,8 @@ from typing import Any
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
-from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from registry.domain.areas import area_catalogue
 from registry.domain.labels import VERDICT
@@ -24,7 +24,7 @@ from registry.services.gazetteer.lookup import place_search_name
 from registry.services.gazetteer.sources import load_lad_regions
 from registry.services.search_facets import known_facet_values
 from registry.services.search_refinements import SORT_KEYS, Refinement
-from registry.web.forms import form_errors
+from registry.web.forms import email_field, form_errors
 from registry.web.profiles import read_profile
 
 __all__ = [
@@ -299,11 +299,4 @@ class AddToShortlistForm(FlaskForm):
 
 
 class GrantCommissionerForm(FlaskForm):
-    email = EmailField(
-        "Email address of the account",
-        validators=[
-            DataRequired("Enter the email address of the account"),
-            Email("Enter an email address in the correct format, like name@example.org"),
-        ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-    )
+    email = email_field("Email address of the account", "Enter the email address of the account")

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, HiddenField, RadioField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms import Field, HiddenField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
 
-from registry.web.forms import options
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
+from registry.web.forms import email_field, options, stripped
 
 REASON_LENGTH = Length(max=2000, message="The reason must be 2,000 characters or fewer")
 
@@ -24,7 +17,7 @@ class DecisionForm(FlaskForm):
         choices=options([("approve", "Approve"), ("reject", "Reject")]),
         validators=[InputRequired("Choose whether to approve or reject")],
     )
-    reason = TextAreaField("Reason (needed to reject)", validators=[REASON_LENGTH], filters=[_strip])
+    reason = TextAreaField("Reason (needed to reject)", validators=[REASON_LENGTH], filters=[stripped])
 
     def validate_reason(self, field: Field) -> None:
         if self.decision.data == "reject" and not field.data:
@@ -33,7 +26,7 @@ class DecisionForm(FlaskForm):
 
 class ListingStatusForm(FlaskForm):
     version = HiddenField()
-    reason = TextAreaField("Reason", validators=[InputRequired("Enter the reason"), REASON_LENGTH], filters=[_strip])
+    reason = TextAreaField("Reason", validators=[InputRequired("Enter the reason"), REASON_LENGTH], filters=[stripped])
 
 
 class RestoreForm(FlaskForm):
@@ -41,14 +34,7 @@ class RestoreForm(FlaskForm):
 
 
 class CommissionerForm(FlaskForm):
-    email = EmailField(
-        "Email address of the account",
-        validators=[
-            InputRequired("Enter the email address of the account"),
-            Email("Enter an email address in the correct format, like name@example.com"),
-        ],
-        filters=[_strip],
-    )
+    email = email_field("Email address of the account", "Enter the email address of the account")
     grant = RadioField(
         "Commissioner role",
         choices=options([("grant", "Make them a commissioner"), ("revoke", "Take the commissioner role away")]),
