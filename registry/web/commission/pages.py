@@ -1,8 +1,10 @@
 """What every commissioner page does besides the shared form toolkit (``registry.web.forms``): the signed-in
-person, a 404 for what is not theirs, and the commit, message and redirect that end a change."""
+person, a 404 for what is not theirs, a change the service may refuse, and the commit, message and redirect that end
+a change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, url_for
@@ -11,8 +13,11 @@ from werkzeug.wrappers import Response
 
 from registry.extensions import db
 from registry.models import User
+from registry.services.commissioners import CommissioningError
+from registry.web.forms import Refused, commit_or_refuse
 
 Found = TypeVar("Found")
+Made = TypeVar("Made")
 
 
 def signed_in() -> User:
@@ -32,3 +37,8 @@ def done(message: str, endpoint: str, **values: Any) -> Response:
     db.session.commit()
     flash(message)
     return redirect(url_for(endpoint, **values))
+
+
+def change_or_refuse(action: Callable[[], Made], field: Any) -> Made | Refused:
+    """Make a change through the commissioning service and commit it; a refusal is shown against ``field``."""
+    return commit_or_refuse(db.session(), action, field, CommissioningError)

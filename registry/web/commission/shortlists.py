@@ -17,9 +17,9 @@ from registry.services.profiles import ChosenProfile
 from registry.web.authorisation import role_required
 from registry.web.commission import bp
 from registry.web.commission.forms import AddToShortlistForm, NoteForm, ShortlistForm
-from registry.web.commission.pages import done, signed_in, yours_or_404
+from registry.web.commission.pages import change_or_refuse, done, signed_in, yours_or_404
 from registry.web.commission.views import EXPORT_TYPES, listing_url, profile_cell, profile_column, send_export
-from registry.web.forms import REFUSED, Refused, commit_or_refuse, form_errors, render_form_page
+from registry.web.forms import REFUSED, Refused, form_errors, render_form_page
 from registry.web.loaders import load_listing
 from registry.web.profiles import read_profile
 from registry.web.redirects import safe_next
@@ -35,12 +35,8 @@ def load_shortlist(shortlist_id: int) -> Shortlist:
 def shortlist_list() -> Any:
     form = ShortlistForm()
     if form.validate_on_submit():
-        shortlist = commit_or_refuse(
-            db.session(),
-            lambda: shortlists.create_shortlist(db.session(), signed_in(), form.name.data),
-            form.name,
-            CommissioningError,
-        )
+        create = functools.partial(shortlists.create_shortlist, db.session(), signed_in(), form.name.data)
+        shortlist = change_or_refuse(create, form.name)
         if not isinstance(shortlist, Refused):
             return done(
                 f"You created the shortlist {shortlist.name}.", "commission.shortlist", shortlist_id=shortlist.id
@@ -94,7 +90,7 @@ def rename_shortlist(shortlist_id: int) -> Any:
     form = ShortlistForm()
     if form.validate_on_submit():
         rename = functools.partial(shortlists.rename_shortlist, db.session(), shortlist, form.name.data)
-        if commit_or_refuse(db.session(), rename, form.name, CommissioningError) is not REFUSED:
+        if change_or_refuse(rename, form.name) is not REFUSED:
             return done(
                 f"The shortlist is now called {shortlist.name}.", "commission.shortlist", shortlist_id=shortlist.id
             )
@@ -120,7 +116,7 @@ def save_note(shortlist_id: int, slug: str) -> Any:
     form = NoteForm()
     if form.validate_on_submit():
         note = functools.partial(shortlists.set_note, shortlist, organisation, form.note.data)
-        if commit_or_refuse(db.session(), note, form.note, CommissioningError) is not REFUSED:
+        if change_or_refuse(note, form.note) is not REFUSED:
             flash(f"Your note on {organisation.name} is saved.")
             return redirect(url_for("commission.shortlist", shortlist_id=shortlist.id) + f"#entry-{slug}")
     db.session.rollback()

@@ -3,6 +3,7 @@ granting the commissioner role, for moderators."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,7 @@ from registry.extensions import db
 from registry.models import Organisation, Role
 from registry.services import commissioners, exports, profiles
 from registry.services.assessments import listing_facts
-from registry.services.commissioners import EMPLOYEE_BANDS, TURNOVER_BANDS, CommissioningError, ruleset_titles
+from registry.services.commissioners import EMPLOYEE_BANDS, TURNOVER_BANDS, ruleset_titles
 from registry.services.exports import ExportRequest, ProfileColumn
 from registry.services.market import Breakdown, MarketOverview, market_overview
 from registry.services.profiles import ChosenProfile
@@ -36,8 +37,8 @@ from registry.web.commission.forms import (
     describe,
     read_commission_search,
 )
-from registry.web.commission.pages import done, signed_in
-from registry.web.forms import Refused, commit_or_refuse, render_form_page
+from registry.web.commission.pages import change_or_refuse, done, signed_in
+from registry.web.forms import Refused, render_form_page
 from registry.web.links import public_url
 from registry.web.negotiation import json_error, json_success, wants_json
 
@@ -339,14 +340,10 @@ def market_summary() -> dict[str, Any]:
 def grant_commissioner() -> Any:
     form = GrantCommissionerForm()
     if form.validate_on_submit():
-        user = commit_or_refuse(
-            db.session(),
-            lambda: commissioners.grant_commissioner(
-                db.session(), form.email.data, actor=signed_in(), ip=request.remote_addr
-            ),
-            form.email,
-            CommissioningError,
+        grant = functools.partial(
+            commissioners.grant_commissioner, db.session(), form.email.data, actor=signed_in(), ip=request.remote_addr
         )
+        user = change_or_refuse(grant, form.email)
         if not isinstance(user, Refused):
             return done(f"{user.email} is now a commissioner.", "commission.commissioners")
     return render_form_page(
