@@ -181,6 +181,19 @@ class EmployeeOwnershipForm(Form):
     disposal_date = StringField("When the shares were sold to the trust")
 
 
+def structure_rows(
+    member_class: type[MemberClassForm], board_seat: type[BoardSeatForm]
+) -> tuple[FieldList, FieldList, FieldList]:
+    """The lists of rows a structure has, in ``STRUCTURE_LISTS`` order: member classes, board seats (each form
+    names its own row kind) and significant controllers. Called inside the form's class body, so the lists keep
+    their place in the page order."""
+    return (
+        FieldList(FormField(member_class), min_entries=1, max_entries=20),
+        FieldList(FormField(board_seat), min_entries=1, max_entries=20),
+        FieldList(FormField(SignificantControlForm), min_entries=0, max_entries=20),
+    )
+
+
 class StructureFields:
     """Fields the ``/check`` form and the registration wizard's governance step share, beyond the member
     classes, board seats, profits and controllers (each names its own rows): one definition, one label."""
@@ -220,9 +233,7 @@ class StructureForm(StructureFields, FlaskForm):
     spin_out_date = StringField("When it spun out")
     members_total = StringField("Members in all")
     trading_income_pct = StringField("Share of income from trading (%)")
-    member_classes = FieldList(FormField(MemberClassForm), min_entries=1, max_entries=20)
-    board_seats = FieldList(FormField(BoardSeatForm), min_entries=1, max_entries=20)
-    significant_control = FieldList(FormField(SignificantControlForm), min_entries=0, max_entries=20)
+    member_classes, board_seats, significant_control = structure_rows(MemberClassForm, BoardSeatForm)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

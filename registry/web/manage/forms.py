@@ -39,8 +39,8 @@ from registry.web.structure_form import (
     YES_NO_UNKNOWN,
     BoardSeatForm,
     MemberClassForm,
-    SignificantControlForm,
     StructureFields,
+    structure_rows,
 )
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -213,9 +213,7 @@ class ListingBoardSeatForm(BoardSeatForm):
 
 class GovernanceStepForm(StructureFields, StepForm):
     governance_model = SelectField("Governance model", choices=[], validate_choice=False)
-    member_classes = FieldList(FormField(ListingMemberClassForm), min_entries=1, max_entries=20)
-    board_seats = FieldList(FormField(ListingBoardSeatForm), min_entries=1, max_entries=20)
-    significant_control = FieldList(FormField(SignificantControlForm), min_entries=0, max_entries=20)
+    member_classes, board_seats, significant_control = structure_rows(ListingMemberClassForm, ListingBoardSeatForm)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
