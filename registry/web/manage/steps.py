@@ -48,6 +48,9 @@ class StepResult:
 
 @dataclass(frozen=True)
 class Step:
+    """One step of registering a listing: its name, number and title, the form and template that show it, the
+    listing keys it owns, and how it fills its form from a listing (``initial``) and reads the answers back."""
+
     name: str
     number: int
     title: str
