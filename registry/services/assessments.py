@@ -23,7 +23,12 @@ from registry.services.listings import LISTING_LOAD, listing_as_dict
 
 def listing_facts(org: Organisation) -> StructureFacts:
     """The listing's facts for the validator, read from its plain-data form (``listing_as_dict``)."""
-    return facts_from_dict(facts_from_listing(listing_as_dict(org)))
+    return facts_of(listing_as_dict(org))
+
+
+def facts_of(listing: Mapping[str, Any]) -> StructureFacts:
+    """The validator's facts of a listing already in ``listing_as_dict``'s shape (which it leaves unchanged)."""
+    return facts_from_dict(facts_from_listing(listing))
 
 
 def store_assessments(org: Organisation) -> None:

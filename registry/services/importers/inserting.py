@@ -27,7 +27,7 @@ from registry.models import (
     Source,
 )
 from registry.models.imports import ImportedRecord
-from registry.services.assessments import listing_facts
+from registry.services.assessments import facts_of
 from registry.services.driver import driver_cursor
 from registry.services.importers.rows import Importer, SourceRow
 from registry.services.listings import listing_as_dict
@@ -166,8 +166,10 @@ def insert_new_listings(
             (Service, org.services),
         ):
             rows[model.__table__] += [column_values(child, model.__table__, org.id) for child in children]
+        # One plain-data form serves both the assessment and the first revision's snapshot.
+        snapshot = listing_as_dict(org)
         indexed: list[Assessment] = []
-        for assessment in assess_all(listing_facts(org)):
+        for assessment in assess_all(facts_of(snapshot)):
             verdict = assessment.verdict.value
             if assessment.ruleset_id == PREFERRED_PROVIDER_RULESET:
                 indexed.append(Assessment(ruleset_id=assessment.ruleset_id, verdict=verdict))
@@ -192,7 +194,7 @@ def insert_new_listings(
                 "created_at": now,
                 "author": importer.author,
                 "summary": f"Listed from {importer.title}",
-                "snapshot": listing_as_dict(org),
+                "snapshot": snapshot,
             }
         )
         rows[ImportedRecord.__table__].append(
