@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 import registry.web.public.data as data  # noqa: E402,F401
-from registry.web.public import views  # noqa: E402,F401
+from registry.web.public import contact, explain, views  # noqa: E402,F401
