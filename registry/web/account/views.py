@@ -21,7 +21,7 @@ from registry.web.account.forms import (
     SignInForm,
     SignUpForm,
 )
-from registry.web.authorisation import ANY_ROLE, role_required
+from registry.web.authorisation import ANY_ROLE, can, role_required
 from registry.web.forms import render_form_page
 from registry.web.links import public_url
 from registry.web.negotiation import json_error, wants_json
@@ -124,6 +124,22 @@ def sign_up() -> Any:
     return render_form_page("account/sign_up.html", form)
 
 
+# Where each role's work is, most specific first: an admin, who holds every role, lands on the moderation queue.
+LANDINGS = (
+    ("moderate:listing:review", "moderate.queue"),
+    ("commission:shortlist:manage", "commission.find"),
+    ("listing:own:update", "manage.home"),
+)
+
+
+def landing_for(user: User) -> str:
+    """The page a person goes to after signing in when no page asked for it: where their role's work is."""
+    for permission, endpoint in LANDINGS:
+        if can(user, permission):
+            return url_for(endpoint)
+    return url_for("account.details")
+
+
 def _sign_in(user: User, *, remember: bool) -> None:
     """Start a server-side session for ``user``, commit, and give this browser its cookies."""
     accounts.start_session(db.session(), user)
@@ -173,12 +189,12 @@ def sign_in() -> Any:
     # An unsafe "next" is dropped here, so it is never echoed into the page either.
     form.next.data = safe_next(form.next.data, "")
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(form.next.data or url_for("account.details"))
+        return redirect(form.next.data or landing_for(current_user))
     if form.validate_on_submit():
         result = accounts.authenticate(db.session(), form.email.data, form.password.data, ip=request.remote_addr)
         if result.outcome is SignInOutcome.SIGNED_IN and result.user is not None:
             _sign_in(result.user, remember=bool(form.remember.data))
-            return redirect(form.next.data or url_for("account.details"))
+            return redirect(form.next.data or landing_for(result.user))
         if result.outcome is SignInOutcome.UNCONFIRMED and result.user is not None:
             accounts.resend_confirmation(
                 db.session(), result.user, tokens=_tokens(), links=_links(), site_name=_site_name()
