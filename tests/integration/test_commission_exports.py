@@ -7,9 +7,11 @@ import copy
 import csv
 import io
 import json
+import os
 import re
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -364,3 +366,34 @@ def test_the_public_about_data_page_shows_the_summary_charts(client: FlaskClient
     assert re.match(rf"{published} listings?,", page.select_one("#overview-summary").get_text())
     assert len(page.select("svg.registry-chart__svg[role=img]")) == 5
     assert page.select_one("#summary-regions-table")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The machine-readable JSON export does not change when the CSV and Excel exports are reworded
+
+GOLDEN_JSON = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "shortlist.json"
+
+
+def _without_dates(body: dict[str, Any]) -> dict[str, Any]:
+    body["meta"]["exported_at"] = "EXPORTED_AT"
+    for item in body["data"]:
+        item["updated_at"] = "UPDATED_AT"
+    return body
+
+
+def test_the_json_export_of_a_shortlist_is_exactly_what_it_was(
+    signed_in: FlaskClient, session: Session, listings: list[str]
+) -> None:
+    """The JSON export is the machine-readable one: its keys, order and values stay as captured before the CSV
+    and Excel exports were put into words. Rewrite the file (REGISTRY_WRITE_GOLDEN=1) only when the listing
+    shape, a rule set or the procurement routes change on purpose."""
+    owner = session.scalars(select(User).where(User.email == "exports@nhs.example")).one()
+    shortlist = shortlists.create_shortlist(session, owner, "Golden")
+    for slug, note in (("export-co-op", "First"), ("export-fund", "Second")):
+        shortlists.add_to_shortlist(session, shortlist, get_listing(session, slug), note)  # type: ignore[arg-type]
+    session.commit()
+    body = _without_dates(json.loads(signed_in.get(f"/commission/shortlists/{shortlist.id}/export.json").get_data()))
+    text = json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+    if os.environ.get("REGISTRY_WRITE_GOLDEN"):
+        GOLDEN_JSON.write_text(text, encoding="utf-8")
+    assert text == GOLDEN_JSON.read_text(encoding="utf-8")
