@@ -69,6 +69,10 @@ class Config:
     SMTP_PASSWORD: str | None = None
     SMTP_STARTTLS = True
     SMTP_FROM = "Health & Care Mutuals Registry <noreply@localhost>"
+    # Who reads the contact form's messages: email addresses, comma-separated. Unset: every moderator and admin.
+    CONTACT_EMAIL: str | None = None
+    # Per client address: messages sent from the contact form (each one sends email).
+    CONTACT_RATE_LIMIT = "5 per hour"
     # Email domains whose confirmed accounts become commissioners when they sign in, e.g. "nhs.net,gov.uk".
     COMMISSIONER_DOMAINS = ""
     # The public address every emailed and absolute link is built from ("https://registry.example.org"); never
