@@ -29,6 +29,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "legal_forms": (
         "code",
         "label",
+        "short_label",
         "description",
         "registrar",
         "identifier_schemes",
@@ -56,7 +57,17 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 # Fields that must hold a value (not null, not an empty string).
-NON_EMPTY_FIELDS = ("code", "label", "description", "name", "nation", "pattern", "example", "format_message")
+NON_EMPTY_FIELDS = (
+    "code",
+    "label",
+    "short_label",
+    "description",
+    "name",
+    "nation",
+    "pattern",
+    "example",
+    "format_message",
+)
 
 BOOLEAN_FIELDS = ("stakeholder", "user_member")
 OPTIONAL_BOOLEAN_FIELDS = ("has_share_capital", "statutory_asset_lock", "charitable")
@@ -198,7 +209,17 @@ def _no_check(label: str, item: Mapping[str, Any]) -> None:
     """Vocabularies with nothing beyond the required fields to check."""
 
 
+# A legal form's tag fits on a phone in one or two lines.
+SHORT_LABEL_LENGTH = 30
+
+
+def _check_legal_form(label: str, item: Mapping[str, Any]) -> None:
+    if len(str(item["short_label"])) > SHORT_LABEL_LENGTH:
+        raise VocabularyError(f"{label}: 'short_label' must be at most {SHORT_LABEL_LENGTH} characters.")
+
+
 CHECKS: dict[str, Callable[[str, Mapping[str, Any]], None]] = {
+    "legal_forms": _check_legal_form,
     "identifier_schemes": _check_identifier_scheme,
     "services": _check_service,
     "regions": _check_region,
@@ -278,6 +299,7 @@ LABEL_SECTIONS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
     "dissolution_clause": (_codes(vocabulary.DissolutionClause), ()),
     "distribution_basis": (_codes(vocabulary.DistributionBasis), ()),
     "facet_title": (_codes(FACETS), ()),
+    "audit_action": (_codes(vocabulary.AuditAction), ()),
 }
 # Wordings a code may lack (null): the feed does not publish every verdict.
 NULLABLE_LABEL_FIELDS = ("feed_name", "feed_phrase")
@@ -336,3 +358,10 @@ def vocabulary_labels(section: str, field: str = "label") -> Mapping[str, str]:
     """``{code: wording}`` for one section of ``labels.yaml``, in its order; ``field`` picks another wording than
     ``label`` (``facet_label``, ``tag_colour``...), and codes with none (null) are left out. Read once."""
     return MappingProxyType({item["code"]: item[field] for item in _labels()[section] if item[field] is not None})
+
+
+@cache
+def legal_form_short_labels() -> Mapping[str, str]:
+    """``{code: short label}`` for the legal forms' tags: read from ``legal_forms.yaml`` beside the full label
+    (the database keeps only the full one). Read once."""
+    return MappingProxyType({item["code"]: item["short_label"] for item in load_vocabulary("legal_forms")})

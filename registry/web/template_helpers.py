@@ -15,6 +15,7 @@ from flask import Flask, current_app, request, url_for
 from registry.domain.identifiers import register_url
 from registry.domain.labels import LABELS
 from registry.domain.procurement import procurement_guide
+from registry.domain.reference_data import legal_form_short_labels
 from registry.domain.text import is_web_address
 
 
@@ -47,6 +48,24 @@ def number(value: int | Decimal | None) -> str:
     if value is None:
         return ""
     return f"{value:,}" if isinstance(value, int) else f"{value.normalize():f}"
+
+
+def short_label(legal_form: Any) -> str:
+    """A legal form as its tag shows it ("Community interest company"); its full label where it has no short one."""
+    if legal_form is None:
+        return "Legal form not known"
+    return legal_form_short_labels().get(legal_form.code, legal_form.label)
+
+
+def kilometres(value: float | None) -> str:
+    """A distance as people say it: "0.3 km" under 10 km, "12 km" above; never "0 km" for somewhere nearby."""
+    if value is None:
+        return ""
+    if value < 0.05:
+        return "less than 0.1 km"
+    if round(value, 1) < 10:
+        return f"{value:.1f} km"
+    return f"{value:.0f} km"
 
 
 def url_with(**changes: Any) -> str:
@@ -82,6 +101,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(register_url)
     app.add_template_filter(money)
     app.add_template_filter(number)
+    app.add_template_filter(short_label)
+    app.add_template_filter(kilometres)
     app.add_template_global(url_with)
     app.add_template_global(static_url)
     app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)

@@ -7,6 +7,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from registry.domain.verdict_summary import verdict_summary
 from registry.extensions import db
 from registry.services.assessments import facts_to_decide, stored_reports
 from registry.services.directory import directory_summary
@@ -40,14 +41,17 @@ def listing(slug: str) -> str:
     # The organisation's representatives are sent to the wizard's fields; everyone else asks the organisation.
     user = current_user
     own = user.is_authenticated and represents(db.session(), user, organisation)
+    facts_needed = facts_to_decide(profile) if profile else []
     return render_template(
         "public/listing.html",
         org=organisation,
         reports=reports,
         profile=profile,
-        facts_needed=facts_to_decide(profile) if profile else [],
+        summary=verdict_summary(profile, [unlinked(path).label for path in facts_needed]),
+        facts_needed=facts_needed,
         fact=functools.partial(in_the_wizard, organisation.slug) if own else unlinked,
         ask=not own,
+        own=own,
     )
 
 
