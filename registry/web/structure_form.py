@@ -53,7 +53,9 @@ class BoardSeatForm(Form):
         "How these seats are filled", choices=choices(labels.BOARD_SEAT_SOURCE.items()), validate_choice=False
     )
     seats = StringField("Number of seats")
-    member_class = StringField("Elected by (name of the member class)", filters=[one_line])
+    # The structure editor offers the member classes named on the form; the answer stays a class's name, as the
+    # validator reads it, so a name no class has any more is kept and refused on this field.
+    member_class = SelectField("Elected by", choices=[], validate_choice=False, filters=[one_line])
     whole_membership = RadioField(
         "Every member votes for these seats, whatever their class", choices=YES_NO_UNKNOWN, default="",
         validate_choice=False,

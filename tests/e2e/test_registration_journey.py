@@ -126,7 +126,7 @@ def test_a_new_user_registers_a_homecare_co_operative_and_a_moderator_publishes_
         page.locator(f"#member_classes-{index}-voting_rule").select_option("one_member_one_vote")
     page.locator("#board_seats-0-source").select_option("elected_by_class")
     page.locator("#board_seats-0-seats").fill("6")
-    page.locator("#board_seats-0-member_class").fill("Care workers")
+    page.locator("#board_seats-0-member_class").select_option("Care workers")
     page.locator("#profits-asset_lock").select_option("constitutional")
     page.locator("#profits-distribution_basis").select_option("patronage")
     assert_accessible(page)
