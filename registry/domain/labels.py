@@ -20,6 +20,8 @@ VERDICT = vocabulary_labels("verdict")
 VERDICT_FACET = vocabulary_labels("verdict", "facet_label")
 OUTCOME = vocabulary_labels("outcome")
 FACET_TITLES = vocabulary_labels("facet_title")
+# The audit log's events in words ("Listing claimed", not "listing.claimed").
+AUDIT_ACTION = vocabulary_labels("audit_action")
 # The market charts' series (the verdicts, then listings not yet assessed): their wording and colours.
 CHART_SERIES, CHART_COLOURS = vocabulary_labels("chart_series"), vocabulary_labels("chart_series", "colour")
 # The Open Referral feed's words for a verdict; a verdict with none is not published.
@@ -45,4 +47,5 @@ LABELS = {
     "verdict_tags": tags("verdict"),
     "outcome_tags": tags("outcome"),
     "facet_titles": FACET_TITLES,
+    "audit_action_labels": AUDIT_ACTION,
 }

@@ -122,3 +122,32 @@ class Verdict(StrEnum):
     DOES_NOT_MEET = "does_not_meet"
     NEEDS_INFORMATION = "needs_information"
     NOT_APPLICABLE = "not_applicable"
+
+
+class AuditAction(StrEnum):
+    """What an audit event records (``AuditEvent.action``): its area, a dot, then what happened."""
+
+    ACCOUNT_CREATED = "account.created"
+    ACCOUNT_SIGNED_UP = "account.signed_up"
+    ACCOUNT_SIGN_UP_REPEATED = "account.sign_up_repeated"
+    ACCOUNT_EMAIL_CONFIRMED = "account.email_confirmed"
+    ACCOUNT_CONFIRMATION_FAILED = "account.confirmation_failed"
+    ACCOUNT_SIGNED_IN = "account.signed_in"
+    ACCOUNT_SIGN_IN_FAILED = "account.sign_in_failed"
+    ACCOUNT_SIGNED_OUT = "account.signed_out"
+    ACCOUNT_PASSWORD_CHANGED = "account.password_changed"  # noqa: S105 (an action, not a password)
+    ACCOUNT_PASSWORD_RESET_REQUESTED = "account.password_reset_requested"  # noqa: S105 (an action, not a password)
+    ACCOUNT_PASSWORD_RESET = "account.password_reset"  # noqa: S105 (an action, not a password)
+    ACCOUNT_ROLE_CHANGED = "account.role_changed"
+    LISTING_DRAFT_STARTED = "listing.draft_started"
+    LISTING_SUBMITTED = "listing.submitted"
+    LISTING_WITHDRAWN = "listing.withdrawn"
+    LISTING_CLAIMED = "listing.claimed"
+    LISTING_CHANGE_PROPOSED = "listing.change_proposed"
+    MODERATION_CLAIM_APPROVED = "moderation.claim_approved"
+    MODERATION_CLAIM_REJECTED = "moderation.claim_rejected"
+    MODERATION_CHANGE_APPROVED = "moderation.change_approved"
+    MODERATION_CHANGE_REJECTED = "moderation.change_rejected"
+    MODERATION_LISTING_SUSPENDED = "moderation.listing_suspended"
+    MODERATION_LISTING_REINSTATED = "moderation.listing_reinstated"
+    MODERATION_REVISION_RESTORED = "moderation.revision_restored"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -30,6 +31,7 @@ ENUM_SECTIONS: list[tuple[str, type[StrEnum]]] = [
     ("asset_lock", vocabulary.AssetLock),
     ("dissolution_clause", vocabulary.DissolutionClause),
     ("distribution_basis", vocabulary.DistributionBasis),
+    ("audit_action", vocabulary.AuditAction),
 ]
 
 
@@ -112,3 +114,17 @@ def test_the_verdict_wordings_per_context_stay_as_the_pages_show_them() -> None:
 
 def test_the_feed_publishes_every_verdict_but_not_applicable() -> None:
     assert list(vocabulary_labels("verdict", "feed_name")) == ["meets", "needs_information", "does_not_meet"]
+
+
+# audit(session, "<action>", ...) in the services, the action on the same line or the next.
+AUDIT_CALL = re.compile(r"\baudit\(\s*session,\s*\"([a-z_.]+)\"")
+
+
+def test_every_action_the_services_record_is_an_audit_action_with_words() -> None:
+    package = REFERENCE_DIR.parents[1] / "registry"
+    recorded = {
+        action for path in package.rglob("*.py") for action in AUDIT_CALL.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(recorded) > 20, "the pattern no longer finds the services' audit calls"
+    assert recorded == {member.value for member in vocabulary.AuditAction}
+    assert labels.LABELS["audit_action_labels"]["listing.claimed"] == "Listing claimed"
