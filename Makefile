@@ -14,7 +14,7 @@ VENDOR := registry/static/vendor
 LOCK := requirements.lock
 PYTEST_ARGS ?=
 
-.PHONY: help install lock vendor db run serve test test-unit lint format bench clean
+.PHONY: help install lock vendor static db run serve test test-unit lint format bench bench-weight clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -43,7 +43,14 @@ $(VENDOR)/.copied: node_modules/.installed Makefile
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	@touch $@
 
-install: $(VENV)/.installed $(VENDOR)/.copied ## Create .venv, install the locked dependencies, the package and the front-end files
+# The static files' build (build/static/): content-hashed names, Brotli and gzip copies. The app makes it too when
+# it is missing (tests, a fresh clone), and makes nothing when it is current; this stamp saves starting Python.
+STATIC_SOURCES := $(shell find registry/static -type f -not -name '.*' 2>/dev/null) registry/web/static_files.py
+build/static/.built: $(VENV)/.installed $(VENDOR)/.copied $(STATIC_SOURCES)
+	$(FLASK) static build
+	@touch $@
+
+install: $(VENV)/.installed $(VENDOR)/.copied build/static/.built ## Create .venv, install the locked dependencies, the package and the front-end files (static files built)
 
 # pip-tools runs in a throwaway virtualenv, so the project's own stays exactly what the lock says. Run it with
 # Python 3.11 on Linux, the platform the lock is for.
@@ -54,6 +61,8 @@ lock: ## Re-pin requirements.lock after changing the dependencies in pyproject.t
 	  status=$$?; rm -rf $$tools; exit $$status
 
 vendor: $(VENDOR)/.copied ## Copy the npm front-end packages into registry/static/vendor
+
+static: build/static/.built ## Build the static files: content-hashed names, precompressed with Brotli and gzip
 
 db: install ## Migrate the database, load reference data and seed listings, build the gazetteer if missing
 	$(FLASK) init
@@ -84,8 +93,17 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Run the benchmarks in bench/ and print their figures
+# Lighthouse is pinned in bench/package.json, apart from the app's own front-end packages, so `make install`
+# never fetches it.
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench: install bench/node_modules/.installed ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+bench-weight: db bench/node_modules/.installed ## Page weights (first and repeat visit) and Lighthouse scores in headless Chromium
+	$(BIN)/python bench/bench_weight.py
+
 clean: ## Remove the virtualenv, node_modules, vendored files and caches (keeps instance/ data)
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov
+	rm -rf $(VENV) node_modules bench/node_modules build $(VENDOR) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov

@@ -20,3 +20,11 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):  # type: ignore[no-untyped-def]
+    """Build the static files (content-hashed, precompressed) once, in the master, before the workers start:
+    each worker's app then finds the build made and only reads it."""
+    from registry.web.static_files import build_static
+
+    build_static(log=server.log.info)

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from registry.config import load_config
-from registry.extensions import cache, csrf, db, limiter, login_manager, migrate
+from registry.extensions import cache, compress, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     cache.init_app(app)
     login_manager.init_app(app)
+    _configure_compression(app)
 
     from registry.web import errors, operations, security
 
@@ -67,7 +68,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from registry.web import limits
 
     limits.init_app(app)
-    _serve_frontend_assets(app)
+    from registry.web import static_files
+
+    static_files.init_app(app)
     _configure_geocoder(app)
 
     from registry import commands
@@ -110,15 +113,22 @@ def _configure_geocoder(app: Flask) -> None:
     )
 
 
-def _serve_frontend_assets(app: Flask) -> None:
-    """NHS.UK frontend's CSS refers to its icons at /assets/...; serve them from the vendored copy."""
-    from flask import send_from_directory
+# What is worth compressing on the fly: pages, JSON (the API, the Open Referral feed), CSV exports. Static files
+# are not among them: they are compressed once, when built (registry.web.static_files).
+COMPRESSED_MIMETYPES = ["text/html", "application/json", "application/geo+json", "text/csv"]
 
-    assets = PACKAGE_DIR / "static" / "vendor" / "nhsuk" / "assets"
 
-    @app.get("/assets/<path:filename>")
-    def frontend_assets(filename: str) -> Any:
-        return send_from_directory(assets, filename, max_age=86400)
+def _configure_compression(app: Flask) -> None:
+    """Brotli for browsers that accept it, gzip otherwise, identity for clients that ask for neither.
+
+    Streamed downloads (exports, /data, the Open Referral download) stay streamed: each chunk is compressed as it
+    goes. Brotli's quality 4 and gzip's level 6 cost a millisecond or two on a page; bodies under 500 bytes are
+    not worth it. An ETag a view sets gets the encoding added, and conditional requests are still answered."""
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_MIMETYPES)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    compress.init_app(app)
 
 
 def _configure_templates(app: Flask) -> None:

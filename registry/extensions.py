@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -40,4 +41,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 cache = Cache()
+compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

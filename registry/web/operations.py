@@ -192,20 +192,6 @@ def _log_aborted(error: Exception) -> None:
     )
 
 
-STATIC_MAX_AGE_VERSIONED = 365 * 24 * 3600
-STATIC_MAX_AGE_PLAIN = 3600
-
-
-def _cache_static(response: Response) -> Response:
-    """Versioned static URLs (``?v=<content hash>``, from ``static_url``) never change: cache them for a year."""
-    if request.endpoint in {"static", "frontend_assets"} and response.status_code == 200:
-        if request.args.get("v"):
-            response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE_VERSIONED}, immutable"
-        else:
-            response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE_PLAIN}"
-    return response
-
-
 def _remove_session(error: BaseException | None) -> None:
     """End the request's session before Flask-SQLAlchemy's own teardown (teardowns run last-registered
     first). If the database dropped the connection after the answer was made (PostgreSQL restarting), the
@@ -262,7 +248,6 @@ def init_app(app: Flask) -> None:
     _limit_database_waits(app)
     app.teardown_appcontext(_remove_session)
     app.before_request(_start_request)
-    app.after_request(_cache_static)
     app.after_request(_log_request)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(DBAPIError, database_unavailable)
