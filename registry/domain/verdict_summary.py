@@ -12,7 +12,7 @@ from typing import Any
 
 PROFILE = "the preferred-provider profile"
 # A sentence stays one line on a phone's second glance: past this many facts the rest are counted, not named.
-NAMED_FACTS = 3
+NAMED_FACTS = 2
 _BLOCKING = frozenset({"fail", "fail_policy"})
 # A form label's unit ("Share of income from trading (%)") says how to answer, not what the fact is.
 _UNIT = re.compile(r"\s*\([^()]*\)$")
@@ -31,7 +31,7 @@ def _failed_rules(report: Mapping[str, Any]) -> list[str]:
 
 
 def _named(facts: Sequence[str]) -> str:
-    """The first few facts by name, the rest counted: "a; b; c and 2 more"."""
+    """The first few facts by name, the rest counted: "a; b and 3 more"."""
     listed = "; ".join(_UNIT.sub("", fact) for fact in facts[:NAMED_FACTS])
     left = len(facts) - NAMED_FACTS
     return f"{listed} and {left} more" if left > 0 else listed

@@ -75,9 +75,9 @@ def test_a_does_not_meet_report_without_findings_still_has_a_sentence() -> None:
         ),
         (
             ["A", "B", "C", "D", "E"],
-            "5 facts needed to decide whether it meets the preferred-provider profile: A; B; C and 2 more.",
+            "5 facts needed to decide whether it meets the preferred-provider profile: A; B and 3 more.",
         ),
-        (["A", "B", "C"], "3 facts needed to decide whether it meets the preferred-provider profile: A; B; C."),
+        (["A", "B", "C"], "3 facts needed to decide whether it meets the preferred-provider profile: A; B and 1 more."),
     ],
 )
 def test_a_listing_that_needs_information_names_the_facts_that_would_decide(facts: list[str], sentence: str) -> None:
