@@ -61,6 +61,31 @@ class LegendItem:
 
 
 @dataclass(frozen=True)
+class BarLayout:
+    """Where a bar chart puts its labels, bars and totals: beside each other on wide screens, each label above
+    its bar on phones, so that the chart is drawn near its natural size and its text stays readable."""
+
+    width: int
+    label_width: int  # the column of labels left of the bars (none when each label is above its bar)
+    bar_area: int
+    label_x: float
+    label_anchor: str
+    label_dy: float  # the label's baseline, from the top of its bar
+    bar_top: float  # the bar's top, from the top of its row
+    row_height: float
+    tick_font_size: int
+
+
+WIDE = BarLayout(
+    LABEL_WIDTH + BAR_AREA + VALUE_WIDTH, LABEL_WIDTH, BAR_AREA, LABEL_WIDTH - 8, "end", 16, 0, BAR_HEIGHT + ROW_GAP, 13
+)
+# 320 wide: shown unscaled from a 352 px wide screen, and at 90% on the narrowest (320 px), where 14 px text is
+# still drawn at 12.6 px.
+PHONE_WIDTH = 320
+PHONE = BarLayout(PHONE_WIDTH, 0, PHONE_WIDTH - VALUE_WIDTH + 12, 0, "start", -6, 20, 20 + BAR_HEIGHT + 14, 14)
+
+
+@dataclass(frozen=True)
 class BarChart:
     id: str
     title: str
@@ -72,8 +97,19 @@ class BarChart:
     ticks: list[tuple[float, int]]
     plot_top: float
     plot_bottom: float
-    label_width: int = LABEL_WIDTH
+    layout: BarLayout = WIDE
     bar_height: int = BAR_HEIGHT
+
+    @property
+    def label_width(self) -> int:
+        return self.layout.label_width
+
+    @property
+    def phone(self) -> BarChart:
+        """The same chart laid out for a phone's width (its ids end in -phone)."""
+        rows = [(bar.label, [(s.key, s.label, s.value, s.colour) for s in bar.segments]) for bar in self.bars]
+        legend = [(item.label, item.colour) for item in self.legend]
+        return _draw(f"{self.id}-phone", self.title, self.description, rows, legend, PHONE)
 
 
 def shorten(text: str, width: float) -> str:
@@ -103,40 +139,67 @@ def stacked_bar_chart(
     description: str = "",
 ) -> BarChart:
     """Horizontal bars, one per row, each split into ``series`` (key → label) stacked left to right."""
-    legend_items = [(key, label) for key, label in series.items() if any(r.by_verdict.get(key) for r in rows)]
+    legend = [
+        (label, colours.get(key, GRID)) for key, label in series.items() if any(r.by_verdict.get(key) for r in rows)
+    ]
+    bars = [
+        (
+            row.label,
+            [
+                (key, label, row.by_verdict[key], colours.get(key, GRID))
+                for key, label in series.items()
+                if row.by_verdict.get(key)
+            ],
+        )
+        for row in rows
+    ]
+    described = description or _describe(title, rows, series)
+    return _draw(chart_id, title, described, bars, legend, WIDE)
+
+
+SegmentValue = tuple[str, str, int, str]  # key, label, value, colour
+
+
+def _draw(
+    chart_id: str,
+    title: str,
+    description: str,
+    rows: Sequence[tuple[str, Sequence[SegmentValue]]],
+    legend_items: Sequence[tuple[str, str]],
+    layout: BarLayout,
+) -> BarChart:
+    """The geometry of a stacked bar chart of ``rows`` (label, segments) in ``layout``."""
     legend: list[LegendItem] = []
     x, y = 0.0, 4.0
-    width = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
-    for key, label in legend_items:
+    for label, colour in legend_items:
         item_width = 24 + len(label) * CHAR_WIDTH + 20
-        if x + item_width > width and x > 0:
+        if x + item_width > layout.width and x > 0:
             x, y = 0.0, y + LEGEND_ROW
-        legend.append(LegendItem(label, colours.get(key, GRID), x, y))
+        legend.append(LegendItem(label, colour, x, y))
         x += item_width
     plot_top = y + LEGEND_ROW + 12 if legend else 4.0
-    maximum = max((sum(r.by_verdict.get(k, 0) for k in series) for r in rows), default=0)
+    maximum = max((sum(value for _, _, value, _ in segments) for _, segments in rows), default=0)
     step = _nice_step(maximum)
     top = max(step * math.ceil(maximum / step), step) if maximum else 1
-    scale = BAR_AREA / top
+    scale = layout.bar_area / top
 
     bars = []
-    for index, row in enumerate(rows):
-        bar_y = plot_top + index * (BAR_HEIGHT + ROW_GAP)
+    for index, (label, values) in enumerate(rows):
+        bar_y = plot_top + index * layout.row_height + layout.bar_top
         segments = []
-        offset = float(LABEL_WIDTH)
-        for key, label in series.items():
-            value = row.by_verdict.get(key, 0)
-            if not value:
-                continue
-            segments.append(Segment(key, label, value, offset, value * scale, colours.get(key, GRID)))
+        offset = float(layout.label_width)
+        for key, segment_label, value, colour in values:
+            segments.append(Segment(key, segment_label, value, offset, value * scale, colour))
             offset += value * scale
         total = sum(s.value for s in segments)
-        bars.append(Bar(row.label, shorten(row.label, LABEL_WIDTH - 12), total, bar_y, segments))
-    plot_bottom = plot_top + len(rows) * (BAR_HEIGHT + ROW_GAP)
-    ticks = [(LABEL_WIDTH + value * scale, value) for value in range(0, top + 1, step)]
+        label_room = layout.label_width - 12 if layout.label_width else layout.width
+        bars.append(Bar(label, shorten(label, label_room), total, bar_y, segments))
+    plot_bottom = plot_top + len(rows) * layout.row_height
+    ticks = [(layout.label_width + value * scale, value) for value in range(0, top + 1, step)]
     height = int(plot_bottom + 24)
-    described = description or _describe(title, rows, series)
-    return BarChart(chart_id, title, described, width, height, bars, legend, ticks, plot_top, plot_bottom)
+    return BarChart(
+        chart_id, title, description, layout.width, height, bars, legend, ticks, plot_top, plot_bottom, layout
+    )
 
 
 def _describe(title: str, rows: Sequence[Counted], series: Mapping[str, str]) -> str:
