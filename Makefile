@@ -99,7 +99,7 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	@touch $@
 
-bench: install bench/node_modules/.installed ## Run the benchmarks in bench/ and print their figures
+bench: db bench/node_modules/.installed ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 bench-weight: db bench/node_modules/.installed ## Page weights (first and repeat visit) and Lighthouse scores in headless Chromium
