@@ -126,3 +126,34 @@ def test_messages_are_rate_limited_per_client(app: Flask, client: FlaskClient) -
         app.config["CONTACT_RATE_LIMIT"] = "5 per hour"
     assert response.status_code == 429
     assert client.get("/contact").status_code == 200  # reading the page is never limited
+
+
+# The model statement's headings (the page has typographic apostrophes; compared as straight ones).
+MODEL_STATEMENT_SECTIONS = [
+    "How accessible this website is",
+    "Feedback and contact information",
+    "Reporting accessibility problems with this website",
+    "Enforcement procedure",
+    "Technical information about this website's accessibility",
+    "Compliance status",
+    "Non-accessible content",
+    "Non-compliance with the accessibility regulations",
+    "Disproportionate burden",
+    "Content that's not within the scope of the accessibility regulations",
+    "What we're doing to improve accessibility",
+    "Preparation of this accessibility statement",
+]
+
+
+def test_the_accessibility_statement_has_the_model_statements_sections_and_sends_problems_here(
+    client: FlaskClient,
+) -> None:
+    page = checked_page(client.get("/accessibility"))
+    headings = [h.get_text(strip=True).replace("\u2019", "'") for h in page.select("main h2, main h3, main h4")]
+    assert headings == MODEL_STATEMENT_SECTIONS
+    text = text_of(page)
+    assert "partially compliant with the Web Content Accessibility Guidelines version 2.2 AA standard" in text
+    assert "Equality Advisory and Support Service (EASS)" in text
+    assert "Equality Commission for Northern Ireland (ECNI)" in text
+    assert "This statement was prepared on 6 December 2026" in text
+    assert "/contact" in {a["href"] for a in page.select("main a")}
