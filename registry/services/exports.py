@@ -2,6 +2,12 @@
 
 Listings are read in batches by id and written out row by row, so a large export holds one batch of listings in
 memory, not every one.
+
+Two kinds of export. The machine-readable ones keep the listing's own keys and codes: the JSON export (the API's
+listing with its assessments) and the open data CSV (``csv_lines``: a column per field, codes beside labels, lists
+of records whole as JSON in a cell). The commissioners' CSV and Excel exports are in words (``csv_in_words``,
+``xlsx_file``): headers from ``data/reference/export_columns.yaml``, values in the labels the pages show, one row
+per listing with its lists as readable text, and in the workbook each list's records on a sheet of their own.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import csv
 import io
 import json
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -19,6 +25,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
+from registry.domain import labels
+from registry.domain.export_columns import Column, export_columns_spec
 from registry.domain.procurement import procurement_guide
 from registry.models import (
     LISTING_RECORD_LISTS,
@@ -26,10 +34,12 @@ from registry.models import (
     BoardSeat,
     GovernanceModel,
     Identifier,
+    IdentifierScheme,
     LegalForm,
     ListingStatus,
     Location,
     MemberClass,
+    MemberClassKind,
     Organisation,
     Region,
     Service,
@@ -39,6 +49,7 @@ from registry.models import (
     Source,
 )
 from registry.services.commissioners import ruleset_titles
+from registry.services.editing import STATUS_LABELS, VERIFICATION_LABELS, readable_lines
 from registry.services.listings import listing_as_dict
 
 EXPORT_BATCH = 1000
@@ -276,8 +287,14 @@ def plain_listings(session: Session, batch: Sequence[int], with_reports: bool = 
     return [found[i] for i in ids if i in found]
 
 
-def export_rows(session: Session, request: ExportRequest) -> Iterator[dict[str, Any]]:
-    """Flat rows, one per published listing, read a batch at a time."""
+RowMaker = Callable[[dict[str, Any], dict[str, str], str, list[str]], dict[str, Any]]
+
+
+def _listing_rows(
+    session: Session, request: ExportRequest, make_row: RowMaker, verdict_words: Mapping[str, str] | None = None
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Each published listing (``listing_as_dict``) and its row, read a batch at a time: ``make_row`` makes the
+    row from the listing, its verdicts, its page's URL and the rule sets; the export's own columns are added."""
     stamp = request.exported_at.isoformat()
     licence = f"{DATA_LICENCE.name}: {DATA_LICENCE.url}"
     verdicts_note = procurement_guide().caveat
@@ -285,17 +302,25 @@ def export_rows(session: Session, request: ExportRequest) -> Iterator[dict[str, 
     for batch in _batches(_ids(session, request)):
         against = request.profile.verdicts(batch) if request.profile is not None else {}
         for org in plain_listings(session, batch):
+            listing = listing_as_dict(org)
             verdicts = {a.ruleset_id: a.verdict for a in org.assessments}
-            row = flat_row(listing_as_dict(org), verdicts, request.listing_url(org.slug), rulesets)
+            row = make_row(listing, verdicts, request.listing_url(org.slug), rulesets)
             if request.notes is not None:
                 row["shortlist_note"] = request.notes.get(org.id, "")
             if request.profile is not None:
+                verdict = against.get(org.id, "")
                 row["profile"] = request.profile.label
-                row["profile_verdict"] = against.get(org.id, "")
+                row["profile_verdict"] = verdict_words.get(verdict, verdict) if verdict_words else verdict
             row["verdicts_note"] = verdicts_note
             row["licence"] = licence
             row["exported_at"] = stamp
-            yield row
+            yield listing, row
+
+
+def export_rows(session: Session, request: ExportRequest) -> Iterator[dict[str, Any]]:
+    """Flat rows of the open data CSV (``export_columns``), one per published listing, read a batch at a time."""
+    for _, row in _listing_rows(session, request, flat_row):
+        yield row
 
 
 _FORMULA_STARTS = "=+-@\t\r"
@@ -309,15 +334,14 @@ def spreadsheet_safe(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def csv_lines(session: Session, request: ExportRequest) -> Iterator[str]:
-    """The export as CSV text, a chunk at a time: a UTF-8 byte-order mark (so Excel reads the accents), the
-    header, then a row per listing. Every row carries the licence and the export's date."""
-    columns = export_columns(with_notes=request.notes is not None, with_profile=request.profile is not None)
+def _csv_text(header: Sequence[str], columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """CSV text a chunk at a time: a UTF-8 byte-order mark (so Excel reads the accents), the header, then each
+    row's ``columns``, made safe from formulas."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
-    writer.writerow(columns)
-    for count, row in enumerate(export_rows(session, request), start=1):
+    writer.writerow(header)
+    for count, row in enumerate(rows, start=1):
         safe = spreadsheet_safe(row)
         writer.writerow([safe.get(column) for column in columns])
         if count % 100 == 0:
@@ -325,6 +349,166 @@ def csv_lines(session: Session, request: ExportRequest) -> Iterator[str]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def csv_lines(session: Session, request: ExportRequest) -> Iterator[str]:
+    """The open data CSV, a chunk at a time: a column per field named by its key, codes beside labels, lists of
+    records as JSON. Every row carries the licence and the export's date."""
+    columns = export_columns(with_notes=request.notes is not None, with_profile=request.profile is not None)
+    return _csv_text(columns, columns, export_rows(session, request))
+
+
+# ---------------------------------------------------------------------------------------------------
+# The commissioners' exports in words
+
+
+@dataclass(frozen=True)
+class ExportWords:
+    """The words an export in words needs beyond a listing's own labels: the registers' and member kinds' names,
+    read once per export."""
+
+    schemes: dict[str, str]
+    member_kinds: dict[str, str]
+
+    @classmethod
+    def read(cls, session: Session) -> ExportWords:
+        connection = session.connection()
+        return cls(
+            schemes=dict(connection.execute(select(IdentifierScheme.code, IdentifierScheme.label)).all()),
+            member_kinds=dict(connection.execute(select(MemberClassKind.code, MemberClassKind.label)).all()),
+        )
+
+
+def listing_columns(request: ExportRequest) -> list[Column]:
+    """The columns of an export in words: each with its header's words (``export_columns.yaml``)."""
+    return export_columns_spec().listing_columns(
+        ruleset_titles(), shortlist=request.notes is not None, profile=request.profile is not None
+    )
+
+
+def cell(value: Any) -> Any:
+    """A value as a person reads it in a cell: yes or no, a whole number without ".0", a list joined by "; ",
+    nothing for a value not known."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(cell(item)) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{_key_words(key)}: {cell(item)}" for key, item in value.items())
+    return value
+
+
+def _key_words(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _joined(lines: Iterable[Any]) -> str:
+    return _joined_by("; ", lines)
+
+
+def _joined_by(separator: str, parts: Iterable[Any]) -> str:
+    return separator.join(str(part) for part in parts if part not in (None, ""))
+
+
+def _coded(value: dict[str, str] | None, label: str) -> str:
+    return value[label] if value else ""
+
+
+# Fields whose codes read as words through the vocabularies of labels.yaml.
+_WORDED_FIELDS = {
+    "origin_type": labels.ORIGIN,
+    "origin_programme": labels.SPIN_OUT_PROGRAMME,
+    "financial_rules_asset_lock": labels.ASSET_LOCK,
+    "financial_rules_dissolution_clause": labels.DISSOLUTION_CLAUSE,
+    "financial_rules_distribution_basis": labels.DISTRIBUTION_BASIS,
+}
+
+
+def row_in_words(
+    listing: dict[str, Any], verdicts: dict[str, str], url: str, rulesets: Iterable[str], words: ExportWords
+) -> dict[str, Any]:
+    """One listing (``listing_as_dict``) as one row of the commissioners' CSV and Listings sheet: codes in words,
+    each list of records as readable text (member classes by name, the board seat by seat...)."""
+    spec = export_columns_spec()
+    row: dict[str, Any] = {key: cell(listing[key]) for key in _SCALARS}
+    row["url"] = url
+    row["trading_names"] = _joined(listing["trading_names"])
+    row["legal_form"] = _coded(listing["legal_form"], "label")
+    row["governance_model"] = _coded(listing["governance_model"], "label")
+    row["region"] = _coded(listing["region"], "name")
+    row["status"] = STATUS_LABELS.get(listing["status"], listing["status"])
+    row["verification"] = VERIFICATION_LABELS.get(listing["verification"], listing["verification"])
+    for key in ("registered_status", "provenance"):
+        row[key] = spec.values[key].get(listing[key], cell(listing[key]))
+    for group, keys in _GROUPS.items():
+        for key in keys:
+            value = listing[group][key]
+            vocabulary = _WORDED_FIELDS.get(f"{group}_{key}")
+            row[f"{group}_{key}"] = vocabulary.get(value, value) if vocabulary and value else cell(value)
+    row["identifiers"] = _joined(
+        f"{words.schemes.get(i['scheme'], i['scheme'])}: {i['value']}" for i in listing["identifiers"]
+    )
+    row["member_classes"] = _joined(
+        m["name"] or words.member_kinds.get(m["kind"], m["kind"]) for m in listing["member_classes"]
+    )
+    for key in ("board_seats", "significant_controls", "locations"):
+        row[key] = _joined(readable_lines(key, listing[key]))
+    # A source's notes can run to paragraphs: the row names each source; the Sources sheet has the rest.
+    row["sources"] = _joined(_joined_by(", ", (s["title"], s["publisher"], s["published"])) for s in listing["sources"])
+    row["structure_details"] = _joined(
+        f"{spec.structure_details.get(key, _key_words(key))}: {cell(value)}"
+        for key, value in listing["structure_details"].items()
+    )
+    row["services"] = _joined(s["label"] for s in listing["services"])
+    row["service_areas"] = _joined(a["name"] for a in listing["service_areas"])
+    for ruleset_id in rulesets:
+        verdict = verdicts.get(ruleset_id, "")
+        row[f"verdict_{ruleset_id}"] = labels.VERDICT.get(verdict, verdict)
+    row["updated_at"] = listing["updated_at"]
+    return row
+
+
+def _rows_in_words(session: Session, request: ExportRequest) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    words = ExportWords.read(session)
+
+    def make_row(listing: dict[str, Any], verdicts: dict[str, str], url: str, rulesets: list[str]) -> dict[str, Any]:
+        return row_in_words(listing, verdicts, url, rulesets, words)
+
+    return _listing_rows(session, request, make_row, labels.VERDICT)
+
+
+def csv_in_words(session: Session, request: ExportRequest) -> Iterator[str]:
+    """The commissioners' CSV, a chunk at a time: headers and values in words, one row per listing with its
+    lists as readable text (no JSON in a cell). Every row carries the licence and the export's date."""
+    columns = listing_columns(request)
+    rows = (row for _, row in _rows_in_words(session, request))
+    return _csv_text([c.label for c in columns], [c.code for c in columns], rows)
+
+
+def child_rows(sheet_code: str, listing: dict[str, Any], words: ExportWords) -> Iterator[dict[str, Any]]:
+    """The records of one of a listing's lists (``sheet_code``: ``member_classes``...) as rows in words."""
+    facts = {column.code: column.label for column in export_columns_spec().listings}
+    for record in listing[sheet_code]:
+        row = {key: cell(value) for key, value in record.items()}
+        if sheet_code == "identifiers":
+            row["scheme"] = words.schemes.get(record["scheme"], record["scheme"])
+        elif sheet_code == "member_classes":
+            row["kind"] = words.member_kinds.get(record["kind"], cell(record["kind"]))
+            row["voting_rule"] = labels.VOTING_RULE.get(record["voting_rule"], cell(record["voting_rule"]))
+            row["votes_on"] = ", ".join(labels.VOTE_DECISION.get(d, d) for d in record["votes_on"] or [])
+        elif sheet_code == "board_seats":
+            source = labels.BOARD_SEAT_SOURCE.get(record["source"], cell(record["source"]))
+            row["source"] = source[:1].upper() + source[1:]
+            row["appointer_kind"] = words.member_kinds.get(record["appointer_kind"], cell(record["appointer_kind"]))
+        elif sheet_code == "significant_controls":
+            row["natures_of_control"] = _joined(n.replace("-", " ") for n in record["natures_of_control"] or [])
+        elif sheet_code == "sources":
+            row["facts"] = _joined(facts.get(fact, _key_words(fact)) for fact in record["facts"] or [])
+        yield row
 
 
 def _json_listing(org: Any, url: str, note: str | None, order: dict[str, int]) -> dict[str, Any]:
@@ -392,12 +576,16 @@ def _json_listings(session: Session, request: ExportRequest, ids: list[int]) -> 
 
 
 def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
-    """The export as an Excel workbook: a "Listings" sheet (header frozen, filters on) and an "About" sheet
-    with the licence, attribution and date. XlsxWriter's constant-memory mode writes each row to disk as it
-    goes; the finished file is then sent in chunks."""
+    """The export as an Excel workbook in words: an "About" sheet with the licence, attribution and date, a
+    "Listings" sheet (a row per listing), then a sheet for each of a listing's lists (member classes, board,
+    registered numbers...) with a row per record, keyed by the listing's registry ID and name. Every sheet has
+    its header frozen, filters on and widths set. XlsxWriter's constant-memory mode writes each sheet's rows to
+    disk as it goes; the finished file is then sent in chunks."""
     import xlsxwriter
 
-    columns = export_columns(with_notes=request.notes is not None, with_profile=request.profile is not None)
+    spec = export_columns_spec()
+    columns = listing_columns(request)
+    words = ExportWords.read(session)
     with tempfile.TemporaryFile() as handle:
         workbook = xlsxwriter.Workbook(
             handle,
@@ -408,30 +596,74 @@ def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
                 "strings_to_numbers": False,
             },
         )
-        bold = workbook.add_format({"bold": True})
-        about = workbook.add_worksheet("About")
-        sheet = workbook.add_worksheet("Listings")
-        about.write_row(0, 0, ["Title", request.title])
-        about.write_row(1, 0, ["Filters", request.described_as or "None"])
-        if request.profile is not None:
-            about.write_row(6 + len(procurement_guide().routes), 0, ["Profile", request.profile.label])
-        about.write_row(2, 0, ["Exported at", request.exported_at.isoformat()])
-        about.write_row(3, 0, ["Licence", f"{DATA_LICENCE.name}: {DATA_LICENCE.url}"])
-        about.write_row(4, 0, ["Attribution", DATA_LICENCE.attribution])
-        about.write_row(5, 0, ["Verdicts", procurement_guide().caveat])
-        for line, route in enumerate(procurement_guide().routes, start=6):
-            source = f"{route.source.title}, {route.source.publisher} ({route.source.published}): {route.source.url}"
-            about.write_row(line, 0, ["Legal route", f"{route.title}. {route.summary} Source: {source}"])
-        about.set_column(0, 0, 14)
-        about.set_column(1, 1, 120)
-        sheet.write_row(0, 0, columns, bold)
-        sheet.freeze_panes(1, 0)
-        rows = 0
-        for rows, row in enumerate(export_rows(session, request), start=1):
-            sheet.write_row(rows, 0, [row.get(column) for column in columns])
-        sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
-        sheet.activate()
+        header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        _about_sheet(workbook.add_worksheet("About"), request, [sheet.title for sheet in spec.sheets])
+        listings = _Table(workbook.add_worksheet("Listings"), columns, header)
+        keys = [column for column in columns if column.code in ("slug", "name")]
+        children = {
+            sheet.code: _Table(workbook.add_worksheet(sheet.title), [*keys, *sheet.columns], header)
+            for sheet in spec.sheets
+        }
+        codes = [column.code for column in columns]
+        child_codes = {sheet.code: [column.code for column in sheet.columns] for sheet in spec.sheets}
+        for listing, row in _rows_in_words(session, request):
+            listings.write([row.get(code) for code in codes])
+            key = [row["slug"], row["name"]]
+            for sheet_code, table in children.items():
+                for child in child_rows(sheet_code, listing, words):
+                    table.write([*key, *(child.get(code) for code in child_codes[sheet_code])])
+        for table in (listings, *children.values()):
+            table.finish()
+        listings.sheet.activate()
         workbook.close()
         handle.seek(0)
         while chunk := handle.read(64 * 1024):
             yield chunk
+
+
+def _about_sheet(about: Any, request: ExportRequest, sheets: list[str]) -> None:
+    routes = procurement_guide().routes
+    about.write_row(0, 0, ["Title", request.title])
+    about.write_row(1, 0, ["Filters", request.described_as or "None"])
+    about.write_row(2, 0, ["Exported at", request.exported_at.isoformat()])
+    about.write_row(3, 0, ["Licence", f"{DATA_LICENCE.name}: {DATA_LICENCE.url}"])
+    about.write_row(4, 0, ["Attribution", DATA_LICENCE.attribution])
+    about.write_row(5, 0, ["Verdicts", procurement_guide().caveat])
+    for line, route in enumerate(routes, start=6):
+        source = f"{route.source.title}, {route.source.publisher} ({route.source.published}): {route.source.url}"
+        about.write_row(line, 0, ["Legal route", f"{route.title}. {route.summary} Source: {source}"])
+    line = 6 + len(routes)
+    if request.profile is not None:
+        about.write_row(line, 0, ["Profile", request.profile.label])
+        line += 1
+    about.write_row(
+        line,
+        0,
+        [
+            "Sheets",
+            "Listings has a row per listing. "
+            + ", ".join(sheets)
+            + " have a row for each of a listing's records, starting with its registry ID and name.",
+        ],
+    )
+    about.set_column(0, 0, 14)
+    about.set_column(1, 1, 120)
+
+
+class _Table:
+    """A worksheet written a row at a time below a frozen header, its widths set; ``finish`` turns filters on
+    over the rows written."""
+
+    def __init__(self, sheet: Any, columns: Sequence[Column], header: Any) -> None:
+        self.sheet, self.width, self.rows = sheet, len(columns), 0
+        for position, column in enumerate(columns):
+            sheet.set_column(position, position, column.width)
+        sheet.write_row(0, 0, [column.label for column in columns], header)
+        sheet.freeze_panes(1, 0)
+
+    def write(self, values: list[Any]) -> None:
+        self.rows += 1
+        self.sheet.write_row(self.rows, 0, values)
+
+    def finish(self) -> None:
+        self.sheet.autofilter(0, 0, max(self.rows, 1), self.width - 1)

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import zipfile
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +21,21 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from registry.models import Assessment, ListingStatus, Organisation, Role, Service, ServiceArea, ServiceType, User
+from registry.domain import labels
+from registry.domain.export_columns import export_columns_spec
+from registry.models import (
+    LISTING_RECORD_LISTS,
+    Assessment,
+    ListingStatus,
+    Organisation,
+    Role,
+    Service,
+    ServiceArea,
+    ServiceType,
+    User,
+)
 from registry.services import exports, shortlists
+from registry.services.commissioners import ruleset_titles
 from registry.services.listings import get_listing, listing_as_dict
 from registry.services.market import market_overview
 from tests.support.accounts import make_user, sign_in
@@ -55,6 +69,29 @@ def listings(session: Session) -> list[str]:
             service_areas=serves(SHEFFIELD),
             trading_names=["Export Co-op", "Café Coöp"],
             identifiers=[{"scheme": "GB-MPR", "value": "RS007001"}],
+            locations=[
+                {
+                    "name": "Office",
+                    "address": "1 Street",
+                    "postcode": "S1 2HE",
+                    "latitude": 53.38,
+                    "longitude": -1.47,
+                    "local_authority_code": SHEFFIELD["code"],
+                    "region_code": "E12000003",
+                    "is_registered_office": True,
+                }
+            ],
+            sources=[
+                {
+                    "title": "Annual report",
+                    "publisher": "Itself",
+                    "url": "https://example.org/report",
+                    "published": "2021",
+                    "licence": "OGL",
+                    "note": "Page 3",
+                    "facts": ["services", "member_classes", "size"],
+                }
+            ],
         ),
         make_listing(
             session,
@@ -90,13 +127,33 @@ def _csv(response: Any) -> list[dict[str, str]]:
 # CSV
 
 
-def test_the_results_csv_has_every_field_and_verdict_of_each_listing_with_the_licence_and_date(
+def _in_words(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    """CSV rows keyed by the listing's slug, each cell by the code of its column (the header is in words)."""
+    codes = {
+        column.label: column.code for column in export_columns_spec().listing_columns(ruleset_titles(), True, True)
+    }
+    return {row["Registry ID"]: {codes[header]: value for header, value in row.items()} for row in rows}
+
+
+def test_the_results_csv_is_in_words_one_row_per_listing_with_every_field_verdict_licence_and_date(
     signed_in: FlaskClient, session: Session, listings: list[str]
 ) -> None:
     response = signed_in.get("/commission/results.csv?area=Sheffield&sort=name")
     assert response.is_streamed
     assert 'filename="registry-providers-' in response.headers["Content-Disposition"]
-    rows = {row["slug"]: row for row in _csv(response)}
+    parsed = _csv(response)
+    assert list(parsed[0])[:8] == [
+        "Registry ID",
+        "Name",
+        "Page on the registry",
+        "Other names",
+        "Legal form",
+        "Registered numbers",
+        "Governance model",
+        "Preferred-provider verdict",
+    ]
+    assert "Verdict: Co-operative identity (ICA principles)" in parsed[0]
+    rows = _in_words(parsed)
     serving_sheffield = set(
         session.scalars(
             select(Organisation.slug)
@@ -112,24 +169,44 @@ def test_the_results_csv_has_every_field_and_verdict_of_each_listing_with_the_li
     data = listing_as_dict(org)
     assert row["name"] == data["name"]
     assert row["trading_names"] == "Export Co-op; Café Coöp"
-    assert row["legal_form"] == "co_operative_society"
-    assert row["legal_form_label"] == data["legal_form"]["label"]
+    assert row["legal_form"] == "Co-operative society"
+    assert row["governance_model"] == data["governance_model"]["label"]
+    assert row["identifiers"] == "FCA Mutuals Public Register number: RS007001"
+    assert row["member_classes"] == "People who need support; Paid care staff; Unpaid carers"
+    assert row["board_seats"].startswith("3 \N{MULTIPLICATION SIGN} board member: elected by People who need support; ")
+    assert row["services"] == "Homecare (domiciliary care)" == data["services"][0]["label"]
+    assert row["service_areas"] == "Sheffield"
     assert row["size_employees"] == "40"
     assert row["size_turnover_gbp"] == "1200000"
-    assert row["financial_rules_asset_lock"] == "constitutional"
-    assert row["identifier_list"] == "GB-MPR RS007001"
-    assert row["service_codes"] == "hsc-homecare"
-    assert row["service_area_codes"] == SHEFFIELD["code"]
-    assert json.loads(row["member_classes"]) == data["member_classes"]
-    assert json.loads(row["services"]) == data["services"]
-    assert json.loads(row["structure_details"]) == data["structure_details"]
+    assert row["financial_rules_asset_lock"] == "Asset lock in the organisation's own rules"
+    assert row["financial_rules_distribution_basis"] == "In proportion to members' trade with the organisation"
+    assert row["origin_type"] == "Started independently"
+    assert row["registered_status"] == "Trading"
+    assert row["status"] == "Published"
+    assert "It delivers public services: yes" in row["structure_details"]
+    assert "Profits: Pays share interest: no" in row["structure_details"]
     assert row["url"] == "http://localhost/organisations/export-co-op"
     assert row["updated_at"] == data["updated_at"]
     for ruleset_id, verdict in _database_verdicts(session, "export-co-op").items():
-        assert row[f"verdict_{ruleset_id}"] == verdict
-    assert row["verdict_preferred-provider"] == "meets"
+        assert row[f"verdict_{ruleset_id}"] == labels.VERDICT[verdict]
+    assert row["verdict_preferred-provider"] == "Meets"
+    assert rows["export-fund"]["verdict_preferred-provider"] == "Does not meet"
+    assert rows["export-fund"]["significant_controls"].startswith("Synthetic Fund LP: voting rights 75 to 100 percent")
     assert "ODC-By 1.0" in row["licence"] and "https://opendatacommons.org/licenses/by/1-0/" in row["licence"]
     assert row["exported_at"].startswith(TODAY)
+
+
+def test_no_cell_of_the_csv_or_the_workbook_holds_json(signed_in: FlaskClient, listings: list[str]) -> None:
+    cells = [value for row in _csv(signed_in.get("/commission/results.csv")) for value in row.values()]
+    sheets = xlsx_sheets(signed_in.get("/commission/results.xlsx").get_data())
+    cells += [value for rows in sheets.values() for row in rows for value in row]
+    assert cells
+    for value in cells:
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            continue
+        assert not isinstance(parsed, dict | list), value
 
 
 def test_exports_read_each_listing_exactly_as_the_api_shapes_it(session: Session, listings: list[str]) -> None:
@@ -142,10 +219,35 @@ def test_exports_read_each_listing_exactly_as_the_api_shapes_it(session: Session
         assert data == listing_as_dict(org), slug
 
 
-def test_every_field_of_a_listing_has_a_column() -> None:
-    columns = exports.export_columns()
-    for key in listing_as_dict(_empty_listing()):
-        assert any(column == key or column.startswith(f"{key}_") for column in columns), key
+def test_every_field_of_a_listing_has_a_column_in_the_open_data_and_in_words() -> None:
+    listing = listing_as_dict(_empty_listing())
+    machine = exports.export_columns()
+    spec = export_columns_spec()
+    in_words = {column.code for column in spec.listing_columns(ruleset_titles(), True, True)}
+    for key, value in listing.items():
+        assert any(column == key or column.startswith(f"{key}_") for column in machine), key
+        if isinstance(value, dict) and key != "structure_details" and key not in ("legal_form", "region"):
+            continue  # a group: each of its fields has a column
+        assert key in in_words, key
+    for group in ("origin", "size", "financial_rules", "charity"):
+        assert {f"{group}_{key}" for key in listing[group]} <= in_words, group
+    assert {sheet.code for sheet in spec.sheets} == set(LISTING_RECORD_LISTS)
+
+
+def test_each_record_of_a_listing_has_its_every_field_on_its_sheet(session: Session, listings: list[str]) -> None:
+    org = get_listing(session, "export-co-op")
+    fund = get_listing(session, "export-fund")
+    assert org is not None and fund is not None
+    for sheet in export_columns_spec().sheets:
+        records = listing_as_dict(org)[sheet.code] + listing_as_dict(fund)[sheet.code]
+        assert records, sheet.code
+        for record in records:
+            shown = {column.code for column in sheet.columns}
+            assert shown == set(record) - LEFT_OUT.get(sheet.code, set()), sheet.code
+
+
+# Codes a sheet leaves out because a column beside them says the same in words.
+LEFT_OUT = {"services": {"code"}, "locations": {"local_authority_code", "region_code"}}
 
 
 def _empty_listing() -> Organisation:
@@ -157,7 +259,7 @@ def _empty_listing() -> Organisation:
 def test_text_a_spreadsheet_would_run_as_a_formula_is_made_harmless(
     signed_in: FlaskClient, listings: list[str]
 ) -> None:
-    rows = {row["slug"]: row for row in _csv(signed_in.get("/commission/results.csv?area=Sheffield"))}
+    rows = _in_words(_csv(signed_in.get("/commission/results.csv?area=Sheffield")))
     assert rows["export-fund"]["name"] == '\'=HYPERLINK("http://example.com") Care'
 
 
@@ -165,7 +267,7 @@ def test_results_exports_follow_the_chosen_order_and_include_every_page(
     signed_in: FlaskClient, listings: list[str]
 ) -> None:
     rows = _csv(signed_in.get("/commission/results.csv?area=Sheffield&sort=size&order=desc&per_page=1&page=2"))
-    assert rows[0]["slug"] == "export-fund"
+    assert rows[0]["Registry ID"] == "export-fund"
     assert len(rows) > 1
 
 
@@ -183,10 +285,12 @@ def test_a_shortlist_exports_its_published_listings_in_order_with_the_notes(
     shortlist_id = shortlist.id
 
     rows = _csv(signed_in.get(f"/commission/shortlists/{shortlist_id}/export.csv"))
-    assert [(r["slug"], r["shortlist_note"]) for r in rows] == [
+    assert [(r["Registry ID"], r["Shortlist note"]) for r in rows] == [
         ("export-fund", "Check the owners"),
         ("export-co-op", 'Line one\nline two, "quoted"'),
     ]
+    sheets = xlsx_sheets(signed_in.get(f"/commission/shortlists/{shortlist_id}/export.xlsx").get_data())
+    assert [row[0] for row in sheets["Listings"][1:]] == ["export-fund", "export-co-op"]
 
     body = json.loads(signed_in.get(f"/commission/shortlists/{shortlist_id}/export.json").get_data())
     assert body["meta"]["title"] == "Shortlist: Export me"
@@ -242,22 +346,72 @@ def test_an_export_with_bad_filters_is_refused(signed_in: FlaskClient) -> None:
 # Excel
 
 
-def test_the_excel_workbook_has_the_listings_and_an_about_sheet_with_the_licence(
+def test_the_excel_workbook_has_an_about_sheet_the_listings_in_words_and_a_sheet_per_kind_of_record(
     signed_in: FlaskClient, listings: list[str]
 ) -> None:
     response = signed_in.get("/commission/results.xlsx?area=Sheffield&sort=name")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheets = xlsx_sheets(response.get_data())
-    assert list(sheets) == ["About", "Listings"]
+    spec = export_columns_spec()
+    assert list(sheets) == ["About", "Listings", *(sheet.title for sheet in spec.sheets)]
     about = {row[0]: row[1] for row in sheets["About"]}
     assert "ODC-By 1.0" in about["Licence"]
     assert about["Exported at"].startswith(TODAY)
+    assert "Member classes" in about["Sheets"]
     header, *rows = sheets["Listings"]
-    assert header == exports.export_columns()
+    assert header == [column.label for column in spec.listing_columns(ruleset_titles())]
     by_slug = {row[0]: dict(zip(header, row, strict=False)) for row in rows}
-    assert by_slug["export-co-op"]["verdict_preferred-provider"] == "meets"
-    assert by_slug["export-fund"]["name"] == '=HYPERLINK("http://example.com") Care'  # kept as text, never a formula
+    assert by_slug["export-co-op"]["Preferred-provider verdict"] == "Meets"
+    assert by_slug["export-co-op"]["Member classes"] == "People who need support; Paid care staff; Unpaid carers"
+    assert by_slug["export-fund"]["Name"] == '=HYPERLINK("http://example.com") Care'  # kept as text, never a formula
+
+    classes = sheets["Member classes"]
+    assert classes[0] == ["Registry ID", "Name", *(c.label for c in spec.sheets[1].columns)]
+    co_op = [row for row in classes[1:] if row[0] == "export-co-op"]
+    assert [row[1:6] for row in co_op] == [
+        ["Export Co Op", "People who need support", "Service users and patients", "60", "One member, one vote"],
+        ["Export Co Op", "Paid care staff", "Staff", "40", "One member, one vote"],
+        ["Export Co Op", "Unpaid carers", "Unpaid carers", "25", "One member, one vote"],
+    ]
+    board = [row for row in sheets["Board"][1:] if row[0] == "export-co-op"]
+    assert board[0][3:6] == ["3", "Elected", "People who need support"]
+    assert len(board) == 4
+    assert [row[2:4] for row in sheets["Registered numbers"][1:] if row[0] == "export-co-op"] == [
+        ["FCA Mutuals Public Register number", "RS007001"]
+    ]
+    assert [row[2:] for row in sheets["Services"][1:] if row[0] == "export-co-op"] == [
+        ["Homecare (domiciliary care)", "Visits; at home"]
+    ]
+    assert [row[2:] for row in sheets["Places"][1:] if row[0] == "export-co-op"] == [
+        ["Office", "1 Street", "S1 2HE", "yes", "53.38", "-1.47"]
+    ]
+    assert [row[2:] for row in sheets["Sources"][1:] if row[0] == "export-co-op"] == [
+        [
+            "Annual report",
+            "Itself",
+            "2021",
+            "https://example.org/report",
+            "OGL",
+            "Services; Member classes; Size",
+            "Page 3",
+        ]
+    ]
+    control = [row for row in sheets["Significant control"][1:] if row[0] == "export-fund"]
+    assert control[0][2:5] == ["Synthetic Fund LP", "voting rights 75 to 100 percent", ""]
+
+
+def test_every_sheet_of_the_workbook_has_a_frozen_header_filters_and_widths(
+    signed_in: FlaskClient, listings: list[str]
+) -> None:
+    with zipfile.ZipFile(io.BytesIO(signed_in.get("/commission/results.xlsx").get_data())) as book:
+        names = sorted(name for name in book.namelist() if name.startswith("xl/worksheets/sheet"))
+        assert len(names) == 2 + len(export_columns_spec().sheets)
+        for name in names[1:]:  # the About sheet is two columns of text
+            xml = book.read(name).decode()
+            assert re.search(r'<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>', xml), name
+            assert "<autoFilter ref=" in xml, name
+            assert re.search(r'<col min="1" max="1" width="30', xml), name
 
 
 # ---------------------------------------------------------------------------------------------------

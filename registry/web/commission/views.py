@@ -197,9 +197,10 @@ def _download(kind: str, chunks: Iterator[Any], filename: str) -> Response:
 
 
 def send_export(kind: str, export: ExportRequest, filename: str) -> Response:
+    """An export as a download: CSV and Excel in words for people, JSON in the API's keys and codes."""
     session = db.session()
     if kind == "csv":
-        return _download(kind, exports.csv_lines(session, export), filename)
+        return _download(kind, exports.csv_in_words(session, export), filename)
     if kind == "json":
         return _download(kind, exports.json_export(session, export), filename)
     return _download(kind, exports.xlsx_file(session, export), filename)
