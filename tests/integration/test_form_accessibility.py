@@ -1,18 +1,22 @@
 """Forms people can use by keyboard and screen reader: the error summary NHS.UK frontend's script focuses,
-add-another and remove buttons that land on the row they changed, and a board seat's "Elected by" chosen from
-the member classes."""
+add-another and remove buttons that land on the row they changed, a board seat's "Elected by" chosen from the
+member classes, a moderator's decision asked once, and dates in words on the pages behind the forms."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from registry.web.date_filters import dated_lines, moment
 from tests.support.accounts import post_form
-from tests.support.pages import checked_page
-from tests.support.registration import GOVERNANCE, listing_by_slug, post_step, register
+from tests.support.moderation import pending_request, published_listing
+from tests.support.pages import checked_page, text_of
+from tests.support.registration import ABOUT, GOVERNANCE, listing_by_slug, post_step, register, submit
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
@@ -165,3 +169,41 @@ def test_the_wizard_offers_the_listings_classes_and_keeps_the_stored_choice(
     page = checked_page(response, 400)
     chosen = page.select_one("select#board_seats-2-member_class option[selected]")
     assert (chosen["value"], chosen.get_text(strip=True)) == ("family carers", "Family carers")
+
+
+def test_partial_dates_and_moments_read_as_people_write_them() -> None:
+    assert dated_lines(["2019-03"], "founded") == ["March 2019"]
+    assert dated_lines(["2011-04-01"], "Spun out") == ["1 April 2011"]
+    assert dated_lines(["2019-03"], "description") == ["2019-03"]
+    assert dated_lines(["Annual return, FCA, 2024-06, https://example.org"], "sources") == [
+        "Annual return, FCA, June 2024, https://example.org"
+    ]
+    assert moment(datetime(2026, 12, 6, 10, 0)) == "6 December 2026 at 10:00"
+    assert moment("2026-12-06T10:00") == "6 December 2026 at 10:00"
+
+
+def test_a_listings_answers_changes_and_history_show_dates_in_words(
+    representative: FlaskClient, moderator: FlaskClient, session: Session
+) -> None:
+    slug = published_listing(representative, moderator, session)
+    response = post_step(representative, f"/manage/listings/{slug}/about", {**ABOUT, "founded": "2019-03"})
+    assert response.status_code == 302
+    answers = text_of(checked_page(representative.get(f"/manage/listings/{slug}")))
+    assert "March 2019" in answers and "2019-03" not in answers
+    history = checked_page(representative.get(f"/organisations/{slug}/history"))
+    changed = history.select_one("table.registry-changes")
+    assert "March 2019" in changed.get_text() and "2019-03" not in changed.get_text()
+    when = history.select_one("p.registry-meta").get_text()
+    assert re.match(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d\d:\d\d, by ", when), when
+
+
+def test_a_moderators_decision_is_asked_once_as_the_radios_legend(
+    representative: FlaskClient, moderator: FlaskClient, session: Session
+) -> None:
+    slug = register(representative)
+    submit(representative, slug)
+    page = checked_page(moderator.get(f"/moderate/changes/{pending_request(session, slug).id}"))
+    assert text_of(page).count("Your decision") == 1
+    legend = page.select_one("fieldset#decision legend")
+    assert legend.get_text(strip=True) == "Your decision"
+    assert "nhsuk-fieldset__legend--m" in legend["class"]
