@@ -88,12 +88,15 @@ def test_on_a_phone_the_results_come_before_the_collapsed_filters(page: Any, liv
     assert page.locator("details.registry-search-options").evaluate("details => details.open") is False
     register = page.get_by_role("link", name="Register your organisation").first
     assert register.get_attribute("href") == "/account/sign-up"
+    assert page.locator("main").get_by_role("link", name="What the words mean").get_attribute("href") == "/explain"
     assert _page_width(page) <= PHONE
     assert_accessible(page)
     # The link by the count opens the filters (the browser opens a details holding the target).
     page.locator(".registry-filters-link a").click()
     assert filters.evaluate("details => details.open") is True
     assert page.get_by_role("button", name="Apply filters").is_visible()
+    verdicts = page.get_by_role("link", name="How to read the verdicts")
+    assert verdicts.get_attribute("href") == "/explain/reading-verdicts"
 
 
 def test_on_a_wide_screen_the_filters_and_search_options_start_open(page: Any, live_server: str) -> None:
