@@ -387,8 +387,8 @@ def listing_columns(request: ExportRequest) -> list[Column]:
 
 
 def cell(value: Any) -> Any:
-    """A value as a person reads it in a cell: yes or no, a whole number without ".0", a list joined by "; ",
-    nothing for a value not known."""
+    """A value as a person reads it in a cell: yes or no, a whole number without ".0", a list joined by "; ", a
+    fact made of parts as "Part: value, Part: value", nothing for a value not known."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -398,7 +398,7 @@ def cell(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return "; ".join(str(cell(item)) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{_key_words(key)}: {cell(item)}" for key, item in value.items())
+        return ", ".join(f"{_key_words(key)}: {cell(item)}" for key, item in value.items())
     return value
 
 
