@@ -19,6 +19,7 @@ from geopy.distance import great_circle
 from sqlalchemy import ColumnElement, Select, bindparam, func, select, union
 from sqlalchemy.orm import Session, defer, selectinload
 
+from registry.domain.distances import kilometres
 from registry.domain.paging import Page, PageRequest
 from registry.domain.postcodes import loose_storage_key
 from registry.domain.query_reading import QueryReading, read_query
@@ -384,7 +385,7 @@ def _hits(
             served_name = place.served_name
             hit.serves = org_id in serving_ids
             if hit.distance_km is not None and hit.distance_km <= query.radius_km:
-                hit.reasons.append(f"Based {hit.distance_km:g} km away")
+                hit.reasons.append(f"Based {kilometres(hit.distance_km)} away")
             if hit.serves and served_name:
                 hit.reasons.append(f"Serves {'part of ' if place.districts else ''}{served_name}")
         hits.append(hit)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
 
+from registry.domain.distances import kilometres
 from registry.domain.identifiers import register_url
 from registry.domain.labels import LABELS
 from registry.domain.procurement import procurement_guide
@@ -55,17 +56,6 @@ def short_label(legal_form: Any) -> str:
     if legal_form is None:
         return "Legal form not known"
     return legal_form_short_labels().get(legal_form.code, legal_form.label)
-
-
-def kilometres(value: float | None) -> str:
-    """A distance as people say it: "0.3 km" under 10 km, "12 km" above; never "0 km" for somewhere nearby."""
-    if value is None:
-        return ""
-    if value < 0.05:
-        return "less than 0.1 km"
-    if round(value, 1) < 10:
-        return f"{value:.1f} km"
-    return f"{value:.0f} km"
 
 
 def url_with(**changes: Any) -> str:

@@ -74,7 +74,7 @@ def test_sign_up_confirm_sign_in_change_password_and_sign_out(client: FlaskClien
 
     response = sign_in(client, "AMIRA@example.org", remember="y")
     assert response.status_code == 302
-    assert response.location == "/account"
+    assert response.location == "/manage"  # a representative lands on their listings
     remember = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
     assert "HttpOnly" in remember
     assert "SameSite=Lax" in remember
@@ -202,7 +202,7 @@ def test_sign_in_ignores_an_unsafe_next(client: FlaskClient, session: Session, t
     assert page.find("input", attrs={"name": "next"}) is None
     response = sign_in(client, "fay@example.org", next=target)
     assert response.status_code == 302
-    assert response.location == "/account"
+    assert response.location == "/manage"  # the unsafe next is dropped: a representative's own landing
 
 
 def test_sign_in_follows_a_safe_next(client: FlaskClient, session: Session) -> None:

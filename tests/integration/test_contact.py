@@ -52,6 +52,25 @@ def test_a_message_is_emailed_to_the_moderators_when_no_contact_address_is_set(
     assert outbox_to(session, "rep@example.org") == []
 
 
+def test_with_nobody_to_read_it_a_message_stays_on_the_page(client: FlaskClient, session: Session) -> None:
+    make_user(session, "rep@example.org", Role.REPRESENTATIVE)
+    response = post_form(client, "/contact", GOOD)
+    assert response.status_code == 503
+    page = checked_page(response, status=503)
+    assert "nobody is set up to read them" in page.select_one(".nhsuk-error-summary").get_text()
+    assert page.select_one("textarea[name=message]").get_text().strip().startswith("Its board has five seats")
+    assert page.select_one("input[name=email]")["value"] == "sam@example.org"
+    assert session.scalars(select(OutboxEmail)).all() == []
+
+
+def test_each_listing_links_to_report_a_problem_with_it(client: FlaskClient, session: Session) -> None:
+    make_listing(session, "brook-care")
+    session.commit()
+    page = checked_page(client.get("/organisations/brook-care"))
+    [link] = page.select('main a[href="/contact?listing=brook-care"]')
+    assert link.get_text(" ", strip=True) == "Report a problem with this listing : Brook Care"
+
+
 def test_a_message_goes_to_the_configured_contact_addresses(app: Flask, client: FlaskClient, session: Session) -> None:
     make_user(session, "mod@example.org", Role.MODERATOR)
     app.config["CONTACT_EMAIL"] = "help@registry.example.org, editor@registry.example.org"
@@ -116,7 +135,8 @@ def test_a_post_without_the_csrf_token_is_refused(client: FlaskClient, session: 
     assert session.scalars(select(OutboxEmail)).first() is None
 
 
-def test_messages_are_rate_limited_per_client(app: Flask, client: FlaskClient) -> None:
+def test_messages_are_rate_limited_per_client(app: Flask, client: FlaskClient, session: Session) -> None:
+    make_user(session, "mod@example.org", Role.MODERATOR)
     app.config["CONTACT_RATE_LIMIT"] = "2 per hour"
     try:
         for _ in range(2):

@@ -58,6 +58,12 @@ def _client() -> str:
     return f"ip:{get_remote_address()}"
 
 
+NOBODY_TO_READ = (
+    "We cannot send messages at the moment because nobody is set up to read them. "
+    "Your message is still here: copy it, or try again later"
+)
+
+
 @bp.route("/contact", methods=["GET", "POST"])
 @limiter.limit(_contact_limit, key_func=_client, methods=["POST"])
 def contact() -> Any:
@@ -77,9 +83,12 @@ def contact() -> Any:
         )
         to = recipients(session, current_app.config.get("CONTACT_EMAIL"))
         if not to:
+            # Nobody could read it: say so and keep what they wrote on the page, rather than drop it and thank them.
             current_app.logger.error(
                 "A contact message could not be sent: set REGISTRY_CONTACT_EMAIL or make a moderator account"
             )
+            page, _ = render_form_page("public/contact.html", form, errors={"message": NOBODY_TO_READ}, listing=listing)
+            return page, 503
         send_enquiry(
             session,
             enquiry,
