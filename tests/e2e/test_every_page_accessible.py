@@ -15,10 +15,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, template_rendered
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.routing import RequestRedirect
@@ -66,6 +68,15 @@ NOT_PAGE_PREFIXES = {
 }
 
 
+# Templates no visit renders as a page of its own, each with why.
+NOT_PAGE_TEMPLATES = {
+    "layout.html": "the frame every page extends",
+    "explain/page.html": "the frame every explanation page extends",
+}
+RENDERED: set[str] = set()  # the templates the live server rendered while this module ran
+SWEPT: set[str] = set()  # the sweep's cases that ran
+
+
 @dataclass(frozen=True)
 class Visit:
     """One page to check: who opens it, its address (with `{name}` for the module's own objects), and what the
@@ -92,10 +103,14 @@ class World:
         return path.format(**self.ids)
 
 
-def _press(name: str) -> Callable[[Any, World], None]:
+def _press(name: str, *, refused: bool = True) -> Callable[[Any, World], None]:
+    """Press a button in <main>; a `refused` submit must come back with the error summary (an "Error: " title)."""
+
     def press(page: Any, world: World) -> None:
         with page.expect_navigation():
             page.locator("main").get_by_role("button", name=name, exact=True).first.click()
+        if refused:
+            assert page.title().startswith("Error: "), f"{page.url}: the submit was not refused: {page.title()}"
 
     return press
 
@@ -120,7 +135,8 @@ def _check_a_structure(page: Any, world: World) -> None:
     page.locator("#member_classes-0-kind").select_option("service_user")
     page.locator("#member_classes-0-voting_rule").select_option("one_member_one_vote")
     page.locator("#profits-asset_lock").select_option("constitutional")
-    _press("Check this structure")(page, world)
+    _press("Check this structure", refused=False)(page, world)
+    assert page.locator("h1").inner_text() == "Structure check: Mutual Support"
 
 
 def _edit_after_someone_else(page: Any, world: World) -> None:
@@ -130,8 +146,66 @@ def _edit_after_someone_else(page: Any, world: World) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     page.get_by_label("What the organisation does").fill("Homecare, owned by the people who give and receive it.")
     with page.expect_navigation():
-        page.locator("main button[name=action][value=continue]").click()
+        page.locator("main button[name=action][value=continue]").click()  # "Save and continue" or "Save changes"
     assert "Someone else changed this listing" in page.locator("h1").inner_text()
+
+
+def _sign_up(page: Any, world: World) -> None:
+    page.get_by_label("Email address").fill(f"sweep-{uuid.uuid4().hex[:8]}@sweep.example.org")
+    page.get_by_label("Create a password").fill(PASSWORD)
+    _press("Create account", refused=False)(page, world)
+    assert "Check your email" in page.locator("h1").inner_text()
+
+
+def _ask_for_a_reset_link(page: Any, world: World) -> None:
+    page.get_by_label("Email address").fill(world.emails["admin"])
+    _press("Send the link", refused=False)(page, world)
+
+
+def _unconfirmed_user(world: World) -> User:
+    with world.app.app_context():
+        email = f"sweep-new-{uuid.uuid4().hex[:8]}@sweep.example.org"
+        user = create_user(db.session, email, PASSWORD, Role.REPRESENTATIVE, site_name=SITE_NAME)
+        user.email_confirmed_at = None
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user
+
+
+def _sign_in_unconfirmed(page: Any, world: World) -> None:
+    page.get_by_label("Email address").fill(_unconfirmed_user(world).email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    _press("Sign in", refused=False)(page, world)
+
+
+def _confirm_an_address(page: Any, world: World) -> None:
+    """In the newcomer's own context, emptied first: confirming signs in, which the public context must not be."""
+    page.context.clear_cookies()
+    token = Tokens(world.app.config["SECRET_KEY"]).confirmation(_unconfirmed_user(world))
+    address = urlsplit(page.url)
+    page.goto(f"{address.scheme}://{address.netloc}/account/confirm/{token}")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    _press("Confirm and sign in", refused=False)(page, world)
+    assert "Email address confirmed" in page.locator("h1").inner_text()
+
+
+def _send_a_message(page: Any, world: World) -> None:
+    page.get_by_label("Something else").check()
+    page.get_by_label("Your message").fill("A test message from the accessibility sweep.")
+    page.get_by_label("Email address").fill(world.emails["admin"])
+    _press("Send message", refused=False)(page, world)
+
+
+def _sign_in_too_often(page: Any, world: World) -> None:
+    for _ in range(20):
+        page.get_by_label("Email address").fill(world.emails["representative"])
+        page.get_by_label("Password", exact=True).fill("not the password")
+        with page.expect_navigation() as answer:
+            page.locator("main").get_by_role("button", name="Sign in").click()
+        if answer.value.status == 429:
+            return
+    raise AssertionError("twenty wrong passwords were never refused with 429")
 
 
 def _reject_without_reason(page: Any, world: World) -> None:
@@ -174,6 +248,8 @@ PUBLIC = [
     Visit("open data", "public", "/data"),
     Visit("api docs", "public", "/api/docs"),
     Visit("contact", "public", "/contact", needs="public.contact"),
+    Visit("contact bad submit", "public", "/contact", _press("Send message"), needs="public.contact"),
+    Visit("contact sent", "public", "/contact", _send_a_message, needs="public.contact"),
     Visit("explain", "public", "/explain", needs="public.explain_index"),
 ]
 ACCOUNT = [
@@ -181,10 +257,16 @@ ACCOUNT = [
     Visit("sign in bad submit", "public", "/account/sign-in", _press("Sign in")),
     Visit("sign up", "public", "/account/sign-up"),
     Visit("sign up bad submit", "public", "/account/sign-up", _press("Create account")),
+    Visit("sign up done", "public", "/account/sign-up", _sign_up),
+    Visit("sign in unconfirmed", "public", "/account/sign-in", _sign_in_unconfirmed),
+    Visit("too many sign-in attempts", "public", "/account/sign-in", _sign_in_too_often),
     Visit("reset password", "public", "/account/reset-password"),
     Visit("reset password bad submit", "public", "/account/reset-password", _press("Send the link")),
+    Visit("reset link sent", "public", "/account/reset-password", _ask_for_a_reset_link),
     Visit("choose a new password", "public", "/account/reset-password/{reset_token}"),
     Visit("confirm email", "public", "/account/confirm/{confirm_token}"),
+    Visit("confirm link not valid", "public", "/account/confirm/not-a-token", status=400),
+    Visit("email confirmed", "newcomer", "/account/sign-in", _confirm_an_address),
     Visit("account details", "representative", "/account"),
 ]
 REPRESENTATIVE = [
@@ -206,7 +288,7 @@ REPRESENTATIVE = [
         "step governance add another",
         "representative",
         "/manage/listings/{draft}/governance",
-        _press("Add another member class"),
+        _press("Add another member class", refused=False),
     ),
     Visit("step services", "representative", "/manage/listings/{draft}/services"),
     Visit("check your answers", "representative", "/manage/listings/{draft}"),
@@ -380,18 +462,28 @@ def world(app: Flask, live_server: str) -> Iterator[World]:
 
 
 @pytest.fixture(scope="module")
-def pages(browser: Any, live_server: str, world: World) -> Iterator[dict[str, Any]]:
+def rendered_templates(app: Flask) -> Iterator[set[str]]:
+    def record(sender: Flask, template: Any, context: dict[str, Any], **extra: Any) -> None:
+        RENDERED.add(template.name)
+
+    template_rendered.connect(record, app)
+    yield RENDERED
+    template_rendered.disconnect(record, app)
+
+
+@pytest.fixture(scope="module")
+def pages(browser: Any, live_server: str, world: World, rendered_templates: set[str]) -> Iterator[dict[str, Any]]:
     """One browser context per audience, signed in once; each page collects the browser's errors."""
     contexts = []
     by_role: dict[str, Any] = {}
-    for role in ["public", *ROLES]:
+    for role in ["public", "newcomer", *ROLES]:
         context = browser.new_context()
         contexts.append(context)
         page = context.new_page()
         page.errors = []  # type: ignore[attr-defined]
         page.on("pageerror", lambda error, page=page: page.errors.append(str(error)))
         page.on("console", lambda message, page=page: _console_error(page, message))
-        if role != "public":
+        if role in ROLES:
             limiter.reset()
             page.goto(live_server + "/account/sign-in")
             page.get_by_label("Email address").fill(world.emails[role])
@@ -419,6 +511,7 @@ def _console_error(page: Any, message: Any) -> None:
 def test_page_has_no_axe_violations(
     app: Flask, pages: dict[str, Any], live_server: str, world: World, visit: Visit, width: str
 ) -> None:
+    SWEPT.add(f"{visit.name} {width}")
     if visit.needs and visit.needs not in app.view_functions:
         pytest.skip(f"{visit.needs} is not built yet")
     limiter.reset()
@@ -488,3 +581,17 @@ def test_every_explanation_page_linked_from_the_index_is_swept(
     )
     swept = {v.path for v in VISITS if v.path.startswith("/explain/")}
     assert linked <= swept, f"explanation pages not swept: {sorted(linked - swept)}"
+
+
+def test_every_page_template_was_rendered_by_the_sweep(app: Flask) -> None:
+    """Run last: every page template (not a partial, a component or a frame) was a page the sweep checked."""
+    if len(SWEPT) < len(VISITS) * len(WIDTHS):
+        pytest.skip("only part of the sweep ran")
+    root = Path(app.root_path) / "templates"
+    templates = {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*.html")
+        if not path.name.startswith("_") and "components" not in path.parts
+    }
+    missed = sorted(templates - RENDERED - set(NOT_PAGE_TEMPLATES))
+    assert not missed, f"page templates the sweep never rendered (add a Visit or a NOT_PAGE_TEMPLATES reason): {missed}"
