@@ -177,10 +177,10 @@ def test_a_sheffield_commissioner_shortlists_compares_and_exports_preferred_home
     assert download.suggested_filename.endswith(".csv")
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read())))
-    assert [row["name"] for row in rows] == [first, second]
-    assert rows[0]["shortlist_note"] == "Strong service-user voice on the board"
-    assert all(row["verdict_preferred-provider"] == "meets" for row in rows)
-    assert all("ODC-By" in row["licence"] and row["exported_at"] for row in rows)
+    assert [row["Name"] for row in rows] == [first, second]
+    assert rows[0]["Shortlist note"] == "Strong service-user voice on the board"
+    assert all(row["Preferred-provider verdict"] == "Meets" for row in rows)
+    assert all("ODC-By" in row["Licence"] and row["Exported at"] for row in rows)
 
     # The market overview.
     _click(page, page.get_by_role("link", name="Market overview"))

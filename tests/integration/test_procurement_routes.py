@@ -56,7 +56,7 @@ def test_commission_shows_the_caveat_and_the_legal_routes_beside_the_filter(comm
 def test_every_export_carries_the_caveat_and_the_routes(commissioner: FlaskClient) -> None:
     caveat = procurement_guide().caveat
     rows = list(csv.DictReader(io.StringIO(commissioner.get("/commission/results.csv").get_data(as_text=True))))
-    assert rows and all(row["verdicts_note"] == caveat for row in rows)
+    assert rows and all(row["About the verdicts"] == caveat for row in rows)
 
     body = json.loads(commissioner.get("/commission/results.json").get_data(as_text=True))
     assert body["meta"]["verdicts_note"] == caveat

@@ -147,9 +147,9 @@ def test_exports_carry_the_profile_and_its_version(signed_in: FlaskClient, marke
     response = signed_in.get(f"/commission/results.csv?profile={profile_id}&q=prof")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert {row["slug"] for row in rows} == {market["none"], market["fifteen"]}
-    assert {row["profile"] for row in rows} == {"Sheffield homecare (version 1)"}
-    assert {row["profile_verdict"] for row in rows} == {"meets"}
+    assert {row["Registry ID"] for row in rows} == {market["none"], market["fifteen"]}
+    assert {row["Profile"] for row in rows} == {"Sheffield homecare (version 1)"}
+    assert {row["Verdict against the profile"] for row in rows} == {"Meets"}
     data = json.loads(signed_in.get(f"/commission/results.json?profile={profile_id}&q=prof").get_data(as_text=True))
     assert data["meta"]["profile"] == "Sheffield homecare (version 1)"
 
@@ -176,9 +176,9 @@ def test_a_shortlist_shows_compares_and_exports_verdicts_against_the_profile(
     )
     assert "Sheffield homecare (version 1)" in compare and "Does not meet" in compare
     exported = signed_in.get(f"/commission/shortlists/{shortlist.id}/export.csv?profile={profile_id}")
-    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff")))}
-    assert rows[market["fifteen"]]["profile_verdict"] == "meets"
-    assert rows[market["thirty"]]["profile_verdict"] == "does_not_meet"
+    rows = {row["Registry ID"]: row for row in csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff")))}
+    assert rows[market["fifteen"]]["Verdict against the profile"] == "Meets"
+    assert rows[market["thirty"]]["Verdict against the profile"] == "Does not meet"
 
 
 def test_the_api_filters_by_profile_for_its_owner_and_no_one_else(
