@@ -1,5 +1,6 @@
 """Every page, for every audience, at 1280 and 375 px, with axe: WCAG 2.2 A and AA plus the `region` rule
-(all content inside a landmark). A failure names the page, the width, each rule and the elements it found.
+(all content inside a landmark), and no sideways scrolling of the page (WCAG 1.4.10 Reflow). A failure names the
+page, the width, each rule and the elements it found.
 
 The pages are listed below by audience, with what a person does on some of them first (a bad submit, a good
 one). `test_every_html_page_is_swept` reads the app's routes and fails when a GET page is neither visited here
@@ -529,7 +530,39 @@ def test_page_has_no_axe_violations(
         assert page.locator("h1").inner_text() != "Sign in", f"{page.url} asked {visit.role} to sign in"
     report = axe_violations_report(page, best_practice_rules=["region"])
     assert not report, f"{visit.name} ({page.url}) at {width} px as {visit.role}:\n{report}"
+    overflow = page.evaluate(SIDEWAYS_SCROLL)
+    assert not overflow, f"{visit.name} ({page.url}) scrolls sideways at {width} px (WCAG 1.4.10 Reflow): {overflow}"
     assert not page.errors, f"the browser reported errors on {page.url}: {page.errors}"
+
+
+# The page must not scroll sideways (WCAG 1.4.10 Reflow): a wide table scrolls inside its own region instead.
+# When it does, the answer names how far and the outermost elements that stick out past the viewport's edge.
+SIDEWAYS_SCROLL = """() => {
+  const root = document.documentElement;
+  const extra = root.scrollWidth - root.clientWidth;
+  if (extra <= 0) return "";
+  const outside = (element) => element.getBoundingClientRect().right > root.clientWidth + 0.5;
+  // An element widens the page unless a box that scrolls or clips holds it: for an absolutely positioned one (a
+  // visually hidden label, say) only its containing block and that block's ancestors hold it.
+  const escapes = (element) => {
+    if (!outside(element)) return false;
+    const absolute = ["absolute", "fixed"].includes(getComputedStyle(element).position);
+    let box = absolute ? element.offsetParent : element.parentElement;
+    for (; box && box !== document.body; box = box.parentElement) {
+      if (getComputedStyle(box).overflowX !== "visible") return false;
+    }
+    return true;
+  };
+  const names = [];
+  for (const element of document.querySelectorAll("body *")) {
+    if (!escapes(element) || (element.parentElement && escapes(element.parentElement))) continue;
+    const id = element.id ? "#" + element.id : "";
+    const classes = [...element.classList].map((name) => "." + name).join("");
+    names.push(`${element.tagName.toLowerCase()}${id}${classes} "${element.textContent.trim().slice(0, 40)}"`);
+    if (names.length === 5) break;
+  }
+  return `${extra} px wider than the window; sticking out: ${names.join(", ")}`;
+}"""
 
 
 def _endpoint(app: Flask, path: str) -> str:
