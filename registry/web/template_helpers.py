@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import calendar
-import hashlib
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request
 
 from registry.domain.distances import kilometres
 from registry.domain.identifiers import register_url
@@ -70,22 +67,6 @@ def url_with(**changes: Any) -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
-@cache
-def _file_version(path: str, modified: float) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-
-
-def static_url(filename: str) -> str:
-    """A static file's URL with a hash of its content, so it can be cached for a year and still change."""
-    folder = current_app.static_folder or ""
-    path = Path(folder) / filename
-    try:
-        version = _file_version(str(path), path.stat().st_mtime)
-    except OSError:
-        return url_for("static", filename=filename)
-    return url_for("static", filename=filename, v=version)
-
-
 def init_app(app: Flask) -> None:
     app.add_template_filter(partial_date)
     app.add_template_filter(register_url)
@@ -94,7 +75,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(short_label)
     app.add_template_filter(kilometres)
     app.add_template_global(url_with)
-    app.add_template_global(static_url)
     app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     # Only an http(s) address becomes a link, whatever an older row or another source holds.
     app.jinja_env.tests["web_address"] = is_web_address
