@@ -121,7 +121,11 @@ def _offer_alternatives(outcome: SearchOutcome, results: SearchResults, labels: 
             outcome.nearest = list(found.page.items)
         if query.text:
             words = replace(query, near="", radius_km=25.0)
-            outcome.without_place = Alternative(_link_args(words), _count(words, labels))
+            try:
+                outcome.without_place = Alternative(_link_args(words), _count(words, labels))
+            except SearchError:
+                # Words that are themselves an unknown place ("A0", read as a postcode) have no search of their own.
+                outcome.without_place = None
 
 
 def map_points(results: SearchResults | None, url_for_listing: Any) -> list[dict[str, Any]]:

@@ -196,3 +196,12 @@ def test_a_sub_icb_code_in_the_box_is_a_place(client: FlaskClient, q: str) -> No
     answer = client.get("/api/v1/places", query_string={"q": "02p"})
     assert answer.status_code == 200
     assert answer.get_json()["data"]["area"]["name"] == "NHS South Yorkshire ICB - 02P"
+
+
+def test_words_like_a_postcode_near_a_place_offer_the_words_alone_not_a_500(client: FlaskClient) -> None:
+    # Found by the API fuzz test: "A0" near S1 2HE has no results, and the "without the place" offer once looked
+    # "A0" up as a postcode and failed.
+    page = checked_page(client.get("/find", query_string={"q": "A0", "near": "S1 2HE"}))
+    assert "A0" in text_of(page.find("main"))
+    response = client.get("/api/v1/organisations", query_string={"q": "A0", "near": "S1 2HE"})
+    assert response.status_code == 200
