@@ -17,3 +17,37 @@ const landing = window.location.hash ? document.getElementById(decodeURIComponen
 if (landing && landing.getAttribute("tabindex") === "-1" && !document.querySelector(".nhsuk-error-summary")) {
   landing.focus();
 }
+
+// A board seat's "Elected by" offers the member classes named on the same form. The page lists those named when
+// it was made; as people name, rename or clear a class, the choices follow at once instead of after a reload. A
+// choice already made stays (marked as not one of the classes when none has that name now), so nothing is lost.
+const CLASS_NAMES = "input[id^='member_classes-'][id$='-name']";
+const ELECTED_BY = "select[id^='board_seats-'][id$='-member_class']";
+const NOT_A_CLASS = " (not one of the member classes above)";
+
+function electedByChoices() {
+  const names = new Map();
+  for (const input of document.querySelectorAll(CLASS_NAMES)) {
+    const name = input.value.trim();
+    if (name && !names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
+  }
+  for (const select of document.querySelectorAll(ELECTED_BY)) {
+    const chosen = select.value;
+    for (const option of [...select.options]) {
+      if (option.value) option.remove();
+    }
+    for (const [key, name] of names) {
+      // An answer in another case keeps its own spelling (the validator matches names whatever their case).
+      const value = chosen && chosen.toLowerCase() === key ? chosen : name;
+      select.add(new Option(name, value));
+    }
+    if (chosen && !names.has(chosen.toLowerCase())) select.add(new Option(chosen + NOT_A_CLASS, chosen));
+    select.value = chosen;
+  }
+}
+
+if (document.querySelector(ELECTED_BY)) {
+  document.addEventListener("input", (event) => {
+    if (event.target.matches(CLASS_NAMES)) electedByChoices();
+  });
+}
