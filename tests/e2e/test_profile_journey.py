@@ -121,8 +121,8 @@ def test_a_commissioner_composes_a_20_percent_investor_cap_profile_and_finds_sho
 
     download = page.request.get(live_server + page.locator("a", has_text="CSV").first.get_attribute("href"))
     rows = list(csv.DictReader(io.StringIO(download.text().lstrip("\ufeff"))))
-    assert {row["profile"] for row in rows} == {"E2E Sheffield, 20% investors (version 1)"}
-    assert {row["profile_verdict"] for row in rows} == {"meets"}
+    assert {row["Profile"] for row in rows} == {"E2E Sheffield, 20% investors (version 1)"}
+    assert {row["Verdict against the profile"] for row in rows} == {"Meets"}
 
     page.goto(live_server + "/check")
     page.get_by_label("Also check against one of your profiles").select_option(
