@@ -176,7 +176,8 @@ def test_a_shortlist_shows_compares_and_exports_verdicts_against_the_profile(
     )
     assert "Sheffield homecare (version 1)" in compare and "Does not meet" in compare
     exported = signed_in.get(f"/commission/shortlists/{shortlist.id}/export.csv?profile={profile_id}")
-    rows = {row["Registry ID"]: row for row in csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff")))}
+    text = exported.get_data(as_text=True).lstrip("\ufeff")
+    rows = {row["Registry ID"]: row for row in csv.DictReader(io.StringIO(text))}
     assert rows[market["fifteen"]]["Verdict against the profile"] == "Meets"
     assert rows[market["thirty"]]["Verdict against the profile"] == "Does not meet"
 
