@@ -17,16 +17,16 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from registry.extensions import db, limiter
-from registry.models import Assessment, AuditEvent, Organisation, Role, Service, ServiceArea, User
+from registry.models import Assessment, Organisation, Role, Service, ServiceArea
 from registry.services.accounts import create_user
 from registry.services.assessments import reassess
 from registry.services.listing_data import apply_listing_data
 from registry.services.search_index import reindex
 from tests.support.accessibility import assert_accessible
-from tests.support.accounts import PASSWORD, SITE_NAME
+from tests.support.accounts import PASSWORD, SITE_NAME, delete_users, sign_in_in_browser
 from tests.support.commissioning import FUND_OWNED, PREFERRED_PROVIDER, SHEFFIELD, serves
 
 pytestmark = pytest.mark.e2e
@@ -87,20 +87,9 @@ def sheffield_market(app: Flask) -> Iterator[list[str]]:
             reindex(session, orgs)  # takes them out of the search index
             for org in orgs:
                 session.delete(org)
-            users = session.scalars(select(User).where(User.email.in_([COMMISSIONER, MEMBER_OF_PUBLIC]))).all()
-            session.execute(delete(AuditEvent).where(AuditEvent.subject_id.in_([str(u.id) for u in users])))
-            for user in users:
-                session.delete(user)
+            delete_users(session, [COMMISSIONER, MEMBER_OF_PUBLIC])
             session.commit()
         limiter.reset()
-
-
-def _sign_in(page: Any, live_server: str, email: str) -> None:
-    page.goto(live_server + "/account/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
 
 
 def _adding(name: str) -> re.Pattern[str]:
@@ -117,7 +106,7 @@ def test_a_sheffield_commissioner_shortlists_compares_and_exports_preferred_home
     page: Any, live_server: str, sheffield_market: list[str]
 ) -> None:
     assert len(sheffield_market) >= 2
-    _sign_in(page, live_server, COMMISSIONER)
+    sign_in_in_browser(page, live_server, COMMISSIONER)
     _click(page, page.get_by_role("link", name="Commission", exact=True))
     assert page.locator("h1").inner_text() == "Find preferred providers"
     assert_accessible(page)
@@ -207,7 +196,7 @@ def test_a_member_of_the_public_cannot_reach_the_commissioner_tools(
     assert page.get_by_role("link", name="Commission", exact=True).count() == 0
     page.goto(live_server + "/commission")
     assert page.locator("h1").inner_text() == "Sign in"
-    _sign_in(page, live_server, MEMBER_OF_PUBLIC)
+    sign_in_in_browser(page, live_server, MEMBER_OF_PUBLIC)
     assert page.get_by_role("link", name="Commission", exact=True).count() == 0
     for path in ("/commission", "/commission/overview", "/commission/shortlists", "/commission/results.csv"):
         response = page.goto(live_server + path)

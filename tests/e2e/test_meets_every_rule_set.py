@@ -17,7 +17,7 @@ from registry.extensions import db, limiter
 from registry.models import Role
 from registry.services.accounts import create_user
 from tests.support.accessibility import assert_accessible
-from tests.support.accounts import PASSWORD, SITE_NAME
+from tests.support.accounts import PASSWORD, SITE_NAME, sign_in_in_browser
 from tests.support.structures import MEETING, form_answers, wizard_answers
 
 pytestmark = pytest.mark.e2e
@@ -108,14 +108,6 @@ def _representative(app: Flask, email: str) -> None:
         limiter.reset()
 
 
-def _sign_in(page: Any, live_server: str, email: str) -> None:
-    page.goto(live_server + "/account/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
 def _continue(page: Any) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Save and continue").click()
@@ -128,7 +120,7 @@ def test_a_structure_entered_only_through_the_wizard_meets_the_rule_set(
     tag = uuid.uuid4().hex[:8]
     email = f"rules-{tag}@journey.example.org"
     _representative(app, email)
-    _sign_in(page, live_server, email)
+    sign_in_in_browser(page, live_server, email)
     steps = wizard_answers({**MEETING[ruleset_id], "name": f"{MEETING[ruleset_id]['name']} {tag}"})
 
     page.goto(live_server + "/manage/listings/new")

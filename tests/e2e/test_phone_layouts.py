@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, select
 
 from registry.extensions import db, limiter
-from registry.models import AuditEvent, Role, User
+from registry.models import Role
 from registry.services.accounts import create_user
 from tests.support.accessibility import assert_accessible
-from tests.support.accounts import PASSWORD, SITE_NAME
+from tests.support.accounts import PASSWORD, SITE_NAME, delete_users, sign_in_in_browser
 
 pytestmark = pytest.mark.e2e
 
@@ -52,24 +51,13 @@ def accounts(app: Flask) -> Iterator[None]:
     finally:
         with app.app_context():
             session = db.session()
-            users = session.scalars(select(User).where(User.email.in_([COMMISSIONER, MODERATOR]))).all()
-            session.execute(delete(AuditEvent).where(AuditEvent.subject_id.in_([str(u.id) for u in users])))
-            for user in users:
-                session.delete(user)
+            delete_users(session, [COMMISSIONER, MODERATOR])
             session.commit()
         limiter.reset()
 
 
 def _at(page: Any, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 800})
-
-
-def _sign_in(page: Any, live_server: str, email: str) -> None:
-    page.goto(live_server + "/account/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
 
 
 def _page_width(page: Any) -> int:
@@ -113,7 +101,7 @@ def test_the_market_charts_text_is_drawn_at_12px_or_more(
     page: Any, live_server: str, accounts: None, width: int
 ) -> None:
     _at(page, width)
-    _sign_in(page, live_server, COMMISSIONER)
+    sign_in_in_browser(page, live_server, COMMISSIONER)
     page.goto(live_server + "/commission/overview")
     measured = page.evaluate(SMALLEST_CHART_TEXT)
     assert measured["count"] > 40, measured
@@ -128,7 +116,7 @@ def test_the_market_charts_text_is_drawn_at_12px_or_more(
 
 def test_the_audit_log_fits_a_phone_and_names_its_events_in_words(page: Any, live_server: str, accounts: None) -> None:
     _at(page, PHONE)
-    _sign_in(page, live_server, MODERATOR)
+    sign_in_in_browser(page, live_server, MODERATOR)
     page.goto(live_server + "/moderate/audit?action=account")
     table = page.locator("table").inner_text()
     assert "Signed in" in table

@@ -16,16 +16,16 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from registry.extensions import db, limiter
-from registry.models import AuditEvent, Organisation, Role, User
+from registry.models import Organisation, Role
 from registry.services.accounts import create_user
 from registry.services.assessments import reassess
 from registry.services.listing_data import apply_listing_data
 from registry.services.search_index import reindex
 from tests.support.accessibility import assert_accessible
-from tests.support.accounts import PASSWORD, SITE_NAME
+from tests.support.accounts import PASSWORD, SITE_NAME, delete_users
 from tests.support.commissioning import PREFERRED_PROVIDER, SHEFFIELD, serves, with_investors
 
 pytestmark = pytest.mark.e2e
@@ -69,10 +69,7 @@ def market(app: Flask) -> Iterator[None]:
             reindex(session, orgs)
             for org in orgs:
                 session.delete(org)
-            users = session.scalars(select(User).where(User.email == COMMISSIONER)).all()
-            session.execute(delete(AuditEvent).where(AuditEvent.subject_id.in_([str(u.id) for u in users])))
-            for user in users:
-                session.delete(user)
+            delete_users(session, [COMMISSIONER])
             session.commit()
         limiter.reset()
 

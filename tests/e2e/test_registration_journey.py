@@ -18,7 +18,7 @@ from registry.extensions import db
 from registry.models import Role
 from registry.services.accounts import create_user
 from tests.support.accessibility import assert_accessible
-from tests.support.accounts import PASSWORD, SITE_NAME
+from tests.support.accounts import PASSWORD, SITE_NAME, sign_in_in_browser
 
 pytestmark = pytest.mark.e2e
 
@@ -37,14 +37,6 @@ def _staff_account(app: Flask, email: str, role: Role) -> None:
         db.session.commit()
 
 
-def _sign_in(page: Any, live_server: str, email: str) -> None:
-    page.goto(live_server + "/account/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-
-
 def _continue(page: Any, button: str = "Save and continue") -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=button).click()
@@ -53,7 +45,7 @@ def _continue(page: Any, button: str = "Save and continue") -> None:
 def _confirm_link_from_outbox(browser: Any, live_server: str, admin: str, to: str) -> str:
     context = browser.new_context()
     page = context.new_page()
-    _sign_in(page, live_server, admin)
+    sign_in_in_browser(page, live_server, admin)
     page.goto(live_server + "/moderate/outbox")
     assert_accessible(page)
     email = page.locator("details", has_text=f"Confirm your email address, to {to}").first
@@ -156,7 +148,7 @@ def test_a_new_user_registers_a_homecare_co_operative_and_a_moderator_publishes_
     # A moderator approves it.
     context = browser.new_context()
     review = context.new_page()
-    _sign_in(review, live_server, moderator)
+    sign_in_in_browser(review, live_server, moderator)
     review.get_by_role("link", name="Moderation").click()
     assert_accessible(review)
     review.get_by_role("link", name=f"Review {name}").click()

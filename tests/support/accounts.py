@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from registry.models import OutboxEmail, Role, User
+from registry.models import AuditEvent, OutboxEmail, Role, User
 from registry.services.accounts import create_user
 
 PASSWORD = "pepper camel rowing frost"
@@ -56,3 +56,20 @@ def post_form(
     """Open ``page``, take its CSRF token, and post ``data`` to ``action`` (default: the same page)."""
     token = csrf_token_from(client.get(page))
     return client.post(action or page, data={"csrf_token": token, **data}, **kwargs)
+
+
+def delete_users(session: Session, emails: list[str]) -> None:
+    """Remove accounts a live-server test made, with the audit events about them (the e2e database is shared)."""
+    users = session.scalars(select(User).where(User.email.in_(emails))).all()
+    session.execute(delete(AuditEvent).where(AuditEvent.subject_id.in_([str(u.id) for u in users])))
+    for user in users:
+        session.delete(user)
+
+
+def sign_in_in_browser(page: Any, live_server: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the sign-in page in a Playwright ``page``, as a person would."""
+    page.goto(live_server + "/account/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
