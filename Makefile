@@ -14,7 +14,7 @@ VENDOR := registry/static/vendor
 LOCK := requirements.lock
 PYTEST_ARGS ?=
 
-.PHONY: help install lock vendor static db run serve test test-unit lint format bench bench-weight clean
+.PHONY: help install lock vendor static db run serve test test-unit lint format translations bench bench-weight clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -98,6 +98,14 @@ format: install ## Format the code with ruff
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The catalogue is read from its .po file when the app starts, so there is nothing to compile. After changing the
+# words in code or templates, this adds the new ones to the Welsh catalogue (empty, to translate) and drops the ones
+# no longer used; tests/unit/test_translations.py fails until each is translated.
+translations: install ## Extract the words to translate (pybabel) and bring registry/translations/cy up to date
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext --no-location --sort-output --omit-header -o build/messages.pot .
+	$(BIN)/pybabel -q update -i build/messages.pot -d registry/translations -l cy --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 bench: db bench/node_modules/.installed ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

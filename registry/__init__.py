@@ -36,8 +36,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     _configure_compression(app)
 
-    from registry.web import errors, operations, security
+    from registry.web import errors, language, operations, security
 
+    language.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     operations.init_app(app)

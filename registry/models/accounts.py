@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from registry.domain.language import Language
 from registry.extensions import Model
 from registry.models._types import created_at_column, one_of, utcnow
 from registry.models.organisation import Organisation
@@ -55,6 +56,7 @@ class User(Model):
     __table_args__ = (
         one_of("role", Role, "role_valid"),
         CheckConstraint("email = lower(email)", name="email_lower_case"),
+        one_of("language", Language, "language_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +72,9 @@ class User(Model):
     # Changes with every new password; it is part of reset links and session ids, so changing the password
     # makes earlier reset links and every other signed-in session invalid.
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The language the person last chose ("en" or "cy"): pages follow it on any browser they sign in on, and
+    # emails to them are written in it. None until they choose; then pages follow their browser.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"

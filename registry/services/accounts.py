@@ -445,6 +445,12 @@ def change_role(session: Session, user: User, role: Role, *, actor: User | None,
     audit(session, "account.role_changed", actor=actor, subject=user, detail={"from": old, "to": role.value}, ip=ip)
 
 
+def choose_language(session: Session, user: User, language: str) -> None:
+    """Keep the language a person chose on the switch: their pages on any browser, and their emails."""
+    user.language = language
+    session.add(user)
+
+
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = _now()
