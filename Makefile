@@ -104,7 +104,7 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 # no longer used; tests/unit/test_translations.py fails until each is translated.
 translations: install ## Extract the words to translate (pybabel) and bring registry/translations/cy up to date
 	mkdir -p build
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext --no-location --sort-output --omit-header -o build/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output --omit-header -o build/messages.pot .
 	$(BIN)/pybabel -q update -i build/messages.pot -d registry/translations -l cy --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 bench: db bench/node_modules/.installed ## Run the benchmarks in bench/ and print their figures
