@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.models import (
     ChangeKind,
     ChangeRequest,
@@ -106,7 +108,7 @@ def representatives(session: Session, org: Organisation) -> list[User]:
 def start_draft(session: Session, user: User, data: Mapping[str, Any], *, ip: str | None = None) -> Organisation:
     """Start a new listing as a draft that ``user`` represents, from the first step's answers."""
     if user.role not in {Role.REPRESENTATIVE.value, Role.ADMIN.value}:
-        raise RegistrationError("Only organisation representatives can register a listing")
+        raise RegistrationError(_("Only organisation representatives can register a listing"))
     org = Organisation(
         slug=unique_slug(session, str(data.get("name") or "")),
         status=ListingStatus.DRAFT.value,
@@ -134,12 +136,12 @@ def identifier_holder(session: Session, scheme: str, value: str, org: Organisati
 
 
 # Which step of the journey puts each problem right.
-SUBMISSION_CHECKS: tuple[tuple[str, str, str], ...] = (
-    ("about", "name", "Enter the organisation's name"),
-    ("about", "description", "Describe what the organisation does"),
-    ("legal", "legal_form", "Choose the organisation's legal form"),
-    ("governance", "member_classes", "Describe at least one class of members"),
-    ("services", "services", "Choose at least one service the organisation provides"),
+SUBMISSION_CHECKS: tuple[tuple[str, str, Any], ...] = (
+    ("about", "name", _l("Enter the organisation's name")),
+    ("about", "description", _l("Describe what the organisation does")),
+    ("legal", "legal_form", _l("Choose the organisation's legal form")),
+    ("governance", "member_classes", _l("Describe at least one class of members")),
+    ("services", "services", _l("Choose at least one service the organisation provides")),
 )
 
 
@@ -152,7 +154,7 @@ def submission_problems(org: Organisation) -> list[tuple[str, str]]:
         "member_classes": org.member_classes,
         "services": org.services,
     }
-    return [(step, message) for step, key, message in SUBMISSION_CHECKS if not values[key]]
+    return [(step, str(message)) for step, key, message in SUBMISSION_CHECKS if not values[key]]
 
 
 SUBMITTABLE = frozenset({ListingStatus.DRAFT.value, ListingStatus.WITHDRAWN.value})
@@ -163,7 +165,7 @@ def submit_for_review(
 ) -> ChangeRequest:
     """Send a draft (or a withdrawn listing) to the moderators; it is published only when they approve it."""
     if org.status not in SUBMITTABLE:
-        raise RegistrationError("This listing has already been submitted")
+        raise RegistrationError(_("This listing has already been submitted"))
     problems = submission_problems(org)
     if problems:
         raise RegistrationError(problems[0][1])
@@ -196,7 +198,7 @@ def withdraw_listing(session: Session, org: Organisation, user: User, *, ip: str
     if org.status == ListingStatus.WITHDRAWN:
         return
     if org.status == ListingStatus.SUSPENDED:
-        raise RegistrationError("A moderator has suspended this listing; contact us to change it")
+        raise RegistrationError(_("A moderator has suspended this listing; contact us to change it"))
     org.status = ListingStatus.WITHDRAWN.value
     save_change(session, org, {}, editor=user, summary="Withdrawn by the organisation")
     for request in session.scalars(
@@ -247,13 +249,13 @@ def make_claim(
 ) -> Claim:
     """Ask to represent a published listing; a moderator checks the evidence and decides."""
     if org.status != ListingStatus.PUBLISHED:
-        raise RegistrationError("Only published listings can be claimed")
+        raise RegistrationError(_("Only published listings can be claimed"))
     if represents(session, user, org):
-        raise RegistrationError("You already represent this organisation")
+        raise RegistrationError(_("You already represent this organisation"))
     if pending_claim(session, org, user) is not None:
-        raise RegistrationError("You have already claimed this listing. A moderator will be in touch")
+        raise RegistrationError(_("You have already claimed this listing. A moderator will be in touch"))
     if not evidence.strip():
-        raise RegistrationError("Tell us how we can check that you represent the organisation")
+        raise RegistrationError(_("Tell us how we can check that you represent the organisation"))
     claim = Claim(
         organisation=org, user=user, role_at_organisation=role_at_organisation.strip(), evidence=evidence.strip()
     )

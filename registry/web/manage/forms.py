@@ -31,6 +31,8 @@ from wtforms.validators import Email, InputRequired, Optional, ValidationError
 from registry.domain import labels
 from registry.domain.areas import AREA_KINDS, PlaceKind, area_catalogue
 from registry.domain.identifiers import load_identifier_schemes
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.text import is_web_address
 from registry.models import BoardSeat, Claim, Identifier, Location, MemberClass, Organisation, column_limit
 from registry.services.gazetteer.sources import load_lad_regions
@@ -50,8 +52,8 @@ _PHONE = re.compile(r"^[0-9 +()\-]{6,40}$")
 class PartialDate:
     """A year, a year and month, or a whole date, written the ISO way: 2011, 2011-04 or 2011-04-01."""
 
-    def __init__(self, what: str) -> None:
-        self.message = f"Enter {what} as a year, like 2011, or a date, like 2011-04-01"
+    def __init__(self, message: Any) -> None:
+        self.message = message
 
     def __call__(self, form: Any, field: Any) -> None:
         match = _PARTIAL_DATE.match(field.data or "")
@@ -63,11 +65,11 @@ class PartialDate:
         except ValueError:
             raise ValidationError(self.message) from None
         if year is not None and not 1800 <= year <= date.today().year:
-            raise ValidationError(f"Enter a year between 1800 and {date.today().year}")
+            raise ValidationError(_("Enter a year between 1800 and %(year)s", year=date.today().year))
 
 
 class WholeNumber:
-    def __init__(self, message: str, high: int = 10_000_000) -> None:
+    def __init__(self, message: Any, high: int = 10_000_000) -> None:
         self.message, self.high = message, high
 
     def __call__(self, form: Any, field: Any) -> None:
@@ -77,7 +79,7 @@ class WholeNumber:
 
 
 class Percentage:
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Any) -> None:
         self.message = message
 
     def __call__(self, form: Any, field: Any) -> None:
@@ -92,7 +94,7 @@ class Percentage:
 def web_address(form: Any, field: Any) -> None:
     """Only http and https addresses with a host: a ``javascript:`` link must never reach a listing page."""
     if not is_web_address(field.data):
-        raise ValidationError("Enter a web address that starts with https://, like https://www.example.org")
+        raise ValidationError(_("Enter a web address that starts with https://, like https://www.example.org"))
 
 
 class StepForm(FlaskForm):
@@ -102,75 +104,89 @@ class StepForm(FlaskForm):
 
 class AboutStepForm(StepForm):
     name = StringField(
-        "Organisation name",
+        _l("Organisation name"),
         validators=[
-            InputRequired("Enter the organisation's name"),
-            fits(Organisation.name, "Organisation name"),
+            InputRequired(_l("Enter the organisation's name")),
+            fits(Organisation.name, _l("Organisation name")),
         ],
         filters=[one_line],
     )
-    trading_names = TextAreaField("Other names it uses (optional)", filters=[several_lines])
+    trading_names = TextAreaField(_l("Other names it uses (optional)"), filters=[several_lines])
     description = TextAreaField(
-        "What the organisation does",
-        validators=[fits(Organisation.description, "Description")],
+        _l("What the organisation does"),
+        validators=[fits(Organisation.description, _l("Description"))],
         filters=[several_lines],
     )
     website = StringField(
-        "Website (optional)",
-        validators=[Optional(), fits(Organisation.website, "Web address"), web_address],
+        _l("Website (optional)"),
+        validators=[Optional(), fits(Organisation.website, _l("Web address")), web_address],
         filters=[one_line],
     )
     email = StringField(
-        "Contact email address (optional)",
+        _l("Contact email address (optional)"),
         validators=[
             Optional(),
-            fits(Organisation.email, "Email address"),
-            Email("Enter an email address like name@example.org"),
+            fits(Organisation.email, _l("Email address")),
+            Email(_l("Enter an email address like name@example.org")),
         ],
         filters=[one_line],
     )
-    phone = StringField("Phone number (optional)", validators=[Optional()], filters=[one_line])
-    founded = StringField("When it was founded (optional)", validators=[Optional(), PartialDate("when it was founded")])
-    origin = SelectField("How it started", choices=choices(labels.ORIGIN.items()), validate_choice=False)
+    phone = StringField(_l("Phone number (optional)"), validators=[Optional()], filters=[one_line])
+    founded = StringField(
+        _l("When it was founded (optional)"),
+        validators=[
+            Optional(),
+            PartialDate(_l("Enter when it was founded as a year, like 2011, or a date, like 2011-04-01")),
+        ],
+    )
+    origin = SelectField(_l("How it started"), choices=choices(labels.ORIGIN.items()), validate_choice=False)
     origin_parent_body = StringField(
-        "The body it spun out of (optional)",
-        validators=[Optional(), fits(Organisation.origin_parent_body, "The body it spun out of")],
+        _l("The body it spun out of (optional)"),
+        validators=[Optional(), fits(Organisation.origin_parent_body, _l("The body it spun out of"))],
         filters=[one_line],
     )
     origin_programme = SelectField(
-        "Spin-out programme", choices=choices(labels.SPIN_OUT_PROGRAMME.items()), validate_choice=False
+        _l("Spin-out programme"), choices=choices(labels.SPIN_OUT_PROGRAMME.items()), validate_choice=False
     )
-    spun_out = StringField("When it spun out (optional)", validators=[Optional(), PartialDate("when it spun out")])
+    spun_out = StringField(
+        _l("When it spun out (optional)"),
+        validators=[
+            Optional(),
+            PartialDate(_l("Enter when it spun out as a year, like 2011, or a date, like 2011-04-01")),
+        ],
+    )
     employees = StringField(
-        "Number of employees (optional)",
-        validators=[Optional(), WholeNumber("Enter the number of employees as a whole number, like 40")],
+        _l("Number of employees (optional)"),
+        validators=[Optional(), WholeNumber(_l("Enter the number of employees as a whole number, like 40"))],
     )
     members = StringField(
-        "Number of members in all (optional)",
-        validators=[Optional(), WholeNumber("Enter the number of members as a whole number, like 250")],
+        _l("Number of members in all (optional)"),
+        validators=[Optional(), WholeNumber(_l("Enter the number of members as a whole number, like 250"))],
     )
     trading_income_pct = StringField(
-        "Share of income from trading (%) (optional)",
-        validators=[Optional(), Percentage("Enter the share of income from trading as a number from 0 to 100")],
+        _l("Share of income from trading (%) (optional)"),
+        validators=[Optional(), Percentage(_l("Enter the share of income from trading as a number from 0 to 100"))],
     )
 
     def validate_phone(self, field: Field) -> None:
         if field.data and not _PHONE.match(field.data):
-            raise ValidationError("Enter a phone number, like 0114 496 0000 or +44 114 496 0000")
+            raise ValidationError(_("Enter a phone number, like 0114 496 0000 or +44 114 496 0000"))
 
     def validate_trading_names(self, field: Field) -> None:
         names = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
         limit = column_limit(Organisation.name)
         if len(names) > 10 or any(len(name) > limit for name in names):
-            raise ValidationError(f"Enter up to 10 other names, one on each line, each {limit} characters or fewer")
+            raise ValidationError(
+                _("Enter up to 10 other names, one on each line, each %(limit)s characters or fewer", limit=limit)
+            )
 
     def validate_origin_programme(self, field: Field) -> None:
         if field.data and field.data not in labels.SPIN_OUT_PROGRAMME:
-            raise ValidationError("Choose a spin-out programme from the list")
+            raise ValidationError(_("Choose a spin-out programme from the list"))
 
     def validate_origin(self, field: Field) -> None:
         if field.data and field.data not in labels.ORIGIN:
-            raise ValidationError("Choose how the organisation started from the list")
+            raise ValidationError(_("Choose how the organisation started from the list"))
 
 
 @cache
@@ -179,40 +195,44 @@ def identifier_schemechoices() -> tuple[tuple[str, str], ...]:
 
 
 class IdentifierForm(Form):
-    scheme = SelectField("Register", choices=[], validate_choice=False)
-    value = StringField("Number or code", validators=[fits(Identifier.value, "The number or code")], filters=[one_line])
+    scheme = SelectField(_l("Register"), choices=[], validate_choice=False)
+    value = StringField(
+        _l("Number or code"), validators=[fits(Identifier.value, _l("The number or code"))], filters=[one_line]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.scheme.choices = choices(identifier_schemechoices(), blank="Choose a register")
+        self.scheme.choices = choices(identifier_schemechoices(), blank=_l("Choose a register"))
 
 
 class LegalStepForm(StepForm):
-    legal_form = SelectField("Legal form", choices=[], validate_choice=False)
+    legal_form = SelectField(_l("Legal form"), choices=[], validate_choice=False)
     identifiers = FieldList(FormField(IdentifierForm), min_entries=1, max_entries=10)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.legal_form.choices = choices(vocabulary_choices("legal_forms"), blank="Choose a legal form")
+        self.legal_form.choices = choices(vocabulary_choices("legal_forms"), blank=_l("Choose a legal form"))
 
 
 class ListingMemberClassForm(MemberClassForm):
     description = TextAreaField(
-        "Who can join this class (optional)",
-        validators=[fits(MemberClass.description, "Who can join")],
+        _l("Who can join this class (optional)"),
+        validators=[fits(MemberClass.description, _l("Who can join"))],
         filters=[several_lines],
     )
 
 
 class ListingBoardSeatForm(BoardSeatForm):
     role = StringField(
-        "Name of these seats (optional)", validators=[fits(BoardSeat.role, "The seats' name")], filters=[one_line]
+        _l("Name of these seats (optional)"),
+        validators=[fits(BoardSeat.role, _l("The seats' name"))],
+        filters=[one_line],
     )
-    is_non_executive = RadioField("Non-executive seats", choices=YES_NO_UNKNOWN, default="", validate_choice=False)
+    is_non_executive = RadioField(_l("Non-executive seats"), choices=YES_NO_UNKNOWN, default="", validate_choice=False)
 
 
 class GovernanceStepForm(StructureFields, StepForm):
-    governance_model = SelectField("Governance model", choices=[], validate_choice=False)
+    governance_model = SelectField(_l("Governance model"), choices=[], validate_choice=False)
     member_classes, board_seats, significant_control = structure_rows(ListingMemberClassForm, ListingBoardSeatForm)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -257,19 +277,19 @@ def local_authority_groups() -> tuple[tuple[str, str, tuple[tuple[str, str], ...
 
 class LocationForm(Form):
     name = StringField(
-        "Name of the place (optional)", validators=[fits(Location.name, "The place's name")], filters=[one_line]
+        _l("Name of the place (optional)"), validators=[fits(Location.name, _l("The place's name"))], filters=[one_line]
     )
-    address = TextAreaField("Address", validators=[fits(Location.address, "Address")], filters=[several_lines])
-    postcode = StringField("Postcode", filters=[one_line])
-    is_registered_office = BooleanField("This is the registered office")
+    address = TextAreaField(_l("Address"), validators=[fits(Location.address, _l("Address"))], filters=[several_lines])
+    postcode = StringField(_l("Postcode"), filters=[one_line])
+    is_registered_office = BooleanField(_l("This is the registered office"))
 
 
 class ServicesStepForm(StepForm):
-    services = MultiCheckboxField("Services", choices=[], validate_choice=False)
+    services = MultiCheckboxField(_l("Services"), choices=[], validate_choice=False)
     locations = FieldList(FormField(LocationForm), min_entries=1, max_entries=10)
-    service_areas = MultiCheckboxField("Local authority areas served", choices=[], validate_choice=False)
+    service_areas = MultiCheckboxField(_l("Local authority areas served"), choices=[], validate_choice=False)
     # A whole county, ICB, health board...: saved as its districts, described by its name.
-    whole_areas = MultiCheckboxField("Whole areas served", choices=[], validate_choice=False)
+    whole_areas = MultiCheckboxField(_l("Whole areas served"), choices=[], validate_choice=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -296,24 +316,25 @@ class SubmitForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     version = HiddenField()
     confirm = BooleanField(
-        "I want to withdraw this listing", validators=[InputRequired("Confirm that you want to withdraw the listing")]
+        _l("I want to withdraw this listing"),
+        validators=[InputRequired(_l("Confirm that you want to withdraw the listing"))],
     )
 
 
 class ClaimForm(FlaskForm):
     role_at_organisation = StringField(
-        "Your role at the organisation",
+        _l("Your role at the organisation"),
         validators=[
-            InputRequired("Enter your role at the organisation"),
-            fits(Claim.role_at_organisation, "Your role"),
+            InputRequired(_l("Enter your role at the organisation")),
+            fits(Claim.role_at_organisation, _l("Your role")),
         ],
         filters=[one_line],
     )
     evidence = TextAreaField(
-        "How can we check that you represent it?",
+        _l("How can we check that you represent it?"),
         validators=[
-            InputRequired("Tell us how we can check that you represent the organisation"),
-            fits(Claim.evidence, "Evidence"),
+            InputRequired(_l("Tell us how we can check that you represent the organisation")),
+            fits(Claim.evidence, _l("Evidence")),
         ],
         filters=[several_lines],
     )
@@ -323,4 +344,4 @@ class ClaimSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Organisation name", filters=[one_line])
+    q = StringField(_l("Organisation name"), filters=[one_line])

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from registry.domain.areas import PlaceKind, area_catalogue
 from registry.domain.identifiers import InvalidIdentifier, check_identifier, load_identifier_schemes
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.reference_data import load_vocabulary
 from registry.domain.structure import StructureFactsError
 from registry.domain.structure_json import facts_from_dict
@@ -53,7 +55,7 @@ class Step:
 
     name: str
     number: int
-    title: str
+    title: Any  # lazy: the step's title in the language of the page showing it
     form_class: type[Any]
     template: str
     keys: tuple[str, ...]
@@ -141,7 +143,7 @@ def legal_read(form: LegalStepForm, org: Organisation | None, session: Session) 
     result = StepResult(errors=_field_errors(form))
     legal_form = form.legal_form.data or None
     if legal_form and legal_form not in dict(vocabulary_choices("legal_forms")):
-        result.errors["legal_form"] = "Choose a legal form from the list"
+        result.errors["legal_form"] = _("Choose a legal form from the list")
     schemes = load_identifier_schemes()
     identifiers: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
@@ -151,10 +153,10 @@ def legal_read(form: LegalStepForm, org: Organisation | None, session: Session) 
             continue
         prefix = f"identifiers-{row}"
         if not scheme:
-            result.errors[f"{prefix}-scheme"] = "Choose the register this number or code is on"
+            result.errors[f"{prefix}-scheme"] = _("Choose the register this number or code is on")
             continue
         if not raw:
-            result.errors[f"{prefix}-value"] = "Enter the number or code"
+            result.errors[f"{prefix}-value"] = _("Enter the number or code")
             continue
         try:
             value = check_identifier(scheme, raw, schemes)
@@ -162,18 +164,21 @@ def legal_read(form: LegalStepForm, org: Organisation | None, session: Session) 
             result.errors[f"{prefix}-{'scheme' if scheme not in schemes else 'value'}"] = error.message
             continue
         if (scheme, value) in seen:
-            result.errors[f"{prefix}-value"] = "You have entered this number twice: remove one of them"
+            result.errors[f"{prefix}-value"] = _("You have entered this number twice: remove one of them")
             continue
         seen.add((scheme, value))
         holder = identifier_holder(session, scheme, value, org)
         if holder is not None:
             label = schemes[scheme].label
             if holder.status == ListingStatus.PUBLISHED:
-                result.errors[f"{prefix}-value"] = f"{holder.name} is already listed with this {label}"
+                result.errors[f"{prefix}-value"] = _(
+                    "%(name)s is already listed with this %(register)s", name=holder.name, register=label
+                )
                 result.already_listed = holder
             else:
-                result.errors[f"{prefix}-value"] = (
-                    f"This {label} is already in another registration. If it is your organisation's, contact us"
+                result.errors[f"{prefix}-value"] = _(
+                    "This %(register)s is already in another registration. If it is your organisation's, contact us",
+                    register=label,
                 )
             continue
         identifiers.append({"scheme": scheme, "value": value})
@@ -196,20 +201,22 @@ def governance_read(form: GovernanceStepForm, org: Organisation | None, session:
     governance_model = data.pop("governance_model", None)
     data.pop("version", None)
     if governance_model and governance_model not in dict(vocabulary_choices("governance_models")):
-        result.errors["governance_model"] = "Choose a governance model from the list"
+        result.errors["governance_model"] = _("Choose a governance model from the list")
     # What a listing keeps that the validator does not read.
     descriptions = [item.pop("description", None) for item in data.get("member_classes") or []]
     roles = [item.pop("role", None) for item in data.get("board_seats") or []]
     for index, item in enumerate(data.get("member_classes") or []):
         row = rows["member_classes"][index]
         if not item.get("name"):
-            result.errors[f"member_classes-{row}-name"] = f"Enter the name of member class {row + 1}"
+            result.errors[f"member_classes-{row}-name"] = _("Enter the name of member class %(number)s", number=row + 1)
         if not item.get("kind"):
-            result.errors[f"member_classes-{row}-kind"] = f"Choose who the members of class {row + 1} are"
+            result.errors[f"member_classes-{row}-kind"] = _(
+                "Choose who the members of class %(number)s are", number=row + 1
+            )
     for index, item in enumerate(data.get("significant_control") or []):
         if not item.get("name"):
             row = rows["significant_control"][index]
-            result.errors[f"significant_control-{row}-name"] = "Enter the name of the person or body"
+            result.errors[f"significant_control-{row}-name"] = _("Enter the name of the person or body")
     try:
         facts = facts_from_dict(data)
     except StructureFactsError as error:
@@ -255,17 +262,17 @@ def services_read(form: ServicesStepForm, org: Organisation | None, session: Ses
     known_services = {code for _, pairs in service_groups() for code, _ in pairs}
     services = list(dict.fromkeys(form.services.data or []))
     if any(code not in known_services for code in services):
-        result.errors["services"] = "Choose services from the list"
+        result.errors["services"] = _("Choose services from the list")
     districts = load_lad_regions()
     areas = list(dict.fromkeys(form.service_areas.data or []))
     if any(code not in districts for code in areas):
-        result.errors["service_areas"] = "Choose local authority areas from the list"
+        result.errors["service_areas"] = _("Choose local authority areas from the list")
     # A whole area chosen is saved as its districts, each described by the area's name ("Derbyshire").
     whole: dict[str, str] = {}
     for code in dict.fromkeys(form.whole_areas.data or []):
         area = area_catalogue().by_code.get(code)
         if area is None:
-            result.errors["whole_areas"] = "Choose whole areas from the list"
+            result.errors["whole_areas"] = _("Choose whole areas from the list")
             continue
         for district in area.districts:
             if district in districts:
@@ -279,7 +286,7 @@ def services_read(form: ServicesStepForm, org: Organisation | None, session: Ses
         if not (f.name.data or f.address.data or f.postcode.data or f.is_registered_office.data):
             continue
         if not f.postcode.data:
-            result.errors[f"locations-{row}-postcode"] = "Enter the postcode"
+            result.errors[f"locations-{row}-postcode"] = _("Enter the postcode")
             continue
         try:
             place = resolve_place(session, f.postcode.data)
@@ -287,7 +294,7 @@ def services_read(form: ServicesStepForm, org: Organisation | None, session: Ses
             result.errors[f"locations-{row}-postcode"] = error.message
             continue
         if place.kind is not PlaceKind.POSTCODE:
-            result.errors[f"locations-{row}-postcode"] = "Enter a full postcode, like S1 2HE"
+            result.errors[f"locations-{row}-postcode"] = _("Enter a full postcode, like S1 2HE")
             continue
         region = place.region.code if place.region and place.region.code in regions else None
         locations.append(
@@ -341,7 +348,7 @@ STEPS: dict[str, Step] = {
         Step(
             "about",
             1,
-            "About the organisation",
+            _l("About the organisation"),
             AboutStepForm,
             "manage/step_about.html",
             ("name", "trading_names", "description", "website", "email", "phone", "founded", "origin", "size"),
@@ -351,7 +358,7 @@ STEPS: dict[str, Step] = {
         Step(
             "legal",
             2,
-            "Legal form and identifiers",
+            _l("Legal form and identifiers"),
             LegalStepForm,
             "manage/step_legal.html",
             ("legal_form", "identifiers"),
@@ -361,7 +368,7 @@ STEPS: dict[str, Step] = {
         Step(
             "governance",
             3,
-            "Members, board and profits",
+            _l("Members, board and profits"),
             GovernanceStepForm,
             "manage/step_governance.html",
             (
@@ -382,7 +389,7 @@ STEPS: dict[str, Step] = {
         Step(
             "services",
             4,
-            "Services and where it works",
+            _l("Services and where it works"),
             ServicesStepForm,
             "manage/step_services.html",
             ("services", "locations", "service_areas", "region"),

@@ -7,6 +7,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.extensions import db
 from registry.models import ChangeKind, ListingStatus, Organisation, Role, User
 from registry.services.assessments import stored_reports
@@ -61,8 +63,8 @@ from registry.web.manage.steps import STEP_NAMES, STEPS, Step, StepResult, in_th
 
 EDITABLE = frozenset({ListingStatus.DRAFT.value, ListingStatus.PUBLISHED.value, ListingStatus.WITHDRAWN.value})
 NOT_EDITABLE_MESSAGES = {
-    ListingStatus.PENDING.value: "A moderator is reviewing this listing. You can change it again once they have.",
-    ListingStatus.SUSPENDED.value: "A moderator has suspended this listing. Contact us to change it.",
+    ListingStatus.PENDING.value: _l("A moderator is reviewing this listing. You can change it again once they have."),
+    ListingStatus.SUSPENDED.value: _l("A moderator has suspended this listing. Contact us to change it."),
 }
 
 
@@ -130,7 +132,9 @@ def new_listing() -> Any:
         return _render_step(step, form, None, result)
     org = start_draft(db.session(), _user(), result.data, ip=request.remote_addr)
     db.session.commit()
-    flash(f"We have saved {org.name} as a draft. You can come back to it at any time from your listings.")
+    flash(
+        _("We have saved %(name)s as a draft. You can come back to it at any time from your listings.", name=org.name)
+    )
     if request.form.get("action") == "save-and-leave":
         return redirect(url_for("manage.home"))
     return redirect(url_for("manage.edit_step", slug=org.slug, step="legal"))
@@ -142,7 +146,7 @@ def edit_step(slug: str, step: str) -> Any:
     org = listing_for(slug, Purpose.EDIT)
     definition = STEPS[step]
     if org.status not in EDITABLE:
-        flash(NOT_EDITABLE_MESSAGES.get(org.status, "You cannot change this listing now."))
+        flash(str(NOT_EDITABLE_MESSAGES.get(org.status, _("You cannot change this listing now."))))
         return redirect(url_for("manage.listing", slug=org.slug))
     if request.method == "GET":
         form = definition.form_class(formdata=None, data={**definition.initial(org), "version": str(org.version)})
@@ -161,18 +165,22 @@ def edit_step(slug: str, step: str) -> Any:
         return _conflict(slug, definition, result.data)
     except ChangeAlreadyWaiting:
         flash(
-            "A change to this listing's checked facts is already waiting for a moderator. "
-            "Try again after it is reviewed."
+            _(
+                "A change to this listing's checked facts is already waiting for a moderator. "
+                "Try again after it is reviewed."
+            )
         )
         return redirect(url_for("manage.edit_step", slug=org.slug, step=step))
     if outcome.proposal is not None:
         flash(
-            "A moderator will check your change to the "
-            + definition.title.lower()
-            + " before it is published. We will email you when they have."
+            _(
+                "A moderator will check your change to the %(step)s before it is published. "
+                "We will email you when they have.",
+                step=str(definition.title).lower(),
+            )
         )
     elif outcome.revision is not None:
-        flash("Your changes have been saved." if not _in_journey(org) else "Your answers have been saved.")
+        flash(_("Your changes have been saved.") if not _in_journey(org) else _("Your answers have been saved."))
     if request.form.get("action") == "save-and-leave":
         return redirect(url_for("manage.home"))
     following = next_step(step)
@@ -264,12 +272,17 @@ def submit(slug: str) -> Any:
         session.commit()
     except EditConflict:
         session.rollback()
-        flash("The listing changed after you opened this page. Check your answers again, then submit it.")
+        flash(_("The listing changed after you opened this page. Check your answers again, then submit it."))
         return redirect(url_for("manage.listing", slug=slug))
     except RegistrationError as error:
         session.rollback()
         return _render_listing(listing_for(slug, Purpose.EDIT), {"submit": error.message})
-    flash(f"You have submitted {org.name}. A moderator will check it and we will email you when it is published.")
+    flash(
+        _(
+            "You have submitted %(name)s. A moderator will check it and we will email you when it is published.",
+            name=org.name,
+        )
+    )
     return redirect(url_for("manage.listing", slug=org.slug))
 
 
@@ -289,10 +302,15 @@ def withdraw(slug: str) -> Any:
         try:
             outcome = commit_or_refuse(db.session(), withdraw_it, form.confirm, RegistrationError)
         except EditConflict:
-            flash("The listing changed after you opened this page. Check it, then withdraw it if you still want to.")
+            flash(_("The listing changed after you opened this page. Check it, then withdraw it if you still want to."))
             return redirect(url_for("manage.listing", slug=slug))
         if outcome is not REFUSED:
-            flash(f"You have withdrawn {org.name}. It is no longer public; you can submit it again at any time.")
+            flash(
+                _(
+                    "You have withdrawn %(name)s. It is no longer public; you can submit it again at any time.",
+                    name=org.name,
+                )
+            )
             return redirect(url_for("manage.home"))
     return render_form_page("manage/withdraw.html", form, org=org)
 
@@ -330,7 +348,7 @@ def claim(slug: str) -> Any:
             RegistrationError,
         )
         if claimed is not REFUSED:
-            flash(f"You have claimed {org.name}. A moderator will check your evidence and email you.")
+            flash(_("You have claimed %(name)s. A moderator will check your evidence and email you.", name=org.name))
             return redirect(url_for("manage.home"))
     return render_form_page("manage/claim.html", form, org=org, already=already, waiting=waiting)
 
@@ -347,13 +365,13 @@ def _author_names(revisions: list[Any]) -> dict[str, str]:
         if "@" not in author:
             names[author] = author
         elif user is None:
-            names[author] = author if moderator else "A former user"
+            names[author] = author if moderator else _("A former user")
         elif moderator:
             names[author] = f"{author} ({user.role})"
         elif user.role in {Role.MODERATOR.value, Role.ADMIN.value}:
-            names[author] = "A moderator"
+            names[author] = _("A moderator")
         else:
-            names[author] = "The organisation's representative"
+            names[author] = _("The organisation's representative")
     return names
 
 
