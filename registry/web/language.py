@@ -74,6 +74,7 @@ def _remember_choice(response: Response) -> Response:
         )
     # The same address answers in either language, by cookie or by Accept-Language.
     response.vary.update(("Accept-Language", "Cookie"))
+    response.headers["Content-Language"] = current_language()
     return response
 
 
