@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.postcodes import PostcodeKind, parse_postcode_query
 
 MAX_TEXT_LENGTH = 200
@@ -20,6 +22,15 @@ MAX_RADIUS_KM = 200.0
 MAX_FILTER_VALUES = 50
 
 FACETS = ("legal_form", "governance", "region", "service", "member_kind", "eligible")
+# Each facet as a message names it ("... is not a legal form we know").
+FACET_NAMES = {
+    "legal_form": _l("legal form"),
+    "governance": _l("governance"),
+    "region": _l("region"),
+    "service": _l("service"),
+    "member_kind": _l("member kind"),
+    "eligible": _l("eligible"),
+}
 
 
 class LocationMatch(StrEnum):
@@ -75,8 +86,11 @@ def _radius(raw: str | None, errors: dict[str, str]) -> float:
     except ValueError:
         radius = float("nan")
     if not (MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM):  # also false for NaN
-        errors["radius_km"] = (
-            f"Enter a distance between {MIN_RADIUS_KM:g} and {MAX_RADIUS_KM:g} kilometres, like {DEFAULT_RADIUS_KM:g}"
+        errors["radius_km"] = _(
+            "Enter a distance between %(low)s and %(high)s kilometres, like %(usual)s",
+            low=f"{MIN_RADIUS_KM:g}",
+            high=f"{MAX_RADIUS_KM:g}",
+            usual=f"{DEFAULT_RADIUS_KM:g}",
         )
         return DEFAULT_RADIUS_KM
     return radius
@@ -98,18 +112,18 @@ def parse_search_query(
 
     text = clean_text(first("q") or "")
     if len(text) > MAX_TEXT_LENGTH:
-        errors["q"] = f"Enter {MAX_TEXT_LENGTH} characters or fewer"
+        errors["q"] = _("Enter %(most)s characters or fewer", most=MAX_TEXT_LENGTH)
         text = text[:MAX_TEXT_LENGTH]
     near = clean_text(first("near") or "")
     if len(near) > MAX_TEXT_LENGTH:
-        errors["near"] = "Enter a postcode or place name of 200 characters or fewer"
+        errors["near"] = _("Enter a postcode or place name of %(most)s characters or fewer", most=MAX_TEXT_LENGTH)
         near = ""
     radius = _radius(first("radius_km"), errors)
     match_raw = (first("match") or LocationMatch.BOTH.value).strip().lower()
     try:
         match = LocationMatch(match_raw)
     except ValueError:
-        errors["match"] = "Choose based, serves or both"
+        errors["match"] = _("Choose based, serves or both")
         match = LocationMatch.BOTH
 
     filters: dict[str, tuple[str, ...]] = {}
@@ -119,20 +133,24 @@ def parse_search_query(
         if not values:
             continue
         if len(values) > MAX_FILTER_VALUES:
-            errors[facet] = f"Choose {MAX_FILTER_VALUES} values or fewer"
+            errors[facet] = _("Choose %(most)s values or fewer", most=MAX_FILTER_VALUES)
             continue
         if known_values is not None:
             unknown = [v for v in values if v not in known_values.get(facet, frozenset())]
             if unknown:
-                errors[facet] = f"{unknown[0][:40]!r} is not a {facet.replace('_', ' ')} we know. Choose from the list"
+                errors[facet] = _(
+                    "%(value)s is not a %(facet)s we know. Choose from the list",
+                    value=repr(unknown[0][:40]),
+                    facet=str(FACET_NAMES[facet]),
+                )
                 continue
         filters[facet] = values
     closed_raw = (first("include_closed") or "").strip().lower()
     if closed_raw not in _YES | _NO:
-        errors["include_closed"] = "Choose whether to include closed organisations: yes or no"
+        errors["include_closed"] = _("Choose whether to include closed organisations: yes or no")
     as_text_raw = (first("as_text") or "").strip().lower()
     if as_text_raw not in _YES | _NO:
-        errors["as_text"] = "Choose whether to search the words as typed: yes or no"
+        errors["as_text"] = _("Choose whether to search the words as typed: yes or no")
     if errors:
         raise SearchQueryError(errors)
     return SearchQuery(

@@ -10,7 +10,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-PROFILE = "the preferred-provider profile"
+from registry.domain.language import gettext as _
+from registry.domain.language import ngettext
+
 # A sentence stays one line on a phone's second glance: past this many facts the rest are counted, not named.
 NAMED_FACTS = 2
 _BLOCKING = frozenset({"fail", "fail_policy"})
@@ -19,7 +21,7 @@ _UNIT = re.compile(r"\s*\([^()]*\)$")
 
 
 def plural(count: int, singular: str, many: str | None = None) -> str:
-    """``1 fact``, ``2 facts``, ``3 other rules``."""
+    """``1 fact``, ``2 facts``, ``3 other rules`` (English words; a page's sentences use ``ngettext``)."""
     return f"{count} {singular if count == 1 else many or singular + 's'}"
 
 
@@ -34,7 +36,7 @@ def _named(facts: Sequence[str]) -> str:
     """The first few facts by name, the rest counted: "a; b and 3 more"."""
     listed = "; ".join(_UNIT.sub("", fact) for fact in facts[:NAMED_FACTS])
     left = len(facts) - NAMED_FACTS
-    return f"{listed} and {left} more" if left > 0 else listed
+    return _("%(facts)s and %(more)s more", facts=listed, more=left) if left > 0 else listed
 
 
 def verdict_summary(report: Mapping[str, Any] | None, facts_needed: Sequence[str] = ()) -> str | None:
@@ -42,25 +44,40 @@ def verdict_summary(report: Mapping[str, Any] | None, facts_needed: Sequence[str
     listing has not been assessed. ``facts_needed`` are the names of the facts that would decide it.
 
     "Meets the preferred-provider profile." / "Does not meet the preferred-provider profile: it does not meet
-    the rule “…”." / "2 facts needed to decide: Who the members are; The board's seats."
+    the rule “…”." / "2 facts needed to decide: Who the members are; The board's seats." Each is one whole
+    message of the catalogue, in the language being spoken.
     """
     if not report:
         return None
     verdict = report.get("verdict")
     if verdict == "meets":
-        return f"Meets {PROFILE}."
+        return _("Meets the preferred-provider profile.")
     if verdict == "does_not_meet":
         failed = _failed_rules(report)
         if not failed:
-            return f"Does not meet {PROFILE}."
-        first = f"it does not meet the rule “{failed[0]}”"
+            return _("Does not meet the preferred-provider profile.")
         others = len(failed) - 1
-        return f"Does not meet {PROFILE}: {first}" + (f" and {plural(others, 'other rule')}." if others else ".")
+        if not others:
+            return _(
+                "Does not meet the preferred-provider profile: it does not meet the rule “%(rule)s”.", rule=failed[0]
+            )
+        return ngettext(
+            "Does not meet the preferred-provider profile: it does not meet the rule “%(rule)s”"
+            " and %(num)s other rule.",
+            "Does not meet the preferred-provider profile: it does not meet the rule “%(rule)s”"
+            " and %(num)s other rules.",
+            others,
+            rule=failed[0],
+        )
     if verdict == "needs_information":
         if not facts_needed:
-            return f"More information is needed to decide whether it meets {PROFILE}."
-        count = plural(len(facts_needed), "fact")
-        return f"{count} needed to decide whether it meets {PROFILE}: {_named(facts_needed)}."
+            return _("More information is needed to decide whether it meets the preferred-provider profile.")
+        return ngettext(
+            "%(num)s fact needed to decide whether it meets the preferred-provider profile: %(facts)s.",
+            "%(num)s facts needed to decide whether it meets the preferred-provider profile: %(facts)s.",
+            len(facts_needed),
+            facts=_named(facts_needed),
+        )
     if verdict == "not_applicable":
-        return f"{PROFILE.capitalize()} does not apply to this kind of organisation."
+        return _("The preferred-provider profile does not apply to this kind of organisation.")
     return None
