@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from registry.domain import vocabulary
+from registry.domain.language import LocalisedLabels, localised
 from registry.domain.search_query import FACETS
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
@@ -55,6 +56,19 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "services": ("code", "label", "description", "parent", "cqc_service_types", "sic_codes"),
     "regions": ("code", "name", "nation"),
 }
+
+# The fields of each vocabulary that are words people read: each item says them in Welsh too, in a ``cy`` mapping
+# of the same fields beside the English (issue 19), and the file is refused when one is missing. A field null in
+# English (a legal form with no registrar) needs no Welsh.
+WORDING_FIELDS: dict[str, tuple[str, ...]] = {
+    "legal_forms": ("label", "short_label", "description", "registrar"),
+    "identifier_schemes": ("label", "description", "registrar", "format_message", "example_note"),
+    "member_class_kinds": ("label", "description"),
+    "governance_models": ("label", "description"),
+    "services": ("label", "description"),
+    "regions": ("name",),
+}
+WELSH = "cy"
 
 # Fields that must hold a value (not null, not an empty string).
 NON_EMPTY_FIELDS = (
@@ -126,7 +140,31 @@ def validate_vocabulary(name: str, document: Any, directory: Path | None = None)
     if name in ENUM_CODES:
         _check_matches_enum(where, seen, ENUM_CODES[name])
     CROSS_CHECKS.get(name, _no_cross_check)(where, items, directory)
+    _check_all_welsh(where, items, WORDING_FIELDS[name])
     return [dict(item) for item in items]
+
+
+def _check_all_welsh(where: str, items: list[Any], fields: tuple[str, ...]) -> None:
+    for position, item in enumerate(items, start=1):
+        check_welsh(f"{where}: item {position} ({item['code']!r})", item, fields)
+
+
+def check_welsh(label: str, item: Mapping[str, Any], fields: tuple[str, ...]) -> None:
+    """An item's ``cy`` mapping says in Welsh every one of ``fields`` the item has words for in English, and
+    nothing else."""
+    welsh = item.get(WELSH)
+    if not isinstance(welsh, Mapping):
+        raise VocabularyError(f"{label}: needs a 'cy' mapping with its words in Welsh ({', '.join(fields)}).")
+    unknown = sorted(set(welsh) - set(fields))
+    if unknown:
+        raise VocabularyError(f"{label}: 'cy' may only hold {', '.join(fields)}, not {', '.join(unknown)}.")
+    for field in fields:
+        english = item.get(field)
+        if english is None or (isinstance(english, str) and not english.strip()):
+            continue
+        value = welsh.get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise VocabularyError(f"{label}: 'cy' has no Welsh for '{field}'.")
 
 
 def _check_source(where: str, document: Any, contents: str) -> None:
@@ -214,7 +252,9 @@ SHORT_LABEL_LENGTH = 30
 
 
 def _check_legal_form(label: str, item: Mapping[str, Any]) -> None:
-    if len(str(item["short_label"])) > SHORT_LABEL_LENGTH:
+    welsh = item.get(WELSH)
+    short_labels = [item["short_label"], welsh.get("short_label") if isinstance(welsh, Mapping) else None]
+    if any(len(str(short)) > SHORT_LABEL_LENGTH for short in short_labels if short is not None):
         raise VocabularyError(f"{label}: 'short_label' must be at most {SHORT_LABEL_LENGTH} characters.")
 
 
@@ -303,6 +343,9 @@ LABEL_SECTIONS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
 }
 # Wordings a code may lack (null): the feed does not publish every verdict.
 NULLABLE_LABEL_FIELDS = ("feed_name", "feed_phrase")
+# The fields of labels.yaml that people read on the pages, said in Welsh too in each item's ``cy`` mapping. The
+# feed's words (feed_name, feed_phrase) are terms of the English Open Referral feed, and colours are not words.
+LABEL_WORDING_FIELDS: dict[str, tuple[str, ...]] = {"verdict": ("label", "facet_label")}
 
 
 def load_labels(directory: Path | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -345,6 +388,7 @@ def _section_items(section: str, items: Any) -> list[dict[str, Any]]:
             f"{where}: every code needs exactly one label (no label for: {', '.join(unlabelled) or 'none'}; "
             f"not a code of this vocabulary: {', '.join(unknown) or 'none'})."
         )
+    _check_all_welsh(where, items, LABEL_WORDING_FIELDS.get(section, ("label",)))
     return [dict(item) for item in items]
 
 
@@ -355,13 +399,35 @@ def _labels() -> dict[str, list[dict[str, Any]]]:
 
 @cache
 def vocabulary_labels(section: str, field: str = "label") -> Mapping[str, str]:
-    """``{code: wording}`` for one section of ``labels.yaml``, in its order; ``field`` picks another wording than
-    ``label`` (``facet_label``, ``tag_colour``...), and codes with none (null) are left out. Read once."""
-    return MappingProxyType({item["code"]: item[field] for item in _labels()[section] if item[field] is not None})
+    """``{code: wording}`` for one section of ``labels.yaml``, in its order, in the language being spoken when a
+    wording is read (``LocalisedLabels``); ``field`` picks another wording than ``label`` (``facet_label``,
+    ``tag_colour``...), and codes with none (null) are left out. Read once."""
+    return LocalisedLabels({item["code"]: item for item in _labels()[section] if item[field] is not None}, field)
 
 
 @cache
+def _vocabulary_items(name: str) -> Mapping[str, Mapping[str, Any]]:
+    return MappingProxyType({item["code"]: item for item in load_vocabulary(name)})
+
+
+def reference_labels(name: str, field: str = "label") -> Mapping[str, str]:
+    """``{code: wording}`` for a reference vocabulary (``legal_forms``, ``services``, ``regions``: ``field`` is
+    ``name``...), read from its YAML file, in the language being spoken when a wording is read. For words the
+    database holds only in English (the tables keep the English label): pages, facets and exports in Welsh look
+    the code up here."""
+    return LocalisedLabels(_vocabulary_items(name), field)
+
+
+def reference_wording(name: str, code: str | None, field: str = "label", default: Any = None) -> Any:
+    """One term's ``field`` in the language being spoken (``default`` when the vocabulary has no such code, as a
+    row added to the database and not to the file)."""
+    item = _vocabulary_items(name).get(code) if code is not None else None
+    if item is None:
+        return default
+    return localised(item, field)
+
+
 def legal_form_short_labels() -> Mapping[str, str]:
     """``{code: short label}`` for the legal forms' tags: read from ``legal_forms.yaml`` beside the full label
-    (the database keeps only the full one). Read once."""
-    return MappingProxyType({item["code"]: item["short_label"] for item in load_vocabulary("legal_forms")})
+    (the database keeps only the full one), in the language being spoken."""
+    return reference_labels("legal_forms", "short_label")

@@ -3,25 +3,56 @@ service types and regions. Loaded from ``data/reference/`` by ``flask --app regi
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from registry.domain.language import DEFAULT_LANGUAGE, current_language
+from registry.domain.reference_data import reference_wording
 from registry.extensions import Model
+
+
+def _worded(field: str) -> Any:
+    """A term's words (``label``, ``description``...) in the language being spoken: the table holds the English
+    (column ``field``, attribute ``_field``), and in Welsh the words come from the vocabulary's YAML file by code
+    (its ``cy`` mapping; the English when the file has no such code). In queries it is the English column."""
+    column = f"_{field}"
+
+    def words(self: Any) -> Any:
+        english = getattr(self, column)
+        if current_language() == DEFAULT_LANGUAGE:
+            return english
+        return reference_wording(self.__vocabulary__, self.code, field, english)
+
+    def set_words(self: Any, value: Any) -> None:
+        setattr(self, column, value)
+
+    def expression(cls: Any) -> Any:
+        return getattr(cls, column)
+
+    return hybrid_property(words, set_words, expr=expression)
 
 
 class _Term:
     """What every term in a vocabulary has: a label to show, what it means, and its place in a list."""
 
-    label: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    __vocabulary__: str
+    _label: Mapped[str] = mapped_column("label", String(200))
+    _description: Mapped[str] = mapped_column("description", Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    label = _worded("label")
+    description = _worded("description")
 
 
 class LegalForm(_Term, Model):
     __tablename__ = "legal_form"
+    __vocabulary__ = "legal_forms"
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    registrar: Mapped[str | None] = mapped_column(String(100))
+    _registrar: Mapped[str | None] = mapped_column("registrar", String(100))
+    registrar = _worded("registrar")
     has_share_capital: Mapped[bool | None] = mapped_column(Boolean)
     statutory_asset_lock: Mapped[bool | None] = mapped_column(Boolean)
     charitable: Mapped[bool | None] = mapped_column(Boolean)
@@ -29,10 +60,13 @@ class LegalForm(_Term, Model):
 
 class IdentifierScheme(Model):
     __tablename__ = "identifier_scheme"
+    __vocabulary__ = "identifier_schemes"
 
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    registrar: Mapped[str | None] = mapped_column(String(200))
+    _label: Mapped[str] = mapped_column("label", String(200))
+    _registrar: Mapped[str | None] = mapped_column("registrar", String(200))
+    label = _worded("label")
+    registrar = _worded("registrar")
     pattern: Mapped[str] = mapped_column(String(200))
     example: Mapped[str | None] = mapped_column(String(60))
     url_template: Mapped[str | None] = mapped_column(String(300))
@@ -41,6 +75,7 @@ class IdentifierScheme(Model):
 
 class MemberClassKind(_Term, Model):
     __tablename__ = "member_class_kind"
+    __vocabulary__ = "member_class_kinds"
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     stakeholder: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -48,6 +83,7 @@ class MemberClassKind(_Term, Model):
 
 class GovernanceModel(_Term, Model):
     __tablename__ = "governance_model"
+    __vocabulary__ = "governance_models"
 
     code: Mapped[str] = mapped_column(String(60), primary_key=True)
     coops_uk_ownership: Mapped[str | None] = mapped_column(String(60))
@@ -55,6 +91,7 @@ class GovernanceModel(_Term, Model):
 
 class ServiceType(_Term, Model):
     __tablename__ = "service_type"
+    __vocabulary__ = "services"
 
     code: Mapped[str] = mapped_column(String(60), primary_key=True)
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("service_type.code"))
@@ -65,8 +102,10 @@ class ServiceType(_Term, Model):
 
 class Region(Model):
     __tablename__ = "region"
+    __vocabulary__ = "regions"
 
     code: Mapped[str] = mapped_column(String(9), primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
+    _name: Mapped[str] = mapped_column("name", String(100))
+    name = _worded("name")
     nation: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer, default=0)
