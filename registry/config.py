@@ -35,6 +35,8 @@ class Config:
     DEBUG = False
     TESTING = False
     SITE_NAME = "Health & Care Mutuals Registry"
+    # The name on Welsh pages and in Welsh emails (REGISTRY_SITE_NAME_CY).
+    SITE_NAME_CY = "Cofrestr Cwmnïau Cydfuddiannol Iechyd a Gofal"
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     # Seconds (PostgreSQL): how long to wait for a new connection, and how long one statement of a web request
     # may run (0: no limit). A database that stops answering gives a 503 rather than holding the request. Outside

@@ -112,6 +112,13 @@ def _jinja_npgettext(context: str, singular: str, plural: str, num: int) -> str:
     return str(translations(current_language()).npgettext(context, singular, plural, num))
 
 
+def site_name() -> str:
+    """The registry's name in the current language (SITE_NAME, SITE_NAME_CY): for pages and emails."""
+    if current_language() == "cy" and current_app.config.get("SITE_NAME_CY"):
+        return str(current_app.config["SITE_NAME_CY"])
+    return str(current_app.config["SITE_NAME"])
+
+
 def _template_globals() -> dict[str, Any]:
     current = current_language()
     other = next(code for code in LANGUAGES if code != current)
@@ -119,6 +126,7 @@ def _template_globals() -> dict[str, Any]:
         "current_language": current,
         "other_language": other,
         "language_names": LANGUAGE_NAMES,
+        "site_name": site_name(),
     }
 
 
