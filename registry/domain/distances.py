@@ -11,6 +11,5 @@ def kilometres(value: float | None) -> str:
         return ""
     if value < 0.05:
         return _("less than %(km)s km", km="0.1")
-    if round(value, 1) < 10:
-        return _("%(km)s km", km=f"{value:.1f}")
-    return _("%(km)s km", km=f"{value:.0f}")
+    shown = f"{value:.1f}" if round(value, 1) < 10 else f"{value:.0f}"
+    return _("%(km)s km", km=shown)

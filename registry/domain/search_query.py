@@ -86,11 +86,9 @@ def _radius(raw: str | None, errors: dict[str, str]) -> float:
     except ValueError:
         radius = float("nan")
     if not (MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM):  # also false for NaN
+        low, high, usual = (f"{km:g}" for km in (MIN_RADIUS_KM, MAX_RADIUS_KM, DEFAULT_RADIUS_KM))
         errors["radius_km"] = _(
-            "Enter a distance between %(low)s and %(high)s kilometres, like %(usual)s",
-            low=f"{MIN_RADIUS_KM:g}",
-            high=f"{MAX_RADIUS_KM:g}",
-            usual=f"{DEFAULT_RADIUS_KM:g}",
+            "Enter a distance between %(low)s and %(high)s kilometres, like %(usual)s", low=low, high=high, usual=usual
         )
         return DEFAULT_RADIUS_KM
     return radius

@@ -34,7 +34,7 @@ def _failed_rules(report: Mapping[str, Any]) -> list[str]:
 
 def _named(facts: Sequence[str]) -> str:
     """The first few facts by name, the rest counted: "a; b and 3 more"."""
-    listed = "; ".join(_UNIT.sub("", fact) for fact in facts[:NAMED_FACTS])
+    listed = "; ".join(_UNIT.sub("", str(fact)) for fact in facts[:NAMED_FACTS])
     left = len(facts) - NAMED_FACTS
     return _("%(facts)s and %(more)s more", facts=listed, more=left) if left > 0 else listed
 

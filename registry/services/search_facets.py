@@ -11,9 +11,31 @@ from sqlalchemy import ColumnElement, String, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from registry.domain.labels import VERDICT_FACET
+from registry.domain.language import DEFAULT_LANGUAGE, current_language
+from registry.domain.reference_data import reference_wording
 from registry.domain.search_query import FACETS, SearchQuery
 from registry.models import GovernanceModel, LegalForm, MemberClassKind, Organisation, Region, SearchFacet, ServiceType
 from registry.services.search_index import FacetIndex
+
+# Each facet's vocabulary and the field its labels are: the tables (and the cached labels) hold the English, so
+# a search in Welsh shows each value's words from the vocabulary's file.
+_VOCABULARIES = {
+    "legal_form": (LegalForm.__vocabulary__, "label"),
+    "governance": (GovernanceModel.__vocabulary__, "label"),
+    "region": (Region.__vocabulary__, "name"),
+    "service": (ServiceType.__vocabulary__, "label"),
+    "member_kind": (MemberClassKind.__vocabulary__, "label"),
+}
+
+
+def shown_label(facet: str, value: str, label: str) -> str:
+    """A facet value's label in the language being spoken (``label``, the English, when there is no other)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return label
+    if facet == "eligible":
+        return str(VERDICT_FACET.get(value, label))
+    vocabulary = _VOCABULARIES.get(facet)
+    return str(reference_wording(vocabulary[0], value, vocabulary[1], label)) if vocabulary else label
 
 
 @dataclass(frozen=True)
@@ -60,7 +82,7 @@ def facet_labels(session: Session) -> dict[str, dict[str, str]]:
         select(every.c.facet, every.c.code, every.c.label).order_by(every.c.facet, every.c.position)
     ):
         labels[facet][code] = label
-    labels["eligible"] = dict(VERDICT_FACET)
+    labels["eligible"] = {code: str(label) for code, label in VERDICT_FACET.items()}
     return labels
 
 
@@ -87,7 +109,7 @@ def facet_counts(
             counts = shared.get(facet, {})
         selected = set(query.filter_values(facet))
         facets[facet] = [
-            FacetValue(value, label, counts.get(value, 0), value in selected)
+            FacetValue(value, shown_label(facet, value, label), counts.get(value, 0), value in selected)
             for value, label in labels[facet].items()
             if counts.get(value) or value in selected
         ]

@@ -47,7 +47,7 @@ def listing(slug: str) -> str:
         org=organisation,
         reports=reports,
         profile=profile,
-        summary=verdict_summary(profile, [unlinked(path).label for path in facts_needed]),
+        summary=verdict_summary(profile, [str(unlinked(path).label) for path in facts_needed]),
         facts_needed=facts_needed,
         fact=functools.partial(in_the_wizard, organisation.slug) if own else unlinked,
         ask=not own,
