@@ -16,11 +16,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from registry.domain.language import DEFAULT_LANGUAGE, LocalisedLabels, current_language
 from registry.domain.reference_data import (
     REFERENCE_DIR,
     VocabularyError,
     _check_source,
     _checked_codes,
+    check_welsh,
     read_vocabulary_file,
 )
 
@@ -38,9 +40,15 @@ class Column:
     there only in a shortlist's export or an export against a profile (``only``)."""
 
     code: str
-    label: str
+    english: str
     width: int
     only: str | None = None
+    welsh: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The header's words in the language being spoken (an export downloaded in Welsh has Welsh headers)."""
+        return _spoken(self.english, self.welsh)
 
 
 @dataclass(frozen=True)
@@ -49,8 +57,18 @@ class Sheet:
     ``member_classes``), one row per record."""
 
     code: str
-    title: str
+    english: str
     columns: tuple[Column, ...]
+    welsh: str | None = None
+
+    @property
+    def title(self) -> str:
+        """The sheet's name in the language being spoken."""
+        return _spoken(self.english, self.welsh)
+
+
+def _spoken(english: str, welsh: str | None) -> str:
+    return welsh if welsh and current_language() != DEFAULT_LANGUAGE else english
 
 
 @dataclass(frozen=True)
@@ -79,7 +97,9 @@ class ExportColumns:
             for ruleset_id, title in rulesets.items():
                 code = column.code.replace(RULESET_TEMPLATE, ruleset_id)
                 if code not in named:
-                    columns.append(Column(code, column.label.replace(RULESET_TEMPLATE, title), column.width))
+                    welsh = column.welsh.replace(RULESET_TEMPLATE, title) if column.welsh else None
+                    english = column.english.replace(RULESET_TEMPLATE, title)
+                    columns.append(Column(code, english, column.width, welsh=welsh))
         return columns
 
 
@@ -103,13 +123,20 @@ def validate_export_columns(document: Any) -> ExportColumns:
     if not isinstance(sheets, list) or not sheets:
         raise VocabularyError(f"{where}: 'sheets' must be a non-empty list of sheets.")
     _checked_codes(f"{where}, sheets", sheets, ("code", "title", "columns"), _check_sheet_title)
+    for position, sheet in enumerate(sheets, start=1):
+        check_welsh(f"{where}, sheets: item {position} ({sheet['code']!r})", sheet, ("title",))
     titles = [sheet["title"].casefold() for sheet in sheets]
     if len(set(titles)) != len(titles) or {"about", "listings"} & set(titles):
         raise VocabularyError(f"{where}, sheets: each sheet needs a title of its own, not 'About' or 'Listings'.")
     return ExportColumns(
         listings=tuple(listings),
         sheets=tuple(
-            Sheet(sheet["code"], sheet["title"], tuple(_columns(f"{where}, sheet {sheet['code']}", sheet["columns"])))
+            Sheet(
+                sheet["code"],
+                sheet["title"],
+                tuple(_columns(f"{where}, sheet {sheet['code']}", sheet["columns"])),
+                sheet["cy"]["title"],
+            )
             for sheet in sheets
         ),
         structure_details=_words(f"{where}, structure_details", document.get("structure_details")),
@@ -121,12 +148,15 @@ def _columns(where: str, items: Any) -> list[Column]:
     if not isinstance(items, list) or not items:
         raise VocabularyError(f"{where}: the columns must be a non-empty list.")
     _checked_codes(where, items, ("code", "label"), _check_column)
+    for position, item in enumerate(items, start=1):
+        check_welsh(f"{where}: item {position} ({item['code']!r})", item, ("label",))
     return [
         Column(
             item["code"],
             item["label"],
             item.get("width") or min(max(len(item["label"]) + 2, MIN_WIDTH), MAX_WIDTH),
             item.get("only"),
+            item["cy"]["label"],
         )
         for item in items
     ]
@@ -156,13 +186,24 @@ def _check_sheet_title(label: str, item: Mapping[str, Any]) -> None:
         raise VocabularyError(
             f"{label}: Excel needs a sheet name of at most {SHEET_TITLE_LIMIT} characters without [ ] : * ? / \\."
         )
+    welsh = item.get("cy")
+    welsh_title = welsh.get("title") if isinstance(welsh, Mapping) else None
+    if isinstance(welsh_title, str) and (
+        len(welsh_title) > SHEET_TITLE_LIMIT or SHEET_TITLE_FORBIDDEN.search(welsh_title)
+    ):
+        raise VocabularyError(
+            f"{label}: Excel needs a sheet name of at most {SHEET_TITLE_LIMIT} characters without [ ] : * ? / \\ "
+            "(the Welsh title too)."
+        )
 
 
 def _words(where: str, items: Any) -> Mapping[str, str]:
     if not isinstance(items, list) or not items:
         raise VocabularyError(f"{where}: the section must be a non-empty list of codes and labels.")
     _checked_codes(where, items, ("code", "label"), _check_words)
-    return MappingProxyType({item["code"]: item["label"] for item in items})
+    for position, item in enumerate(items, start=1):
+        check_welsh(f"{where}: item {position} ({item['code']!r})", item, ("label",))
+    return LocalisedLabels({item["code"]: item for item in items})
 
 
 def _values(where: str, fields: Any) -> dict[str, Mapping[str, str]]:

@@ -15,6 +15,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
+from registry.domain.language import gettext as _
+from registry.domain.language import localised
 from registry.domain.reference_data import REFERENCE_DIR, read_vocabulary_file, validate_vocabulary
 
 DEFAULT_PATH = REFERENCE_DIR / "identifier_schemes.yaml"
@@ -36,6 +38,12 @@ class IdentifierScheme:
     url_template: str | None
     format_message: str = ""
     org_id: bool = True
+    # The scheme's words in Welsh (label, format_message...), as pairs: the ``cy`` mapping of its item.
+    cy: tuple[tuple[str, str], ...] = ()
+
+    def words(self, field: str) -> str:
+        """``label`` or ``format_message`` in the language being spoken."""
+        return str(localised({field: getattr(self, field), "cy": dict(self.cy)}, field) or "")
 
     def matches(self, value: str) -> bool:
         """Whether an already normalised value has this scheme's format."""
@@ -64,6 +72,7 @@ def load_identifier_schemes(path: Path | None = None) -> dict[str, IdentifierSch
             url_template=item["url_template"],
             format_message=item["format_message"],
             org_id=bool(item.get("org_id", True)),
+            cy=tuple((field, str(words)) for field, words in (item.get("cy") or {}).items() if words is not None),
         )
         for item in items
     }
@@ -86,7 +95,9 @@ def _scheme(scheme: IdentifierScheme | str, schemes: Mapping[str, IdentifierSche
     try:
         return known[scheme]
     except KeyError:
-        raise InvalidIdentifier(f"Choose the kind of identifier from the list ({scheme!r} is not one)") from None
+        raise InvalidIdentifier(
+            _("Choose the kind of identifier from the list (%(scheme)s is not one)", scheme=repr(scheme))
+        ) from None
 
 
 def normalise_identifier(scheme_code: str, raw: str, schemes: Mapping[str, IdentifierScheme] | None = None) -> str:
@@ -121,7 +132,10 @@ def check_identifier(scheme_code: str, raw: str, schemes: Mapping[str, Identifie
     scheme = _scheme(scheme_code, schemes)
     value = normalise_identifier(scheme.code, raw, {scheme.code: scheme})
     if not value or not scheme.matches(value):
-        raise InvalidIdentifier(scheme.format_message or f"Enter a {scheme.label}, like {scheme.example}")
+        raise InvalidIdentifier(
+            scheme.words("format_message")
+            or _("Enter a %(scheme)s, like %(example)s", scheme=scheme.words("label"), example=scheme.example)
+        )
     return value
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from registry.domain.language import current_language, localised
+
 ROUTES_FILE = Path(__file__).resolve().parents[2] / "data" / "reference" / "procurement_routes.yaml"
 
 
@@ -42,18 +44,38 @@ class ProcurementGuide:
     routes: tuple[ProcurementRoute, ...]
 
 
-@cache
+# The words of the guide a reader reads, said in Welsh too in a ``cy`` mapping beside the English (the sources'
+# titles are the names of Acts and stay as published).
+ROUTE_WORDING = ("title", "summary", "applies_to")
+
+
 def procurement_guide(path: Path = ROUTES_FILE) -> ProcurementGuide:
+    """The guide in the language being spoken."""
+    return _guide(path, current_language())
+
+
+@cache
+def _read(path: Path) -> dict[str, Any]:
     document: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return document
+
+
+@cache
+def _guide(path: Path, language: str) -> ProcurementGuide:
+    document = _read(path)
+
+    def words(item: dict[str, Any], field: str) -> str:
+        return " ".join(str(localised(item, field)).split())
+
     routes = tuple(
         ProcurementRoute(
             id=str(item["id"]),
-            title=str(item["title"]),
-            summary=" ".join(str(item["summary"]).split()),
-            applies_to=str(item["applies_to"]),
+            title=words(item, "title"),
+            summary=words(item, "summary"),
+            applies_to=words(item, "applies_to"),
             source=RouteSource(**{key: str(value) for key, value in item["source"].items()}),
             ruleset=item.get("ruleset"),
         )
         for item in document["routes"]
     )
-    return ProcurementGuide(caveat=" ".join(str(document["caveat"]).split()), routes=routes)
+    return ProcurementGuide(caveat=words(document, "caveat"), routes=routes)

@@ -14,7 +14,7 @@ from registry.domain.reference_data import reference_wording
 from registry.extensions import Model
 
 
-def _worded(field: str) -> Any:
+def _worded(field: str) -> hybrid_property[Any]:
     """A term's words (``label``, ``description``...) in the language being spoken: the table holds the English
     (column ``field``, attribute ``_field``), and in Welsh the words come from the vocabulary's YAML file by code
     (its ``cy`` mapping; the English when the file has no such code). In queries it is the English column."""
@@ -42,8 +42,8 @@ class _Term:
     _label: Mapped[str] = mapped_column("label", String(200))
     _description: Mapped[str] = mapped_column("description", Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
-    label = _worded("label")
-    description = _worded("description")
+    label: hybrid_property[str] = _worded("label")
+    description: hybrid_property[str] = _worded("description")
 
 
 class LegalForm(_Term, Model):
@@ -52,7 +52,7 @@ class LegalForm(_Term, Model):
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     _registrar: Mapped[str | None] = mapped_column("registrar", String(100))
-    registrar = _worded("registrar")
+    registrar: hybrid_property[str | None] = _worded("registrar")
     has_share_capital: Mapped[bool | None] = mapped_column(Boolean)
     statutory_asset_lock: Mapped[bool | None] = mapped_column(Boolean)
     charitable: Mapped[bool | None] = mapped_column(Boolean)
@@ -65,8 +65,8 @@ class IdentifierScheme(Model):
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     _label: Mapped[str] = mapped_column("label", String(200))
     _registrar: Mapped[str | None] = mapped_column("registrar", String(200))
-    label = _worded("label")
-    registrar = _worded("registrar")
+    label: hybrid_property[str] = _worded("label")
+    registrar: hybrid_property[str | None] = _worded("registrar")
     pattern: Mapped[str] = mapped_column(String(200))
     example: Mapped[str | None] = mapped_column(String(60))
     url_template: Mapped[str | None] = mapped_column(String(300))
@@ -106,6 +106,6 @@ class Region(Model):
 
     code: Mapped[str] = mapped_column(String(9), primary_key=True)
     _name: Mapped[str] = mapped_column("name", String(100))
-    name = _worded("name")
+    name: hybrid_property[str] = _worded("name")
     nation: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer, default=0)

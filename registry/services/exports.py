@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session
 
 from registry.domain import labels
 from registry.domain.export_columns import Column, export_columns_spec
+from registry.domain.language import gettext as _
 from registry.domain.procurement import procurement_guide
+from registry.domain.reference_data import reference_wording
 from registry.models import (
     LISTING_RECORD_LISTS,
     Assessment,
@@ -250,7 +252,7 @@ def plain_listings(session: Session, batch: Sequence[int], with_reports: bool = 
         record.governance_model = SimpleNamespace(code=code, label=label) if code else None
         code, name = values["region_code"], values["region_name"]
         record.region = SimpleNamespace(code=code, name=name) if code else None
-        for key, _, _ in _CHILDREN:
+        for key, _model, _order in _CHILDREN:
             setattr(record, key, [])
         record.services = []
         record.assessments = []
@@ -319,7 +321,7 @@ def _listing_rows(
 
 def export_rows(session: Session, request: ExportRequest) -> Iterator[dict[str, Any]]:
     """Flat rows of the open data CSV (``export_columns``), one per published listing, read a batch at a time."""
-    for _, row in _listing_rows(session, request, flat_row):
+    for _listing, row in _listing_rows(session, request, flat_row):
         yield row
 
 
@@ -373,9 +375,16 @@ class ExportWords:
     @classmethod
     def read(cls, session: Session) -> ExportWords:
         connection = session.connection()
+        schemes = dict(connection.execute(select(IdentifierScheme.code, IdentifierScheme.label)).all())
+        kinds = dict(connection.execute(select(MemberClassKind.code, MemberClassKind.label)).all())
+        # The tables hold the English; the words in the language being spoken come from the vocabularies' files.
         return cls(
-            schemes=dict(connection.execute(select(IdentifierScheme.code, IdentifierScheme.label)).all()),
-            member_kinds=dict(connection.execute(select(MemberClassKind.code, MemberClassKind.label)).all()),
+            schemes={
+                code: reference_wording("identifier_schemes", code, "label", label) for code, label in schemes.items()
+            },
+            member_kinds={
+                code: reference_wording("member_class_kinds", code, "label", label) for code, label in kinds.items()
+            },
         )
 
 
@@ -392,7 +401,7 @@ def cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, list | tuple):
@@ -414,8 +423,9 @@ def _joined_by(separator: str, parts: Iterable[Any]) -> str:
     return separator.join(str(part) for part in parts if part not in (None, ""))
 
 
-def _coded(value: dict[str, str] | None, label: str) -> str:
-    return value[label] if value else ""
+def _coded(value: dict[str, str] | None, label: str, vocabulary: str) -> str:
+    """A coded value's words (``label``) in the language being spoken, looked up by its code in ``vocabulary``."""
+    return reference_wording(vocabulary, value["code"], label, value[label]) if value else ""
 
 
 # Fields whose codes read as words through the vocabularies of labels.yaml.
@@ -437,11 +447,12 @@ def row_in_words(
     row: dict[str, Any] = {key: cell(listing[key]) for key in _SCALARS}
     row["url"] = url
     row["trading_names"] = _joined(listing["trading_names"])
-    row["legal_form"] = _coded(listing["legal_form"], "label")
-    row["governance_model"] = _coded(listing["governance_model"], "label")
-    row["region"] = _coded(listing["region"], "name")
-    row["status"] = STATUS_LABELS.get(listing["status"], listing["status"])
-    row["verification"] = VERIFICATION_LABELS.get(listing["verification"], listing["verification"])
+    row["legal_form"] = _coded(listing["legal_form"], "label", "legal_forms")
+    row["governance_model"] = _coded(listing["governance_model"], "label", "governance_models")
+    row["region"] = _coded(listing["region"], "name", "regions")
+    status, verification = listing["status"], listing["verification"]
+    row["status"] = _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+    row["verification"] = _(VERIFICATION_LABELS[verification]) if verification in VERIFICATION_LABELS else verification
     for key in ("registered_status", "provenance"):
         row[key] = spec.values[key].get(listing[key], cell(listing[key]))
     for group, keys in _GROUPS.items():
@@ -463,13 +474,17 @@ def row_in_words(
         f"{spec.structure_details.get(key, _key_words(key))}: {cell(value)}"
         for key, value in listing["structure_details"].items()
     )
-    row["services"] = _joined(s["label"] for s in listing["services"])
+    row["services"] = _joined(_service_label(s) for s in listing["services"])
     row["service_areas"] = _joined(a["name"] for a in listing["service_areas"])
     for ruleset_id in rulesets:
         verdict = verdicts.get(ruleset_id, "")
         row[f"verdict_{ruleset_id}"] = labels.VERDICT.get(verdict, verdict)
     row["updated_at"] = listing["updated_at"]
     return row
+
+
+def _service_label(service: dict[str, Any]) -> str:
+    return str(reference_wording("services", service["code"], "label", service["label"]))
 
 
 def _rows_in_words(session: Session, request: ExportRequest) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -485,7 +500,7 @@ def csv_in_words(session: Session, request: ExportRequest) -> Iterator[str]:
     """The commissioners' CSV, a chunk at a time: headers and values in words, one row per listing with its
     lists as readable text (no JSON in a cell). Every row carries the licence and the export's date."""
     columns = listing_columns(request)
-    rows = (row for _, row in _rows_in_words(session, request))
+    rows = (row for _listing, row in _rows_in_words(session, request))
     return _csv_text([c.label for c in columns], [c.code for c in columns], rows)
 
 
@@ -504,6 +519,8 @@ def child_rows(sheet_code: str, listing: dict[str, Any], words: ExportWords) -> 
             source = labels.BOARD_SEAT_SOURCE.get(record["source"], cell(record["source"]))
             row["source"] = source[:1].upper() + source[1:]
             row["appointer_kind"] = words.member_kinds.get(record["appointer_kind"], cell(record["appointer_kind"]))
+        elif sheet_code == "services":
+            row["label"] = _service_label(record)
         elif sheet_code == "significant_controls":
             row["natures_of_control"] = _joined(n.replace("-", " ") for n in record["natures_of_control"] or [])
         elif sheet_code == "sources":
@@ -597,8 +614,8 @@ def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
             },
         )
         header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-        _about_sheet(workbook.add_worksheet("About"), request, [sheet.title for sheet in spec.sheets])
-        listings = _Table(workbook.add_worksheet("Listings"), columns, header)
+        _about_sheet(workbook.add_worksheet(_("About")), request, [sheet.title for sheet in spec.sheets])
+        listings = _Table(workbook.add_worksheet(_("Listings")), columns, header)
         keys = [column for column in columns if column.code in ("slug", "name")]
         children = {
             sheet.code: _Table(workbook.add_worksheet(sheet.title), [*keys, *sheet.columns], header)
@@ -623,27 +640,37 @@ def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
 
 def _about_sheet(about: Any, request: ExportRequest, sheets: list[str]) -> None:
     routes = procurement_guide().routes
-    about.write_row(0, 0, ["Title", request.title])
-    about.write_row(1, 0, ["Filters", request.described_as or "None"])
-    about.write_row(2, 0, ["Exported at", request.exported_at.isoformat()])
-    about.write_row(3, 0, ["Licence", f"{DATA_LICENCE.name}: {DATA_LICENCE.url}"])
-    about.write_row(4, 0, ["Attribution", DATA_LICENCE.attribution])
-    about.write_row(5, 0, ["Verdicts", procurement_guide().caveat])
+    about.write_row(0, 0, [_("Title"), request.title])
+    about.write_row(1, 0, [_("Filters"), request.described_as or _("None")])
+    about.write_row(2, 0, [_("Exported at"), request.exported_at.isoformat()])
+    about.write_row(3, 0, [_("Licence"), f"{DATA_LICENCE.name}: {DATA_LICENCE.url}"])
+    about.write_row(4, 0, [_("Attribution"), DATA_LICENCE.attribution])
+    about.write_row(5, 0, [_("Verdicts"), procurement_guide().caveat])
     for line, route in enumerate(routes, start=6):
         source = f"{route.source.title}, {route.source.publisher} ({route.source.published}): {route.source.url}"
-        about.write_row(line, 0, ["Legal route", f"{route.title}. {route.summary} Source: {source}"])
+        about.write_row(
+            line,
+            0,
+            [
+                _("Legal route"),
+                _("%(route)s. %(summary)s Source: %(source)s", route=route.title, summary=route.summary, source=source),
+            ],
+        )
     line = 6 + len(routes)
     if request.profile is not None:
-        about.write_row(line, 0, ["Profile", request.profile.label])
+        about.write_row(line, 0, [_("Profile"), request.profile.label])
         line += 1
     about.write_row(
         line,
         0,
         [
-            "Sheets",
-            "Listings has a row per listing. "
-            + ", ".join(sheets)
-            + " have a row for each of a listing's records, starting with its registry ID and name.",
+            _("Sheets"),
+            _(
+                "%(listings)s has a row per listing. %(sheets)s have a row for each of a listing's records, starting "
+                "with its registry ID and name.",
+                listings=_("Listings"),
+                sheets=", ".join(sheets),
+            ),
         ],
     )
     about.set_column(0, 0, 14)

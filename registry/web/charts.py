@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from registry.domain.labels import CHART_COLOURS
+from registry.domain.language import DEFAULT_LANGUAGE, current_language
+from registry.domain.language import gettext as _
+from registry.domain.reference_data import reference_wording
 
 TEXT = "#212b32"
 GRID = "#d8dde0"
@@ -31,6 +34,23 @@ class Counted(Protocol):
     code: str
     label: str
     by_verdict: dict[str, int]
+
+
+# The vocabularies a chart's rows are counted by (regions, legal forms, service groups), and the field of their
+# words: their codes do not overlap (E12000001, co_operative_society, hsc-homecare).
+_ROW_VOCABULARIES = (("regions", "name"), ("legal_forms", "label"), ("services", "label"))
+
+
+def row_label(row: Counted) -> str:
+    """A row's words in the language being spoken: the counts carry the English from the tables, and the Welsh
+    is looked up by the row's code in the vocabularies' files."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return row.label
+    for vocabulary, field_name in _ROW_VOCABULARIES:
+        words = reference_wording(vocabulary, row.code, field_name)
+        if words is not None:
+            return str(words)
+    return row.label
 
 
 @dataclass(frozen=True)
@@ -144,7 +164,7 @@ def stacked_bar_chart(
     ]
     bars = [
         (
-            row.label,
+            row_label(row),
             [
                 (key, label, row.by_verdict[key], colours.get(key, GRID))
                 for key, label in series.items()
@@ -205,14 +225,18 @@ def _draw(
 def _describe(title: str, rows: Sequence[Counted], series: Mapping[str, str]) -> str:
     """A sentence for screen readers: the largest bars and how they split."""
     if not rows:
-        return f"{title}: there are no listings to show."
+        return _("%(title)s: there are no listings to show.", title=title)
     ranked = sorted(rows, key=lambda r: -sum(r.by_verdict.get(k, 0) for k in series))
     parts = []
     for row in ranked[:3]:
         total = sum(row.by_verdict.get(k, 0) for k in series)
         first = next(iter(series))
-        parts.append(f"{row.label}: {total} ({row.by_verdict.get(first, 0)} {series[first].lower()})")
-    return f"{title}. Largest: " + "; ".join(parts) + ". The table after the chart gives every figure."
+        parts.append(f"{row_label(row)}: {total} ({row.by_verdict.get(first, 0)} {series[first].lower()})")
+    return _(
+        "%(title)s. Largest: %(largest)s. The table after the chart gives every figure.",
+        title=title,
+        largest="; ".join(parts),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -235,6 +259,15 @@ TILE_POSITIONS = {
     "E12000007": (3, 4),  # London
 }
 SHORT_NAMES = {"E12000003": "Yorkshire and Humber", "E12000006": "East of England"}
+
+
+def _short_name(region: Counted) -> str:
+    """A region's name as its tile shows it (the English short names are English only)."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return SHORT_NAMES.get(region.code, region.label)
+    return row_label(region)
+
+
 TILE = 138
 TILE_GAP = 6
 # A sequential blue scale (light to dark) for the number of listings; text switches to white on the dark steps.
@@ -289,8 +322,8 @@ def region_tile_map(chart_id: str, title: str, regions: Sequence[Counted], meets
         tiles.append(
             Tile(
                 code=region.code,
-                name=region.label,
-                lines=_wrap(SHORT_NAMES.get(region.code, region.label), 14),
+                name=row_label(region),
+                lines=_wrap(_short_name(region), 14),
                 total=total,
                 meets=region.by_verdict.get(meets_key, 0),
                 x=column * (TILE + TILE_GAP),
@@ -300,12 +333,13 @@ def region_tile_map(chart_id: str, title: str, regions: Sequence[Counted], meets
             )
         )
     busiest = sorted(counted, key=lambda r: -totals[r.code])[:3]
-    description = (
-        f"{title}. A tile for each of the {len(counted)} regions and nations, darker where there are more listings. "
-        + "Most listings: "
-        + "; ".join(f"{r.label} {totals[r.code]}" for r in busiest)
-        + ". The table after the map gives every figure."
+    description = _(
+        "%(title)s. A tile for each of the %(count)s regions and nations, darker where there are more listings. "
+        "Most listings: %(busiest)s. The table after the map gives every figure.",
+        title=title,
+        count=len(counted),
+        busiest="; ".join(f"{row_label(r)} {totals[r.code]}" for r in busiest),
     )
-    key = [(SCALE[0], "None"), (SCALE[1], "Fewest"), (SCALE[-1], "Most")]
+    key = [(SCALE[0], _("None")), (SCALE[1], _("Fewest")), (SCALE[-1], _("Most"))]
     size = 5 * (TILE + TILE_GAP)
     return TileMap(chart_id, title, description, size, size, tiles, key=key)

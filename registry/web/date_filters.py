@@ -7,10 +7,12 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
+from babel.dates import format_date, format_time
 from flask.sansio.app import App
 
+from registry.domain.language import gettext as _
 from registry.services.editing import FIELDS
-from registry.web.template_helpers import partial_date
+from registry.web.template_helpers import babel_locale, partial_date
 
 # The fields (by key, as the change tables name them, and by label, as the answers lists do) whose value is a
 # partial date, and the one whose lines hold a source's publication date among its other parts.
@@ -36,11 +38,16 @@ def dated_lines(lines: Iterable[str], field: str) -> list[str]:
 
 
 def moment(value: datetime | str | None) -> str:
-    """A date and time as people say it: 6 December 2026 at 10:00 (an ISO string is read first)."""
+    """A date and time as people say it, in the language being spoken: 6 December 2026 at 10:00 (6 Rhagfyr 2026 am
+    10:00); an ISO string is read first."""
     if value is None or value == "":
         return ""
     when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return f"{when.day} {when:%B %Y} at {when:%H:%M}"
+    return _(
+        "%(date)s at %(time)s",
+        date=format_date(when, "d MMMM y", locale=babel_locale()),
+        time=format_time(when, "HH:mm", locale=babel_locale()),
+    )
 
 
 def init_app(app: App) -> None:

@@ -2,56 +2,71 @@
 
 from __future__ import annotations
 
-import calendar
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask import Flask, request
 
 from registry.domain.distances import kilometres
 from registry.domain.identifiers import register_url
 from registry.domain.labels import LABELS
+from registry.domain.language import current_language
+from registry.domain.language import gettext as _
 from registry.domain.procurement import procurement_guide
 from registry.domain.reference_data import legal_form_short_labels
 from registry.domain.text import is_web_address
 
 
+def babel_locale() -> str:
+    """The Babel locale for the language being spoken: British English or Welsh."""
+    return f"{current_language()}_GB"
+
+
 def partial_date(value: str | None) -> str:
-    """Show a partial ISO date as people write it: 2011 → 2011, 2011-04 → April 2011, 2011-03-17 → 17 March 2011."""
+    """Show a partial ISO date as people write it, in the language being spoken: 2011 → 2011, 2011-04 → April 2011
+    (Ebrill 2011), 2011-03-17 → 17 March 2011 (17 Mawrth 2011)."""
     if not value:
         return ""
     parts = value.split("-")
     try:
         if len(parts) == 1:
             return parts[0]
-        month = calendar.month_name[int(parts[1])]
         if len(parts) == 2:
-            return f"{month} {parts[0]}"
-        return f"{int(parts[2])} {month} {parts[0]}"
+            return format_date(date(int(parts[0]), int(parts[1]), 1), "LLLL y", locale=babel_locale())
+        day = date(int(parts[0]), int(parts[1]), int(parts[2]))
+        return format_date(day, "d MMMM y", locale=babel_locale())
     except (ValueError, IndexError):
         return value
 
 
 def money(value: int | Decimal | None) -> str:
+    """An amount in pounds: £1,250,000 as "£1.3 million" ("£1.3 miliwn"), smaller amounts in whole pounds."""
     if value is None:
         return ""
     amount = Decimal(value)
     if amount >= 1_000_000:
-        return f"£{amount / 1_000_000:.1f} million".replace(".0 ", " ")
-    return f"£{amount:,.0f}"
+        millions = format_decimal(amount / 1_000_000, "#,##0.#", locale=babel_locale())
+        return _("£%(millions)s million", millions=millions)
+    return "£" + format_decimal(amount, "#,##0", locale=babel_locale())
 
 
 def number(value: int | Decimal | None) -> str:
+    """A count with thousands separated (1,234), or a decimal as written (2.5), in the language's digits."""
     if value is None:
         return ""
-    return f"{value:,}" if isinstance(value, int) else f"{value.normalize():f}"
+    if isinstance(value, int):
+        return format_decimal(value, "#,##0", locale=babel_locale())
+    return f"{value.normalize():f}"
 
 
 def short_label(legal_form: Any) -> str:
     """A legal form as its tag shows it ("Community interest company"); its full label where it has no short one."""
     if legal_form is None:
-        return "Legal form not known"
+        return _("Legal form not known")
     return legal_form_short_labels().get(legal_form.code, legal_form.label)
 
 
