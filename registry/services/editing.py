@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.domain import labels
+from registry.domain.language import gettext as _
 from registry.domain.reference_data import load_vocabulary
 from registry.models import (
     ChangeKind,
@@ -158,63 +159,70 @@ def _label(vocabulary: str, code: Any) -> str:
     return _vocabulary_labels(vocabulary).get(str(code), str(code))
 
 
+def N_(message: str) -> str:
+    """Marks English words for the catalogue where they are written; they are translated where they are shown
+    (``_(label)``), so what is stored or exported (a revision's summary) stays in English."""
+    return message
+
+
+# Held in English (the open data's worded columns use them); pages show them through ``_``.
 STATUS_LABELS = {
-    ListingStatus.DRAFT.value: "Draft",
-    ListingStatus.PENDING.value: "Waiting for review",
-    ListingStatus.PUBLISHED.value: "Published",
-    ListingStatus.SUSPENDED.value: "Suspended by a moderator",
-    ListingStatus.WITHDRAWN.value: "Withdrawn",
+    ListingStatus.DRAFT.value: N_("Draft"),
+    ListingStatus.PENDING.value: N_("Waiting for review"),
+    ListingStatus.PUBLISHED.value: N_("Published"),
+    ListingStatus.SUSPENDED.value: N_("Suspended by a moderator"),
+    ListingStatus.WITHDRAWN.value: N_("Withdrawn"),
 }
-VERIFICATION_LABELS = {Verification.VERIFIED.value: "Verified", Verification.UNVERIFIED.value: "Not verified"}
+VERIFICATION_LABELS = {Verification.VERIFIED.value: N_("Verified"), Verification.UNVERIFIED.value: N_("Not verified")}
 
 # (key, label) for every field a person can see, in the order the listing page shows them. A dotted key is a
 # field inside a group ("origin.type").
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("trading_names", "Other names"),
-    ("description", "Description"),
-    ("website", "Website"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("founded", "Founded"),
-    ("origin.type", "How it started"),
-    ("origin.parent_body", "Spun out of"),
-    ("origin.programme", "Spin-out programme"),
-    ("origin.spun_out", "Spun out"),
-    ("size.employees", "Employees"),
-    ("size.members", "Members"),
-    ("size.year", "Year of the size figures"),
-    ("size.turnover_gbp", "Turnover (£)"),
-    ("size.turnover_year", "Year of the turnover"),
-    ("size.trading_income_pct", "Income from trading (%)"),
-    ("is_public_body", "It is a public body"),
-    ("members_registered_societies", "Members that are registered societies"),
-    ("legal_form", "Legal form"),
-    ("identifiers", "Identifiers"),
-    ("governance_model", "Governance model"),
-    ("member_classes", "Member classes"),
-    ("board_seats", "Board"),
-    ("financial_rules.asset_lock", "Asset lock"),
-    ("financial_rules.cic_asset_lock_schedule", "CIC asset-lock schedule"),
-    ("financial_rules.dissolution_clause", "Where assets go if it is dissolved"),
-    ("financial_rules.distribution_basis", "How profits are distributed"),
-    ("financial_rules.dividend_cap_pct", "Most of its profits it may distribute (%)"),
-    ("financial_rules.share_interest_cap_pct", "Highest interest rate on shares (%)"),
-    ("financial_rules.profits_reinvested_pct", "Profits kept for its purpose (%)"),
-    ("charity.trustees_total", "Charity trustees"),
-    ("charity.trustees_paid", "Charity trustees who are paid"),
-    ("has_significant_control", "A person or body has significant control"),
-    ("significant_controls", "People or bodies with significant control"),
-    ("structure_details", "Other structure facts"),
-    ("services", "Services"),
-    ("service_areas", "Areas served"),
-    ("locations", "Locations"),
-    ("region", "Region"),
-    ("sources", "Sources"),
-    ("registered_status", "Registered status"),
-    ("dissolved_on", "Dissolved on"),
-    ("status", "Status"),
-    ("verification", "Verification"),
+    ("name", N_("Name")),
+    ("trading_names", N_("Other names")),
+    ("description", N_("Description")),
+    ("website", N_("Website")),
+    ("email", N_("Email")),
+    ("phone", N_("Phone")),
+    ("founded", N_("Founded")),
+    ("origin.type", N_("How it started")),
+    ("origin.parent_body", N_("Spun out of")),
+    ("origin.programme", N_("Spin-out programme")),
+    ("origin.spun_out", N_("Spun out")),
+    ("size.employees", N_("Employees")),
+    ("size.members", N_("Members")),
+    ("size.year", N_("Year of the size figures")),
+    ("size.turnover_gbp", N_("Turnover (£)")),
+    ("size.turnover_year", N_("Year of the turnover")),
+    ("size.trading_income_pct", N_("Income from trading (%)")),
+    ("is_public_body", N_("It is a public body")),
+    ("members_registered_societies", N_("Members that are registered societies")),
+    ("legal_form", N_("Legal form")),
+    ("identifiers", N_("Identifiers")),
+    ("governance_model", N_("Governance model")),
+    ("member_classes", N_("Member classes")),
+    ("board_seats", N_("Board")),
+    ("financial_rules.asset_lock", N_("Asset lock")),
+    ("financial_rules.cic_asset_lock_schedule", N_("CIC asset-lock schedule")),
+    ("financial_rules.dissolution_clause", N_("Where assets go if it is dissolved")),
+    ("financial_rules.distribution_basis", N_("How profits are distributed")),
+    ("financial_rules.dividend_cap_pct", N_("Most of its profits it may distribute (%)")),
+    ("financial_rules.share_interest_cap_pct", N_("Highest interest rate on shares (%)")),
+    ("financial_rules.profits_reinvested_pct", N_("Profits kept for its purpose (%)")),
+    ("charity.trustees_total", N_("Charity trustees")),
+    ("charity.trustees_paid", N_("Charity trustees who are paid")),
+    ("has_significant_control", N_("A person or body has significant control")),
+    ("significant_controls", N_("People or bodies with significant control")),
+    ("structure_details", N_("Other structure facts")),
+    ("services", N_("Services")),
+    ("service_areas", N_("Areas served")),
+    ("locations", N_("Locations")),
+    ("region", N_("Region")),
+    ("sources", N_("Sources")),
+    ("registered_status", N_("Registered status")),
+    ("dissolved_on", N_("Dissolved on")),
+    ("status", N_("Status")),
+    ("verification", N_("Verification")),
 )
 LONG_TEXT = frozenset({"description"})
 
@@ -225,55 +233,57 @@ def _number(value: Any) -> str:
 
 
 def _yes_no(value: Any) -> str | None:
-    return None if value is None else ("yes" if value else "no")
+    return None if value is None else (_("yes") if value else _("no"))
 
 
 def _member_class_line(m: Mapping[str, Any]) -> str:
     parts = [_label("member_class_kinds", m.get("kind"))]
     if m.get("count") is not None:
-        parts.append(f"{_number(m['count'])} members")
+        parts.append(_("%(count)s members", count=_number(m["count"])))
     if m.get("voting_rule"):
         rule = labels.VOTING_RULE.get(m["voting_rule"], m["voting_rule"])
         if m.get("vote_share_pct") is not None:
-            rule += f" ({_number(m['vote_share_pct'])}% of votes)"
+            rule += " " + _("(%(share)s%% of votes)", share=_number(m["vote_share_pct"]))
         parts.append(rule)
     if m.get("votes_on") is not None:
         decisions = [labels.VOTE_DECISION.get(d, d) for d in m["votes_on"]]
-        parts.append("votes on " + (", ".join(decisions) or "nothing"))
-    line = f"{m.get('name') or 'Unnamed class'}: " + "; ".join(parts)
+        parts.append(_("votes on %(decisions)s", decisions=", ".join(decisions) or _("nothing")))
+    line = f"{m.get('name') or _('Unnamed class')}: " + "; ".join(parts)
     return line + (f". {m['description']}" if m.get("description") else "")
 
 
 def _board_seat_line(b: Mapping[str, Any]) -> str:
-    line = f"{b.get('seats', 1)} \N{MULTIPLICATION SIGN} {b.get('role') or 'board member'}"
+    line = f"{b.get('seats', 1)} \N{MULTIPLICATION SIGN} {b.get('role') or _('board member')}"
     if b.get("source"):
         line += f": {labels.BOARD_SEAT_SOURCE.get(b['source'], b['source'])}"
     if b.get("elected_by"):
-        line += f" by {b['elected_by']}"
+        line += " " + _("by %(who)s", who=b["elected_by"])
     if b.get("whole_membership"):
-        line += " by the whole membership"
+        line += " " + _("by the whole membership")
     if b.get("appointed_by"):
-        line += f" by {b['appointed_by']}"
+        line += " " + _("by %(who)s", who=b["appointed_by"])
     extras = [
-        "chair" if b.get("is_chair") else None,
-        "non-executive" if b.get("is_non_executive") else None,
-        "appointed by a public body" if b.get("appointer_is_public_body") else None,
-        f"appointed by: {_label('member_class_kinds', b['appointer_kind'])}" if b.get("appointer_kind") else None,
+        _("chair") if b.get("is_chair") else None,
+        _("non-executive") if b.get("is_non_executive") else None,
+        _("appointed by a public body") if b.get("appointer_is_public_body") else None,
+        _("appointed by: %(kind)s", kind=_label("member_class_kinds", b["appointer_kind"]))
+        if b.get("appointer_kind")
+        else None,
     ]
     shown = [e for e in extras if e]
     return line + (f" ({', '.join(shown)})" if shown else "")
 
 
 def _control_line(p: Mapping[str, Any]) -> str:
-    line = str(p.get("name") or "Unnamed")
+    line = str(p.get("name") or _("Unnamed"))
     if p.get("natures_of_control"):
         line += ": " + "; ".join(n.replace("-", " ") for n in p["natures_of_control"])
     flags = {
-        "a member": p.get("is_member"),
-        "for-profit": p.get("is_for_profit"),
-        "public body": p.get("is_public_body"),
-        "employee ownership trust": p.get("is_employee_trust"),
-        "asset-locked": p.get("is_asset_locked"),
+        _("a member"): p.get("is_member"),
+        _("for-profit"): p.get("is_for_profit"),
+        _("public body"): p.get("is_public_body"),
+        _("employee ownership trust"): p.get("is_employee_trust"),
+        _("asset-locked"): p.get("is_asset_locked"),
     }
     known = [f"{name}: {_yes_no(value)}" for name, value in flags.items() if value is not None]
     return line + (f" ({', '.join(known)})" if known else "")
@@ -281,8 +291,8 @@ def _control_line(p: Mapping[str, Any]) -> str:
 
 def _location_line(loc: Mapping[str, Any]) -> str:
     parts = [loc.get("name"), " ".join(str(loc.get("address") or "").split()), loc.get("postcode")]
-    line = ", ".join(str(p) for p in parts if p) or "Unnamed place"
-    return line + (" (registered office)" if loc.get("is_registered_office") else "")
+    line = ", ".join(str(p) for p in parts if p) or _("Unnamed place")
+    return line + (" " + _("(registered office)") if loc.get("is_registered_office") else "")
 
 
 def _source_line(s: Mapping[str, Any]) -> str:
@@ -298,9 +308,9 @@ def _scalar_line(key: str, value: Any) -> str:
     if key == "region":
         return _label("regions", value)
     if key == "status":
-        return STATUS_LABELS.get(value, str(value))
+        return _(STATUS_LABELS[value]) if value in STATUS_LABELS else str(value)
     if key == "verification":
-        return VERIFICATION_LABELS.get(value, str(value))
+        return _(VERIFICATION_LABELS[value]) if value in VERIFICATION_LABELS else str(value)
     vocabulary = {
         "origin.type": labels.ORIGIN,
         "origin.programme": labels.SPIN_OUT_PROGRAMME,
@@ -311,7 +321,7 @@ def _scalar_line(key: str, value: Any) -> str:
     if vocabulary is not None:
         return vocabulary.get(value, str(value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int | float) or (key.startswith(("size.", "financial_rules.")) and value != ""):
         try:
             return _number(value)
@@ -353,12 +363,13 @@ def readable_lines(key: str, value: Any) -> list[str]:
     return [_scalar_line(key, value)]
 
 
-DETAIL_LABELS = {"all_employees_eligible": "Every employee can become a member"}
+DETAIL_LABELS = {"all_employees_eligible": N_("Every employee can become a member")}
 
 
 def _detail_line(name: str, value: Any) -> str:
     shown = _yes_no(value) if isinstance(value, bool) else json.dumps(value, sort_keys=True)
-    return f"{DETAIL_LABELS.get(name, name.replace('_', ' ').capitalize())}: {shown}"
+    label = _(DETAIL_LABELS[name]) if name in DETAIL_LABELS else name.replace("_", " ").capitalize()
+    return f"{label}: {shown}"
 
 
 def _field_value(data: Mapping[str, Any], key: str) -> Any:
@@ -456,12 +467,15 @@ def changes(
         if old == new:
             continue
         words = word_changes(old[0], new[0]) if key in LONG_TEXT and old and new else []
-        result.append(FieldChange(key, label, old, new, words))
+        result.append(FieldChange(key, _(label), old, new, words))
     return result
 
 
 def change_summary(field_changes: Iterable[FieldChange], prefix: str = "Changed") -> str:
-    names = [change.label[0].lower() + change.label[1:] for change in field_changes]
+    # In English whatever the page's language: the summary is stored with the revision.
+    english = dict(FIELDS)
+    names = [english.get(change.key, change.label) for change in field_changes]
+    names = [name[0].lower() + name[1:] for name in names]
     if not names:
         return "No changes"
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -588,7 +602,18 @@ def field_rows(data: Mapping[str, Any], keys: Iterable[str]) -> list[tuple[str, 
     """(label, readable lines) for each field under the top-level ``keys``, in the listing's order."""
     wanted = set(keys)
     return [
-        (label, readable_lines(key, _field_value(data, key)))
+        (_(label), readable_lines(key, _field_value(data, key)))
+        for key, label in FIELDS
+        if key.partition(".")[0] in wanted
+    ]
+
+
+def keyed_field_rows(data: Mapping[str, Any], keys: Iterable[str]) -> list[tuple[str, str, list[str]]]:
+    """(key, label, readable lines) for each field under the top-level ``keys``: ``field_rows`` with the key,
+    by which a page knows a field whatever the language of its label."""
+    wanted = set(keys)
+    return [
+        (key, _(label), readable_lines(key, _field_value(data, key)))
         for key, label in FIELDS
         if key.partition(".")[0] in wanted
     ]
