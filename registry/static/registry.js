@@ -23,7 +23,9 @@ if (landing && landing.getAttribute("tabindex") === "-1" && !document.querySelec
 // choice already made stays (marked as not one of the classes when none has that name now), so nothing is lost.
 const CLASS_NAMES = "input[id^='member_classes-'][id$='-name']";
 const ELECTED_BY = "select[id^='board_seats-'][id$='-member_class']";
-const NOT_A_CLASS = " (not one of the member classes above)";
+// The words come from the page, in its language ("{name}" stands for the class's name).
+const NOT_A_CLASS =
+  document.querySelector("[data-label-not-a-class]")?.dataset.labelNotAClass ?? "{name} (not one of the member classes above)";
 
 function electedByChoices() {
   const names = new Map();
@@ -41,7 +43,7 @@ function electedByChoices() {
       const value = chosen && chosen.toLowerCase() === key ? chosen : name;
       select.add(new Option(name, value));
     }
-    if (chosen && !names.has(chosen.toLowerCase())) select.add(new Option(chosen + NOT_A_CLASS, chosen));
+    if (chosen && !names.has(chosen.toLowerCase())) select.add(new Option(NOT_A_CLASS.replace("{name}", () => chosen), chosen));
     select.value = chosen;
   }
 }
