@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from registry.domain.language import DEFAULT_LANGUAGE, LANGUAGES, current_language, speaking
 from registry.domain.listing_facts import facts_from_listing
 from registry.domain.structure import StructureFacts
 from registry.domain.structure_json import facts_from_dict
@@ -31,17 +32,35 @@ def facts_of(listing: Mapping[str, Any]) -> StructureFacts:
     return facts_from_dict(facts_from_listing(listing))
 
 
+# The words of a stored report that are in the language it was made in; the rest (codes, sources) are the same.
+_REPORT_WORDS = ("ruleset_title", "reason")
+_FINDING_WORDS = ("title", "reason", "explanation", "confidence_note")
+
+
 def store_assessments(org: Organisation) -> None:
-    """Assess ``org`` against every rule set and replace its stored verdicts (without touching the index)."""
+    """Assess ``org`` against every rule set and replace its stored verdicts (without touching the index).
+
+    A stored report is the English report, with its words in each other language beside it under the
+    language's code (``report["cy"]``: the title, reason, and each finding's words), so a listing's page shows
+    its reasons in the reader's language; ``stored_reports`` picks them."""
     basis = rules_basis()
     stored = {a.ruleset_id: a for a in org.assessments}
-    for assessment in assess_all(listing_facts(org)):
-        row = stored.pop(assessment.ruleset_id, None)
+    facts = listing_facts(org)
+    with speaking(DEFAULT_LANGUAGE):
+        reports = [assessment.to_dict() for assessment in assess_all(facts)]
+    for language in LANGUAGES:
+        if language == DEFAULT_LANGUAGE:
+            continue
+        with speaking(language):
+            for report, assessment in zip(reports, assess_all(facts), strict=True):
+                report[language] = _words_of(assessment.to_dict())
+    for report in reports:
+        row = stored.pop(report["ruleset_id"], None)
         if row is None:
-            row = Assessment(ruleset_id=assessment.ruleset_id)
+            row = Assessment(ruleset_id=report["ruleset_id"])
             org.assessments.append(row)
-        row.verdict = assessment.verdict.value
-        row.report = assessment.to_dict()
+        row.verdict = report["verdict"]
+        row.report = report
         row.organisation_version = org.version
         row.basis = basis
     for leftover in stored.values():
@@ -111,4 +130,25 @@ def stored_reports(org: Organisation) -> list[dict[str, Any]]:
     order = {ruleset.id: position for position, ruleset in enumerate(load_rulesets())}
     order["preferred-provider"] = -1
     rows = sorted(org.assessments, key=lambda a: order.get(a.ruleset_id, len(order)))
-    return [row.report for row in rows if row.report]
+    return [in_current_language(row.report) for row in rows if row.report]
+
+
+def _words_of(report: Mapping[str, Any]) -> dict[str, Any]:
+    """The words of a report made in another language than English (see ``store_assessments``)."""
+    words: dict[str, Any] = {key: report[key] for key in _REPORT_WORDS}
+    words["findings"] = [{key: f[key] for key in _FINDING_WORDS} for f in report.get("findings") or ()]
+    return words
+
+
+def in_current_language(report: dict[str, Any]) -> dict[str, Any]:
+    """A stored report with its words in the current language, where it holds them (else the English)."""
+    language = current_language()
+    words = report.get(language) if language != DEFAULT_LANGUAGE else None
+    if not isinstance(words, Mapping):
+        return report
+    shown = {**report, **{key: words[key] for key in _REPORT_WORDS if key in words}}
+    translated = words.get("findings") or []
+    findings = report.get("findings") or []
+    if len(translated) == len(findings):
+        shown["findings"] = [{**f, **t} for f, t in zip(findings, translated, strict=True)]
+    return shown

@@ -43,7 +43,8 @@ def json_error(
     status: int, message: str, code: str | None = None, fields: dict[str, str] | None = None, **extra: Any
 ) -> Response:
     """The error envelope; ``fields`` names each invalid parameter, ``extra`` adds keys like suggestions."""
-    body: dict[str, Any] = {"status": status, "code": code or ERROR_CODES.get(status, "error"), "message": message}
+    # The message is in the request's language (a lazy message is made into words here); the code stays English.
+    body: dict[str, Any] = {"status": status, "code": code or ERROR_CODES.get(status, "error"), "message": str(message)}
     if fields:
         body["fields"] = fields
     body.update({key: value for key, value in extra.items() if value})

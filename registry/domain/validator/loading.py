@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from registry.domain import vocabulary
+from registry.domain.language import Language, translations
 from registry.domain.structure import StructureFacts
 from registry.domain.validator.checks import CHECKS, DECLARATION, ParamKind
 from registry.domain.validator.model import (
@@ -84,7 +85,27 @@ def rules_basis() -> str:
     for file in (*sorted(DEFAULT_PATH.glob("*.yaml")), *_BASIS_CODE):
         digest.update(file.name.encode())
         digest.update(file.read_bytes().replace(b"\r\n", b"\n"))
+    # Stored reports hold their words in Welsh too, so a change to the validator's Welsh makes them again.
+    digest.update(_welsh_words().encode())
     return digest.hexdigest()[:16]
+
+
+def _welsh_words() -> str:
+    """The catalogue's Welsh for every message of the validator's code (its reasons, its names of things)."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
+    catalogue = translations(Language.WELSH.value)
+    words: list[str] = []
+    for file in sorted(Path(__file__).parent.rglob("*.py")):
+        for _, message, _, context in extract_from_file("python", str(file), keywords=keywords):
+            if isinstance(message, tuple):
+                words += [catalogue.ngettext(message[0], message[1], n) for n in (0, 1, 2, 3, 6, 10)]
+            elif context:
+                words.append(str(catalogue.pgettext(context, message)))
+            else:
+                words.append(catalogue.gettext(message))
+    return "\n".join(words)
 
 
 @functools.cache
@@ -128,6 +149,7 @@ def parse_ruleset(text: str, where: str = "rule set") -> tuple[int, RuleSet]:
             "sources",
             "cites",
             "rules",
+            "cy",
         },
     )
     ruleset_id = _text(data, "id", where)
@@ -172,6 +194,7 @@ def parse_ruleset(text: str, where: str = "rule set") -> tuple[int, RuleSet]:
         sources=tuple(sources.values()),
         rules=tuple(rules),
         cites=cites,
+        cy=_welsh(data, ("title", "summary", "excludes_reason", "requires_reason"), where),
     )
 
 
@@ -198,6 +221,7 @@ def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
             "confidence",
             "explanation",
             "ranges",
+            "cy",
         },
     )
 
@@ -223,8 +247,12 @@ def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
         basis=_basis(raw.get("basis"), {*CHECKS[check_name].parameters, "only_for_origins"}, sources, where),
         only_for_origins=None if origins is None else _codes(origins, Origin, f"{where}: only_for_origins"),
         ranges=_ranges(raw.get("ranges"), CHECKS[check_name].parameters, parameters, where),
+        cy=_welsh(raw, ("title", "explanation"), where),
     )
 
+
+# Whether every rule set must carry its Welsh: a rule set file without its ``cy`` words is refused.
+REQUIRE_WELSH = False
 
 # A profile's verdicts are precomputed for every value of every range (see ``validator.profiles``): a rule may
 # offer at most this many combinations of values, so a listing's precomputed outcomes stay a few hundred bytes.
@@ -246,7 +274,7 @@ def _ranges(raw: Any, kinds: Mapping[str, ParamKind], parameters: Parameters, wh
             raise RuleSetError(f"{here}: only a number parameter of the rule can have a range")
         if not isinstance(entry, Mapping):
             raise RuleSetError(f"{here} must be a mapping with min, max, step and reason")
-        _only(entry, here, {"min", "max", "step", "reason"})
+        _only(entry, here, {"min", "max", "step", "reason", "cy"})
         bounds: list[float] = []
         for key in ("min", "max", "step"):
             bound = entry.get(key)
@@ -256,7 +284,7 @@ def _ranges(raw: Any, kinds: Mapping[str, ParamKind], parameters: Parameters, wh
         low, high, step = bounds
         if step <= 0 or high < low:
             raise RuleSetError(f"{here}: max must be at least min, and step more than 0")
-        found = ParameterRange(low, high, step, _text(entry, "reason", here))
+        found = ParameterRange(low, high, step, _text(entry, "reason", here), _welsh(entry, ("reason",), here))
         if abs(found.values()[-1] - high) > 1e-9:
             raise RuleSetError(f"{here}: the steps from min must reach max exactly")
         if not found.allows(float(parameters.value(name))):
@@ -290,7 +318,7 @@ def _basis(raw: Any, names: set[str], sources: Mapping[str, Source], where: str)
             raise RuleSetError(f"{here}: {name!r} is not one of the rule's parameters")
         if not isinstance(entry, Mapping):
             raise RuleSetError(f"{here} must be a mapping with derived, and a reading or a quoted source")
-        _only(entry, here, {"derived", "reading", "source"})
+        _only(entry, here, {"derived", "reading", "source", "cy"})
         derived = entry.get("derived")
         if not isinstance(derived, bool):
             raise RuleSetError(f"{here}: derived must be true or false")
@@ -300,7 +328,9 @@ def _basis(raw: Any, names: set[str], sources: Mapping[str, Source], where: str)
             raise RuleSetError(f"{here}: a derived parameter needs the reading that justifies it")
         if not derived and (source is None or source.quote is None):
             raise RuleSetError(f"{here}: a parameter a source states needs that source, quoted")
-        basis[str(name)] = ParameterBasis(derived=derived, reading=reading, source=source)
+        basis[str(name)] = ParameterBasis(
+            derived=derived, reading=reading, source=source, cy=_welsh(entry, ("reading",), here)
+        )
     return basis
 
 
@@ -402,6 +432,25 @@ def _rule_source(raw: Any, sources: Mapping[str, Source], where: str) -> Source:
     base = sources[ref]
     section = _optional_text(raw, "section", where)
     return dataclasses.replace(base, section=section or base.section, quote=_optional_text(raw, "quote", where))
+
+
+def _welsh(data: Mapping[str, Any], fields: tuple[str, ...], where: str) -> dict[str, str]:
+    """The Welsh beside an object's English words: its ``cy`` mapping, of the same field names. Every field the
+    English has must have its Welsh (when ``REQUIRE_WELSH``), and the Welsh has no field the English lacks."""
+    raw = data.get("cy")
+    present = [name for name in fields if data.get(name) is not None]
+    if raw is None:
+        if REQUIRE_WELSH and present:
+            raise RuleSetError(f"{where}: the Welsh (cy) of {', '.join(present)} is missing")
+        return {}
+    if not isinstance(raw, Mapping):
+        raise RuleSetError(f"{where}: cy must map field names to their Welsh")
+    _only(raw, f"{where}: cy", set(present))
+    welsh = {name: _text(raw, name, f"{where}: cy") for name in present if name in raw}
+    missing = [name for name in present if name not in welsh]
+    if missing:
+        raise RuleSetError(f"{where}: the Welsh (cy) of {', '.join(missing)} is missing")
+    return welsh
 
 
 def _only(data: Mapping[str, Any], where: str, allowed: set[str]) -> None:

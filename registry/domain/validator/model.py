@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from registry.domain import vocabulary as vocab
+from registry.domain.language import DEFAULT_LANGUAGE, current_language
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.vocabulary import Outcome, Verdict
 
 
@@ -31,11 +33,24 @@ class Confidence(StrEnum):
 
 
 CONFIDENCE_WORDING = {
-    Confidence.V1: "Checked against the source's own text.",
-    Confidence.V2: "Checked against a reputable secondary source; the primary text was not seen.",
-    Confidence.M: "Unverified: recorded from memory and not yet checked against a source.",
-    Confidence.D: "A policy rule derived from the sources cited; it is not law.",
+    Confidence.V1: _l("Checked against the source's own text."),
+    Confidence.V2: _l("Checked against a reputable secondary source; the primary text was not seen."),
+    Confidence.M: _l("Unverified: recorded from memory and not yet checked against a source."),
+    Confidence.D: _l("A policy rule derived from the sources cited; it is not law."),
 }
+
+# The fields of rule set data that are words for people, each with its Welsh in a ``cy`` mapping beside it.
+WELSH = "cy"
+
+
+def in_language(english: str | None, welsh: Mapping[str, str], name: str) -> str | None:
+    """A rule set's words (``english``, the field ``name``) in the current language: its Welsh from ``welsh``
+    when speaking Welsh and there is some, else the English."""
+    if current_language() != DEFAULT_LANGUAGE:
+        translated = welsh.get(name)
+        if translated:
+            return translated
+    return english
 
 
 class RuleSetError(ValueError):
@@ -79,11 +94,12 @@ class ParameterBasis:
     derived: bool
     reading: str | None = None
     source: Source | None = None
+    cy: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "derived": self.derived,
-            "reading": self.reading,
+            "reading": in_language(self.reading, self.cy, "reading"),
             "source": None if self.source is None else self.source.to_dict(),
         }
 
@@ -97,6 +113,7 @@ class ParameterRange:
     maximum: float
     step: float
     reason: str
+    cy: Mapping[str, str] = field(default_factory=dict)
 
     def values(self) -> tuple[float, ...]:
         """Every value the range allows, smallest first."""
@@ -107,7 +124,12 @@ class ParameterRange:
         return any(abs(value - allowed) < 1e-9 for allowed in self.values())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"min": self.minimum, "max": self.maximum, "step": self.step, "reason": self.reason}
+        return {
+            "min": self.minimum,
+            "max": self.maximum,
+            "step": self.step,
+            "reason": in_language(self.reason, self.cy, "reason"),
+        }
 
 
 class Parameters:
@@ -206,6 +228,12 @@ class Rule:
     basis: Mapping[str, ParameterBasis] = field(default_factory=dict)
     only_for_origins: frozenset[vocab.Origin] | None = None
     ranges: Mapping[str, ParameterRange] = field(default_factory=dict)
+    # The Welsh of the title and explanation.
+    cy: Mapping[str, str] = field(default_factory=dict)
+
+    def text(self, name: str) -> str:
+        """The rule's ``title`` or ``explanation`` in the current language."""
+        return in_language(getattr(self, name), self.cy, name) or ""
 
     @property
     def unverified(self) -> bool:
@@ -218,14 +246,14 @@ class Rule:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "title": self.title,
+            "title": self.text("title"),
             "check": self.check,
             "parameters": self.parameters.to_dict(),
             "severity": self.severity.value,
             "source": self.source.to_dict(),
             "confidence": self.confidence.value,
             "unverified": self.unverified,
-            "explanation": self.explanation,
+            "explanation": self.text("explanation"),
             "citations": [s.to_dict() for s in self.citations],
             "parameter_basis": {name: b.to_dict() for name, b in self.basis.items()},
             "derived_parameters": sorted(name for name, b in self.basis.items() if b.derived),
@@ -255,6 +283,13 @@ class RuleSet:
     rules: tuple[Rule, ...]
     # What the rule set as a whole stands on, quoted (the profile's premise, say), beside each rule's own.
     cites: tuple[Source, ...] = ()
+    # The Welsh of the title, summary, excludes_reason and requires_reason.
+    cy: Mapping[str, str] = field(default_factory=dict)
+
+    def text(self, name: str) -> str | None:
+        """The rule set's ``title``, ``summary``, ``excludes_reason`` or ``requires_reason`` in the current
+        language."""
+        return in_language(getattr(self, name), self.cy, name)
 
     def applies(self, form: vocab.LegalForm) -> bool:
         return form not in self.excludes and (self.applies_to is None or form in self.applies_to)
@@ -262,8 +297,8 @@ class RuleSet:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "title": self.title,
-            "summary": self.summary,
+            "title": self.text("title"),
+            "summary": self.text("summary"),
             "version": self.version,
             "applies_to": "all" if self.applies_to is None else sorted(f.value for f in self.applies_to),
             "excludes": sorted(f.value for f in self.excludes),
@@ -317,7 +352,7 @@ class Finding(NamedTuple):
             "source": self.source.to_dict(),
             "citation": self.source.cite(),
             "confidence": self.confidence.value,
-            "confidence_note": CONFIDENCE_WORDING[self.confidence],
+            "confidence_note": str(CONFIDENCE_WORDING[self.confidence]),
             "unverified": self.unverified,
             "explanation": self.explanation,
             "needs": list(self.needs),

@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 
 from registry.domain.structure import StructureFacts
-from registry.domain.validator.assessment import LEGAL_FORM_RULE, assess
+from registry.domain.validator.assessment import LEGAL_FORM_RULE, assess, does_not_meet, needs_information
 from registry.domain.validator.checks import CHECKS, ParamKind
 from registry.domain.validator.model import Assessment, Finding, Rule, RuleSet, Severity
+from registry.domain.validator.wording import _
 from registry.domain.vocabulary import Outcome, Verdict
 
 NOT_APPLICABLE, PASSES, NEEDS, FAILS = 0, 1, 2, 3
@@ -110,25 +111,32 @@ class Catalogue:
         for key, values in choice.items():
             entry = self.rules.get(key)
             if entry is None:
-                errors[key] = f"There is no rule {key} in the catalogue"
+                errors[key] = _("There is no rule %(key)s in the catalogue", key=key)
                 continue
             filled = self.published(key)
             for name, value in values.items():
                 allowed = entry.rule.ranges.get(name)
                 if allowed is None:
-                    errors[f"{key}.{name}"] = f"{entry.rule.title}: {name} cannot be changed"
+                    errors[f"{key}.{name}"] = _(
+                        "%(rule)s: %(name)s cannot be changed", rule=entry.rule.text("title"), name=name
+                    )
                 elif not allowed.allows(float(value)):
-                    errors[f"{key}.{name}"] = (
-                        f"{entry.rule.title}: enter a value from {allowed.minimum:g} to {allowed.maximum:g}"
-                        f" in steps of {allowed.step:g}"
+                    errors[f"{key}.{name}"] = _(
+                        "%(rule)s: enter a value from %(low)s to %(high)s in steps of %(step)s",
+                        rule=entry.rule.text("title"),
+                        low=f"{allowed.minimum:g}",
+                        high=f"{allowed.maximum:g}",
+                        step=f"{allowed.step:g}",
                     )
                 else:
                     filled[name] = float(value)
             checked[key] = filled
         if not checked and not errors:
-            errors["rules"] = "Choose at least one rule"
+            errors["rules"] = _("Choose at least one rule")
         elif checked and not errors and not any(self.rules[key].deciding for key in checked):
-            errors["rules"] = "Choose at least one rule that can decide the verdict, not only warnings or declarations"
+            errors["rules"] = _(
+                "Choose at least one rule that can decide the verdict, not only warnings or declarations"
+            )
         if errors:
             raise ProfileError(errors)
         return checked
@@ -201,13 +209,13 @@ def _finding(facts: StructureFacts, entry: CatalogueRule, single: RuleSet) -> Fi
         rule = entry.rule
         return Finding(
             rule.id,
-            rule.title,
+            rule.text("title"),
             Outcome.NOT_APPLICABLE,
             assessment.reason,
             rule.severity,
             rule.source,
             rule.confidence,
-            rule.explanation,
+            rule.text("explanation"),
         )
     own = assessment.findings[-1]
     if assessment.findings[0].rule_id == LEGAL_FORM_RULE and own.outcome is not Outcome.FAIL:
@@ -280,13 +288,13 @@ def assess_profile(facts: StructureFacts, catalogue: Catalogue, choice: Choice, 
         elif finding.outcome is Outcome.NEEDS_INFORMATION:
             missing.append(finding.title)
     if failing:
-        verdict, reason = Verdict.DOES_NOT_MEET, f"Does not meet {_rules(failing)}."
+        verdict, reason = Verdict.DOES_NOT_MEET, does_not_meet(failing)
     elif missing:
-        verdict, reason = Verdict.NEEDS_INFORMATION, f"More information is needed for {_rules(missing)}."
+        verdict, reason = Verdict.NEEDS_INFORMATION, needs_information(missing)
     elif applies:
-        verdict, reason = Verdict.MEETS, "Meets every chosen rule that decides the verdict."
+        verdict, reason = Verdict.MEETS, _("Meets every chosen rule that decides the verdict.")
     else:
-        verdict, reason = Verdict.NOT_APPLICABLE, "None of the chosen rules applies to this organisation."
+        verdict, reason = Verdict.NOT_APPLICABLE, _("None of the chosen rules applies to this organisation.")
     return Assessment("profile", title, version, verdict, reason, tuple(findings))
 
 
@@ -298,10 +306,6 @@ def facts_unknown(assessment: Assessment) -> tuple[str, ...]:
             for path in finding.needs:
                 seen[fact_name(path)] = None
     return tuple(seen)
-
-
-def _rules(titles: list[str]) -> str:
-    return f"the rule “{titles[0]}”" if len(titles) == 1 else f"{len(titles)} rules: " + "; ".join(titles)
 
 
 def verdict_mask(verdicts: np.ndarray[Any, np.dtype[np.int8]], wanted: Iterable[Verdict]) -> np.ndarray[Any, Any]:

@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Response, request
 
+from registry.domain.language import gettext as _
 from registry.domain.query_reading import QueryReading
 from registry.domain.structure import StructureFactsError
 from registry.domain.structure_json import facts_from_dict
@@ -128,7 +129,9 @@ def places() -> Response:
     """Resolve a postcode, partial postcode, town or local authority to a point and its areas."""
     text = request.args.get("q", "")
     if len(text) > 200:
-        return json_error(400, "Enter a postcode or place name of 200 characters or fewer", fields={"q": "too long"})
+        return json_error(
+            400, _("Enter a postcode or place name of 200 characters or fewer"), fields={"q": _("too long")}
+        )
     try:
         place = resolve_place(db.session(), text)
     except MalformedPostcode as error:
@@ -144,10 +147,10 @@ def places() -> Response:
 def structure_checks() -> Response:
     """Assess a structure given as JSON (the facts shape of ``/check``); 400 names every invalid field."""
     if not request.is_json:
-        return json_error(415, "Send the structure as JSON, with Content-Type: application/json")
+        return json_error(415, _("Send the structure as JSON, with Content-Type: application/json"))
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        return json_error(400, "Send the structure as a JSON object", fields={"structure": "Enter a JSON object"})
+        return json_error(400, _("Send the structure as a JSON object"), fields={"structure": _("Enter a JSON object")})
     rulesets = request.args.getlist("ruleset")
     chosen, profile_errors = read_profile(request.args)
     if profile_errors:
@@ -157,7 +160,9 @@ def structure_checks() -> Response:
     except StructureFactsError as error:
         return json_error(400, str(error), fields=error.errors)
     except UnknownRuleSet as error:
-        return json_error(404, f"There is no rule set called {error.args[0]!r}", fields={"ruleset": "Unknown"})
+        return json_error(
+            404, _("There is no rule set called %(id)s", id=repr(error.args[0])), fields={"ruleset": _("Unknown")}
+        )
     body = report.to_dict()
     meta: dict[str, Any] = {"rulesets": [a.ruleset_id for a in report.assessments]}
     if chosen is not None:
@@ -173,8 +178,8 @@ def rulesets() -> Response:
         [
             {
                 "id": r.id,
-                "title": r.title,
-                "summary": r.summary,
+                "title": r.text("title"),
+                "summary": r.text("summary"),
                 "version": r.version,
                 "rules": len(r.rules),
                 "url": public_url("api.ruleset", ruleset_id=r.id),
@@ -189,5 +194,5 @@ def rulesets() -> Response:
 def ruleset(ruleset_id: str) -> Response:
     found = find_ruleset(ruleset_id)
     if found is None:
-        return json_error(404, f"There is no rule set called {ruleset_id!r}")
+        return json_error(404, _("There is no rule set called %(id)s", id=repr(ruleset_id)))
     return json_success(found.to_dict())

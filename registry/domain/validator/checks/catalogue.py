@@ -14,6 +14,7 @@ from enum import StrEnum
 from registry.domain.structure import StructureFacts
 from registry.domain.validator.model import Parameters
 from registry.domain.validator.shares import EPSILON
+from registry.domain.validator.wording import _
 from registry.domain.vocabulary import Outcome
 
 Result = tuple[Outcome, str]
@@ -110,7 +111,9 @@ def range_above(bounds: tuple[float, float], limit: float, strictly: bool) -> bo
 @check(DECLARATION)
 def declaration(facts: StructureFacts, params: Parameters) -> Result:
     """Stands in for rules that no fact can show; the assessment records the organisation's declaration."""
-    return Outcome.SELF_DECLARED, "This cannot be checked from the structure; the organisation's statement is recorded."
+    return Outcome.SELF_DECLARED, _(
+        "This cannot be checked from the structure; the organisation's statement is recorded."
+    )
 
 
 def decided_by(answer: bool | None, if_unknown: Result, if_yes: Result, if_no: Result) -> Result:

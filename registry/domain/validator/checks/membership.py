@@ -17,6 +17,7 @@ from registry.domain.validator.checks.catalogue import (
 )
 from registry.domain.validator.model import Parameters
 from registry.domain.validator.shares import EPSILON, board_share, elected_by, filled_by, seat_count, vote_share_range
+from registry.domain.validator.wording import _
 from registry.domain.vocabulary import MemberClassKind, VoteDecision, VotingRule
 
 
@@ -24,45 +25,75 @@ from registry.domain.vocabulary import MemberClassKind, VoteDecision, VotingRule
 def minimum_members(facts: StructureFacts, params: Parameters) -> Result:
     """At least ``min_members``, or ``min_society_members`` that are all registered societies."""
     least, societies_least = params.integer("min_members"), params.integer("min_society_members")
-    rule = f"at least {least} are needed, or {societies_least} that are all registered societies"
+    rule = _(
+        "at least %(least)s are needed, or %(societies)s that are all registered societies",
+        least=least,
+        societies=societies_least,
+    )
     total: int | None = facts.members_total
-    words = f"It has {total} members"
+    counted = False
     if total is None:
         classes = facts.member_classes
         counts = [c.count for c in classes or () if c.count is not None]
         if sum(counts) >= least:
-            return passed(f"Its member classes have at least {sum(counts)} members between them; {least} are needed.")
+            return passed(
+                _(
+                    "Its member classes have at least %(total)s members between them; %(least)s are needed.",
+                    total=sum(counts),
+                    least=least,
+                )
+            )
         if classes is None or len(counts) != len(classes):
-            return unknown(f"The number of members is not known; at least {least} are needed.")
-        total, words = sum(counts), f"Its member classes have {sum(counts)} members between them"
+            return unknown(_("The number of members is not known; at least %(least)s are needed.", least=least))
+        total, counted = sum(counts), True
+    if counted:
+        words = _("Its member classes have %(total)s members between them", total=total)
+    else:
+        words = _("It has %(total)s members", total=total)
     if total >= least:
-        return passed(f"{words}; at least {least} are needed.")
+        return passed(_("%(members)s; at least %(least)s are needed.", members=words, least=least))
     if total < societies_least:
-        return failed(f"{words}; {rule}.")
+        return failed(_("%(members)s; %(rule)s.", members=words, rule=rule))
     societies = facts.members_registered_societies
     if societies is None:
-        return unknown(f"{words}; {rule}: whether they are all registered societies is not known.")
+        return unknown(
+            _(
+                "%(members)s; %(rule)s: whether they are all registered societies is not known.",
+                members=words,
+                rule=rule,
+            )
+        )
     if societies >= total:
-        return passed(f"{words}, all of them registered societies; {rule}.")
-    return failed(f"{words}, and {societies} of them are registered societies; {rule}.")
+        return passed(_("%(members)s, all of them registered societies; %(rule)s.", members=words, rule=rule))
+    return failed(
+        _(
+            "%(members)s, and %(societies)s of them are registered societies; %(rule)s.",
+            members=words,
+            societies=societies,
+            rule=rule,
+        )
+    )
 
 
 @check("one_member_one_vote", allow_class_weighting=ParamKind.FLAG, secondary_exempt=ParamKind.FLAG)
 def one_member_one_vote(facts: StructureFacts, params: Parameters) -> Result:
     classes = facts.member_classes
     if classes is None:
-        return unknown("How members vote is not known: describe the member classes and their voting rules.")
+        return unknown(_("How members vote is not known: describe the member classes and their voting rules."))
     if not classes:
-        return unknown("No member classes are recorded, so how members vote is not known.")
+        return unknown(_("No member classes are recorded, so how members vote is not known."))
     if params.flag("secondary_exempt") and all(c.kind is MemberClassKind.PARTNER_ORG for c in classes):
         return not_applicable(
-            "All members are organisations (a secondary co-operative), which need not vote one member, one vote."
+            _("All members are organisations (a secondary co-operative), which need not vote one member, one vote.")
         )
     follow = [w.class_name(c, i) for i, c in enumerate(classes) if c.voting_rule is VotingRule.VOTES_FOLLOW_SHARES]
     if follow:
         return failed(
-            f"Votes follow shareholdings for {w.listing(follow)}; members must have equal votes "
-            "(one member, one vote), not votes in proportion to the capital they hold."
+            _(
+                "Votes follow shareholdings for %(classes)s; members must have equal votes "
+                "(one member, one vote), not votes in proportion to the capital they hold.",
+                classes=w.listing(follow),
+            )
         )
     weighted = [
         w.class_name(c, i)
@@ -70,39 +101,61 @@ def one_member_one_vote(facts: StructureFacts, params: Parameters) -> Result:
         if c.voting_rule in (VotingRule.WEIGHTED_SHARE, VotingRule.CAPPED_SHARE)
     ]
     if weighted and not params.flag("allow_class_weighting"):
-        return failed(
-            f"{w.capitalised(w.listing(weighted))} {'has' if len(weighted) == 1 else 'have'} a fixed or capped "
-            "share of the votes; every member should have an equal vote."
-        )
+        if len(weighted) == 1:
+            reason = _(
+                "%(classes)s has a fixed or capped share of the votes; every member should have an equal vote.",
+                classes=w.capitalised(weighted[0]),
+            )
+        else:
+            reason = _(
+                "%(classes)s have a fixed or capped share of the votes; every member should have an equal vote.",
+                classes=w.capitalised(w.listing(weighted)),
+            )
+        return failed(reason)
     missing = [w.class_name(c, i) for i, c in enumerate(classes) if c.voting_rule is None]
     if missing:
-        return unknown(f"The voting rule for {w.listing(missing)} is not known.")
+        return unknown(_("The voting rule for %(classes)s is not known.", classes=w.listing(missing)))
+    if weighted and len(weighted) == 1:
+        return passed(
+            _(
+                "Each member has one vote within their class; %(classes)s has a fixed or capped share of the "
+                "votes, which is allowed for different classes of member in a multi-stakeholder co-operative.",
+                classes=weighted[0],
+            )
+        )
     if weighted:
         return passed(
-            f"Each member has one vote within their class; {w.listing(weighted)} "
-            f"{'has' if len(weighted) == 1 else 'have'} a fixed or capped share of the votes, "
-            "which is allowed for different classes of member in a multi-stakeholder co-operative."
+            _(
+                "Each member has one vote within their class; %(classes)s have a fixed or capped share of the "
+                "votes, which is allowed for different classes of member in a multi-stakeholder co-operative.",
+                classes=w.listing(weighted),
+            )
         )
-    return passed("Every member has one vote (one member, one vote).")
+    return passed(_("Every member has one vote (one member, one vote)."))
 
 
 def _classes_of(
     facts: StructureFacts, kinds: frozenset[MemberClassKind], why: str
 ) -> tuple[list[tuple[int, MemberClassFacts]], Result | None]:
     """The member classes of ``kinds``, each with its position, and the check's result when that settles it:
-    the classes or their kinds not known (``why`` they are needed), or no class of those kinds."""
+    the classes or their kinds not known (``why``: the sentence saying why they are needed), or no class of
+    those kinds."""
     classes = facts.member_classes
     if classes is None:
-        return [], unknown("The member classes are not described.")
+        return [], unknown(_("The member classes are not described."))
     if any(c.kind is None for c in classes):
-        return [], unknown(f"The kind of every member class is needed {why}.")
+        return [], unknown(why)
     found = [(i, c) for i, c in enumerate(classes) if c.kind in kinds]
-    return found, None if found else passed(f"No member class is made up of {w.kinds(kinds)}.")
+    return found, None if found else passed(_("No member class is made up of %(kinds)s.", kinds=w.kinds(kinds)))
 
 
 @check("no_capital_control", capital_kinds=ParamKind.KINDS)
 def no_capital_control(facts: StructureFacts, params: Parameters) -> Result:
-    investing, settled = _classes_of(facts, params.kinds("capital_kinds"), "to see whether any is defined by capital")
+    investing, settled = _classes_of(
+        facts,
+        params.kinds("capital_kinds"),
+        _("The kind of every member class is needed to see whether any is defined by capital."),
+    )
     if settled:
         return settled
     classes = facts.member_classes or ()
@@ -114,32 +167,69 @@ def no_capital_control(facts: StructureFacts, params: Parameters) -> Result:
         name = w.class_name(member_class, index)
         rule = member_class.voting_rule
         if rule is VotingRule.VOTES_FOLLOW_SHARES:
-            results.append(failed(f"Votes follow shareholdings for {name}, which gives control for capital."))
+            results.append(
+                failed(_("Votes follow shareholdings for %(name)s, which gives control for capital.", name=name))
+            )
         elif rule is None:
-            results.append(unknown(f"The voting rule for {name} is not known."))
+            results.append(unknown(_("The voting rule for %(classes)s is not known.", classes=name)))
         elif rule is VotingRule.WEIGHTED_SHARE and member_class.vote_share_pct is not None:
             share = member_class.vote_share_pct
             if member_total is None or member_class.count is None:
-                results.append(unknown(f"{name} has {w.pct(share)} of the votes; member counts are needed to compare."))
+                results.append(
+                    unknown(
+                        _(
+                            "%(name)s has %(share)s of the votes; member counts are needed to compare.",
+                            name=name,
+                            share=w.pct(share),
+                        )
+                    )
+                )
             elif member_total == 0:
-                results.append(unknown(f"{name} has {w.pct(share)} of the votes but no members are recorded."))
+                results.append(
+                    unknown(
+                        _(
+                            "%(name)s has %(share)s of the votes but no members are recorded.",
+                            name=name,
+                            share=w.pct(share),
+                        )
+                    )
+                )
             else:
                 members = 100.0 * member_class.count / member_total
                 if share > members + EPSILON:
                     results.append(
                         failed(
-                            f"{name} has {w.pct(share)} of the votes but is {w.pct(members)} of the members: "
-                            "more control than its numbers, on the basis of the capital it provides."
+                            _(
+                                "%(name)s has %(share)s of the votes but is %(members)s of the members: "
+                                "more control than its numbers, on the basis of the capital it provides.",
+                                name=name,
+                                share=w.pct(share),
+                                members=w.pct(members),
+                            )
                         )
                     )
                 else:
                     results.append(
-                        passed(f"{name} has {w.pct(share)} of the votes and is {w.pct(members)} of members.")
+                        passed(
+                            _(
+                                "%(name)s has %(share)s of the votes and is %(members)s of members.",
+                                name=name,
+                                share=w.pct(share),
+                                members=w.pct(members),
+                            )
+                        )
                     )
         elif rule is VotingRule.WEIGHTED_SHARE:
-            results.append(unknown(f"The share of votes fixed for {name} is not known."))
+            results.append(unknown(_("The share of votes fixed for %(name)s is not known.", name=name)))
         else:
-            results.append(passed(f"{w.capitalised(name)} gets no more votes than its members' numbers give it."))
+            results.append(
+                passed(
+                    _(
+                        "%(name)s gets no more votes than its members' numbers give it.",
+                        name=w.capitalised(name),
+                    )
+                )
+            )
     return combine(*results)
 
 
@@ -148,19 +238,25 @@ def open_membership(facts: StructureFacts, params: Parameters) -> Result:
     ceiling = params.number("max_min_holding_gbp")
     parts: list[Result] = []
     if facts.membership_open is None:
-        parts.append(unknown("Whether membership is open to everyone who uses its services is not known."))
+        parts.append(unknown(_("Whether membership is open to everyone who uses its services is not known.")))
     elif facts.membership_open:
-        parts.append(passed("Membership is open to everyone who uses its services."))
+        parts.append(passed(_("Membership is open to everyone who uses its services.")))
     else:
-        parts.append(failed("Membership is not open to everyone who uses its services."))
+        parts.append(failed(_("Membership is not open to everyone who uses its services.")))
     least = facts.profits.min_shareholding_gbp if facts.profits else None
     if least is not None:
         if least > ceiling + EPSILON:
             parts.append(
-                failed(f"The smallest shareholding is {w.money(least)}, above {w.money(ceiling)}: it may bar people.")
+                failed(
+                    _(
+                        "The smallest shareholding is %(least)s, above %(ceiling)s: it may bar people.",
+                        least=w.money(least),
+                        ceiling=w.money(ceiling),
+                    )
+                )
             )
         else:
-            parts.append(passed(f"The smallest shareholding is {w.money(least)}."))
+            parts.append(passed(_("The smallest shareholding is %(least)s.", least=w.money(least))))
     return combine(*parts)
 
 
@@ -172,21 +268,41 @@ def investor_vote_cap(facts: StructureFacts, params: Parameters) -> Result:
     classes = facts.member_classes
     if classes is None:
         return unknown(
-            f"The member classes are not described, so the share of votes {w.kinds(investors)} hold is unknown."
+            _(
+                "The member classes are not described, so the share of votes %(kinds)s hold is unknown.",
+                kinds=w.kinds(investors),
+            )
         )
     bounds = vote_share_range(facts, investors)
     over = None if bounds is None else range_above(bounds, ceiling, strictly=True)
     if bounds is None or over is None:
-        held = "" if bounds is None else f" (they hold {w.share_range(*bounds)})"
+        if bounds is None:
+            return unknown(
+                _(
+                    "The share of votes %(kinds)s hold cannot be worked out: enter each class's kind, "
+                    "voting rule, its fixed share or cap, and member counts.",
+                    kinds=w.kinds(investors),
+                )
+            )
         return unknown(
-            f"The share of votes {w.kinds(investors)} hold cannot be worked out{held}: enter each class's kind, "
-            "voting rule, its fixed share or cap, and member counts."
+            _(
+                "The share of votes %(kinds)s hold cannot be worked out (they hold %(share)s): enter each class's "
+                "kind, voting rule, its fixed share or cap, and member counts.",
+                kinds=w.kinds(investors),
+                share=w.share_range(*bounds),
+            )
         )
+    held = _(
+        "%(who)s hold %(share)s of votes; the rule allows at most %(ceiling)s.",
+        who=who,
+        share=w.share_range(*bounds),
+        ceiling=w.pct(ceiling),
+    )
     if over:
-        return failed(f"{who} hold {w.share_range(*bounds)} of votes; the rule allows at most {w.pct(ceiling)}.")
+        return failed(held)
     if not any(c.kind in investors or c.kind is None for c in classes):
-        return passed(f"No member class is made up of {w.kinds(investors)}.")
-    return passed(f"{who} hold {w.share_range(*bounds)} of votes; the rule allows at most {w.pct(ceiling)}.")
+        return passed(_("No member class is made up of %(kinds)s.", kinds=w.kinds(investors)))
+    return passed(held)
 
 
 @check(
@@ -199,33 +315,61 @@ def investor_board_cap(facts: StructureFacts, params: Parameters) -> Result:
     test = filled_by(investors)
     counted, share = seat_count(facts, test), board_share(facts, test)
     if counted is None or share is None:
-        return unknown(f"The board is not described seat by seat, so how many seats {who} fill is unknown.")
+        return unknown(
+            _("The board is not described seat by seat, so how many seats %(who)s fill is unknown.", who=who)
+        )
     (low, high), (share_low, share_high) = counted, share
     if low > most or share_low > majority + EPSILON:
         return failed(
-            f"{w.capitalised(who)} elect or appoint {low} of the board seats ({w.pct(share_low)}); the rule allows "
-            f"at most {most} and never more than {w.pct(majority)}."
+            _(
+                "%(who)s elect or appoint %(seats)s of the board seats (%(share)s); the rule allows at most "
+                "%(most)s and never more than %(majority)s.",
+                who=w.capitalised(who),
+                seats=low,
+                share=w.pct(share_low),
+                most=most,
+                majority=w.pct(majority),
+            )
         )
     if high <= most and share_high <= majority + EPSILON:
-        return passed(f"{w.capitalised(who)} elect or appoint {high} board seats; the rule allows at most {most}.")
-    return unknown(f"It is not known who fills some board seats, so how many {who} fill is unknown.")
+        return passed(
+            _(
+                "%(who)s elect or appoint %(seats)s board seats; the rule allows at most %(most)s.",
+                who=w.capitalised(who),
+                seats=high,
+                most=most,
+            )
+        )
+    return unknown(_("It is not known who fills some board seats, so how many %(who)s fill is unknown.", who=who))
 
 
 @check("investor_no_conversion_vote", investor_kinds=ParamKind.KINDS)
 def investor_no_conversion_vote(facts: StructureFacts, params: Parameters) -> Result:
     investors = params.kinds("investor_kinds")
-    investing, settled = _classes_of(facts, investors, "to find any investor class")
+    investing, settled = _classes_of(
+        facts, investors, _("The kind of every member class is needed to find any investor class.")
+    )
     if settled:
         return settled
     voting = [
         w.class_name(c, i) for i, c in investing if c.votes_on is not None and VoteDecision.CONVERSION in c.votes_on
     ]
     if voting:
-        return failed(f"{w.capitalised(w.listing(voting))} can vote on conversion or dissolution; investors must not.")
+        return failed(
+            _(
+                "%(classes)s can vote on conversion or dissolution; investors must not.",
+                classes=w.capitalised(w.listing(voting)),
+            )
+        )
     silent = [w.class_name(c, i) for i, c in investing if c.votes_on is None]
     if silent:
-        return unknown(f"Whether {w.listing(silent)} can vote on conversion or dissolution is not recorded.")
-    return passed(f"{w.capitalised(w.kinds(investors))} cannot vote on conversion or dissolution.")
+        return unknown(
+            _(
+                "Whether %(classes)s can vote on conversion or dissolution is not recorded.",
+                classes=w.listing(silent),
+            )
+        )
+    return passed(_("%(who)s cannot vote on conversion or dissolution.", who=w.capitalised(w.kinds(investors))))
 
 
 @check(
@@ -243,35 +387,76 @@ def stakeholder_control(facts: StructureFacts, params: Parameters) -> Result:
     over = None if bounds is None else range_above(bounds, vote_floor, strictly=True)
     if bounds is None:
         parts.append(
-            unknown(f"The share of votes {w.kinds(stakeholders)} hold cannot be worked out from what is known.")
+            unknown(
+                _(
+                    "The share of votes %(kinds)s hold cannot be worked out from what is known.",
+                    kinds=w.kinds(stakeholders),
+                )
+            )
         )
     elif over:
-        parts.append(passed(f"{who} hold {w.share_range(*bounds)} of votes (more than {w.pct(vote_floor)} is needed)."))
+        parts.append(
+            passed(
+                _(
+                    "%(who)s hold %(share)s of votes (more than %(floor)s is needed).",
+                    who=who,
+                    share=w.share_range(*bounds),
+                    floor=w.pct(vote_floor),
+                )
+            )
+        )
     elif over is False:
-        parts.append(failed(f"{who} hold {w.share_range(*bounds)} of votes; more than {w.pct(vote_floor)} is needed."))
+        parts.append(
+            failed(
+                _(
+                    "%(who)s hold %(share)s of votes; more than %(floor)s is needed.",
+                    who=who,
+                    share=w.share_range(*bounds),
+                    floor=w.pct(vote_floor),
+                )
+            )
+        )
     else:
         parts.append(
             unknown(
-                f"{who} hold {w.share_range(*bounds)} of votes; whether that is more than {w.pct(vote_floor)} "
-                "is not known."
+                _(
+                    "%(who)s hold %(share)s of votes; whether that is more than %(floor)s is not known.",
+                    who=who,
+                    share=w.share_range(*bounds),
+                    floor=w.pct(vote_floor),
+                )
             )
         )
     seats = board_share(facts, elected_by(stakeholders))
     if seats is None:
-        parts.append(unknown("How the board is filled is not known, seat by seat."))
+        parts.append(unknown(_("How the board is filled is not known, seat by seat.")))
     elif seats[0] > board_floor + EPSILON:
-        parts.append(passed(f"They elect {w.pct(seats[0])} of the board (more than {w.pct(board_floor)} is needed)."))
+        parts.append(
+            passed(
+                _(
+                    "They elect %(share)s of the board (more than %(floor)s is needed).",
+                    share=w.pct(seats[0]),
+                    floor=w.pct(board_floor),
+                )
+            )
+        )
     elif seats[1] <= board_floor + EPSILON:
         parts.append(
             failed(
-                f"They elect {w.pct(seats[1])} of the board; more than {w.pct(board_floor)} must be elected by them."
+                _(
+                    "They elect %(share)s of the board; more than %(floor)s must be elected by them.",
+                    share=w.pct(seats[1]),
+                    floor=w.pct(board_floor),
+                )
             )
         )
     else:
         parts.append(
             unknown(
-                f"It is not known who fills some board seats, so whether {w.kinds(stakeholders)} "
-                "elect a majority is unknown."
+                _(
+                    "It is not known who fills some board seats, so whether %(kinds)s elect a majority is unknown.",
+                    kinds=w.kinds(stakeholders),
+                )
             )
         )
     return combine(*parts)
