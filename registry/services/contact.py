@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.domain.language import DEFAULT_LANGUAGE, speaking
+from registry.domain.language import lazy_gettext as _l
 from registry.models import Organisation, OutboxEmail, Role, User
 from registry.services.email import send_email
 
-# What a message is about: the value the form posts and the words people and moderators read.
+# What a message is about: the value the form posts and the words people and moderators read (in the page's
+# language on the form; in English in the email to the registry's staff).
 KINDS = (
-    ("correction", "A listing is wrong or out of date"),
-    ("complaint", "A complaint"),
-    ("accessibility", "An accessibility problem"),
-    ("other", "Something else"),
+    ("correction", _l("A listing is wrong or out of date")),
+    ("complaint", _l("A complaint")),
+    ("accessibility", _l("An accessibility problem")),
+    ("other", _l("Something else")),
 )
 KIND_LABELS = dict(KINDS)
 
@@ -59,12 +62,15 @@ def recipients(session: Session, contact_email: str | None) -> list[str]:
 def send_enquiry(
     session: Session, enquiry: Enquiry, *, to: list[str], site_name: str, listing_url: str | None = None
 ) -> list[OutboxEmail]:
-    """Email ``enquiry`` to each address in ``to``; the reply goes to the person who wrote it."""
-    subject = f"{site_name}: {KIND_LABELS.get(enquiry.kind, enquiry.kind)}"
+    """Email ``enquiry`` to each address in ``to``; the reply goes to the person who wrote it. The email is in
+    English, the language of the registry's staff, whichever language the form was filled in."""
+    with speaking(DEFAULT_LANGUAGE):
+        kind = str(KIND_LABELS.get(enquiry.kind, enquiry.kind))
+    subject = f"{site_name}: {kind}"
     if enquiry.listing:
         subject += f" ({enquiry.listing})"
     lines = [
-        f"What it is about: {KIND_LABELS.get(enquiry.kind, enquiry.kind)}",
+        f"What it is about: {kind}",
         f"From: {enquiry.name or 'not given'} <{enquiry.email}>",
         f"Listing: {enquiry.listing or 'not given'}" + (f" ({listing_url})" if listing_url else ""),
         "",

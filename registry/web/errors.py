@@ -8,19 +8,28 @@ from flask import Flask, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from registry.domain.language import gettext as _
 from registry.models import FieldRefused
 from registry.web.negotiation import json_error, wants_json
 
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogue (``pybabel extract`` knows ``N_``) and leaves it English: the JSON
+    answers below give the English, the HTML pages translate it where they are made."""
+    return message
+
+
 MESSAGES = {
-    400: ("There is a problem with your request", "Check what you entered and try again."),
-    403: ("You do not have permission to see this page", "Sign in with an account that has access."),
-    404: ("Page not found", "If you typed the web address, check it is correct."),
-    405: ("That action is not allowed here", "Go back and try again."),
-    413: ("What you sent is too large", "Send less at once, then try again."),
-    429: ("Too many attempts", "Wait a minute, then try again."),
-    500: ("Sorry, there is a problem with the service", "Try again later."),
-    503: ("Sorry, the service is unavailable", "Try again in a few minutes."),
+    400: (N_("There is a problem with your request"), N_("Check what you entered and try again.")),
+    403: (N_("You do not have permission to see this page"), N_("Sign in with an account that has access.")),
+    404: (N_("Page not found"), N_("If you typed the web address, check it is correct.")),
+    405: (N_("That action is not allowed here"), N_("Go back and try again.")),
+    413: (N_("What you sent is too large"), N_("Send less at once, then try again.")),
+    429: (N_("Too many attempts"), N_("Wait a minute, then try again.")),
+    500: (N_("Sorry, there is a problem with the service"), N_("Try again later.")),
+    503: (N_("Sorry, the service is unavailable"), N_("Try again in a few minutes.")),
 }
+UNKNOWN = (N_("Sorry, there is a problem"), N_("Try again later."))
 
 
 def _rollback() -> None:
@@ -36,10 +45,10 @@ def _rollback() -> None:
 
 def _render(status: int, description: str | None = None) -> tuple[Any, int]:
     _rollback()
-    title, advice = MESSAGES.get(status, ("Sorry, there is a problem", "Try again later."))
+    title, advice = MESSAGES.get(status, UNKNOWN)
     if wants_json():
         return json_error(status, description or title), status
-    return render_template("errors/error.html", status=status, title=title, advice=advice), status
+    return render_template("errors/error.html", status=status, title=_(title), advice=_(advice)), status
 
 
 def handle_http_exception(error: HTTPException) -> tuple[Any, int]:
@@ -56,9 +65,11 @@ def handle_csrf_error(error: CSRFError) -> tuple[Any, int]:
         render_template(
             "errors/error.html",
             status=400,
-            title="Your form could not be sent",
-            advice="The page was open too long or the form was sent from elsewhere. Go back, reload the page "
-            "and try again.",
+            title=_("Your form could not be sent"),
+            advice=_(
+                "The page was open too long or the form was sent from elsewhere. Go back, reload the page "
+                "and try again."
+            ),
         ),
         400,
     )

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from registry.domain.language import lazy_gettext as _l
 from registry.extensions import db, limiter
 from registry.services.contact import KINDS, Enquiry, listing_named, recipients, send_enquiry
 from registry.web.forms import email_field, one_line, options, render_form_page, several_lines, stripped
@@ -25,29 +26,35 @@ MESSAGE_LIMIT = 5000
 
 class ContactForm(FlaskForm):
     kind = RadioField(
-        "What is your message about?",
+        _l("What is your message about?"),
         choices=options(KINDS),
-        validators=[InputRequired("Select what your message is about")],
+        validators=[InputRequired(_l("Select what your message is about"))],
     )
     listing = StringField(
-        "Which listing is it about? (optional)",
-        validators=[Length(max=200, message="Listing must be 200 characters or fewer")],
+        _l("Which listing is it about? (optional)"),
+        validators=[Length(max=200, message=_l("Listing must be 200 characters or fewer"))],
         filters=[one_line],
     )
     message = TextAreaField(
-        "Your message",
+        _l("Your message"),
         validators=[
-            DataRequired("Enter your message"),
-            Length(max=MESSAGE_LIMIT, message=f"Your message must be {MESSAGE_LIMIT:,} characters or fewer"),
+            DataRequired(_l("Enter your message")),
+            Length(
+                max=MESSAGE_LIMIT,
+                message=_l("Your message must be %(limit)s characters or fewer", limit=format(MESSAGE_LIMIT, ",")),
+            ),
         ],
         filters=[several_lines],
     )
     name = StringField(
-        "Your name (optional)",
-        validators=[Length(max=100, message="Your name must be 100 characters or fewer")],
+        _l("Your name (optional)"),
+        validators=[Length(max=100, message=_l("Your name must be 100 characters or fewer"))],
         filters=[one_line],
     )
-    email = email_field(required="Enter your email address, so we can reply")
+    email = email_field(
+        label=_l("Email address"),  # type: ignore[arg-type]
+        required=_l("Enter your email address, so we can reply"),  # type: ignore[arg-type]
+    )
 
 
 def _contact_limit() -> str:
@@ -58,7 +65,7 @@ def _client() -> str:
     return f"ip:{get_remote_address()}"
 
 
-NOBODY_TO_READ = (
+NOBODY_TO_READ = _l(
     "We cannot send messages at the moment because nobody is set up to read them. "
     "Your message is still here: copy it, or try again later"
 )
@@ -87,7 +94,9 @@ def contact() -> Any:
             current_app.logger.error(
                 "A contact message could not be sent: set REGISTRY_CONTACT_EMAIL or make a moderator account"
             )
-            page, _ = render_form_page("public/contact.html", form, errors={"message": NOBODY_TO_READ}, listing=listing)
+            page, _ = render_form_page(
+                "public/contact.html", form, errors={"message": str(NOBODY_TO_READ)}, listing=listing
+            )
             return page, 503
         send_enquiry(
             session,
