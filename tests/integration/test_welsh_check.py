@@ -4,6 +4,7 @@ add-another and remove buttons, the error summary and each field's error, and WT
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bs4 import BeautifulSoup
 from flask import Flask
@@ -14,7 +15,7 @@ from wtforms.validators import DataRequired
 
 from registry.domain import labels
 from registry.domain.language import speaking
-from registry.web.forms import SubForm, form_errors, vocabulary_choices
+from registry.web.forms import SubForm, choices, form_errors, vocabulary_choices
 from registry.web.structure_form import MemberClassForm, StructureForm
 from tests.support.pages import checked_page
 from tests.support.welsh import english_left
@@ -169,3 +170,19 @@ def test_labels_and_choices_made_at_import_follow_the_language(app: Flask) -> No
                 voting = {c.value: str(c.label) for c in form.member_classes[0].form.voting_rule.choices}
                 assert voting[""] == blank
                 assert voting["one_member_one_vote"] == labels.VOTING_RULE["one_member_one_vote"]
+
+
+def test_choices_made_from_a_vocabularys_items_at_import_are_not_frozen_in_english() -> None:
+    """``choices(labels.ORIGIN.items())`` written in a form class body reads each label when it is shown."""
+    made = choices(labels.ORIGIN.items())
+    with speaking("cy"):
+        welsh = [str(choice.label) for choice in made]
+    english = [str(choice.label) for choice in made]
+    assert welsh[1:] == [str(label) for label in _in_welsh(labels.ORIGIN)]
+    assert english[1:] == [labels.ORIGIN[code] for code in labels.ORIGIN]
+    assert welsh[0] == "Nid yw'n hysbys" and english[0] == "Not known"
+
+
+def _in_welsh(mapping: Any) -> list[str]:
+    with speaking("cy"):
+        return [str(mapping[code]) for code in mapping]
