@@ -52,8 +52,8 @@ class ContactForm(FlaskForm):
         filters=[one_line],
     )
     email = email_field(
-        label=_l("Email address"),  # type: ignore[arg-type]
-        required=_l("Enter your email address, so we can reply"),  # type: ignore[arg-type]
+        label=_l("Email address"),
+        required=_l("Enter your email address, so we can reply"),
     )
 
 
