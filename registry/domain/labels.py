@@ -1,8 +1,11 @@
-"""Plain-English labels for the closed vocabularies that are not reference tables, by name: read-only views of
+"""Labels for the closed vocabularies that are not reference tables, by name: read-only views of
 ``data/reference/labels.yaml`` (through ``registry.domain.reference_data.vocabulary_labels``), the one place the
-words live."""
+words live. Each answers in the language being spoken when it is read (English, or Welsh from the items' ``cy``
+mappings), so the mappings made here at import serve every request."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
 
 from registry.domain.reference_data import vocabulary_labels
 
@@ -28,10 +31,26 @@ CHART_SERIES, CHART_COLOURS = vocabulary_labels("chart_series"), vocabulary_labe
 FEED_NAMES, FEED_PHRASES = vocabulary_labels("verdict", "feed_name"), vocabulary_labels("verdict", "feed_phrase")
 
 
-def tags(section: str) -> dict[str, tuple[str, str]]:
+class _Tags(Mapping[str, tuple[str, str]]):
+    """``{code: (nhsuk-tag colour, label)}``, the label in the language being spoken when it is read."""
+
+    def __init__(self, section: str) -> None:
+        self._colours = vocabulary_labels(section, "tag_colour")
+        self._labels = vocabulary_labels(section)
+
+    def __getitem__(self, code: str) -> tuple[str, str]:
+        return self._colours[code], self._labels[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
+def tags(section: str) -> Mapping[str, tuple[str, str]]:
     """``{code: (nhsuk-tag colour, label)}`` for the verdicts or the rule outcomes."""
-    colours = vocabulary_labels(section, "tag_colour")
-    return {code: (colours[code], label) for code, label in vocabulary_labels(section).items()}
+    return _Tags(section)
 
 
 # The template globals (the names the templates use).

@@ -13,6 +13,7 @@ per listing with its lists as readable text, and in the workbook each list's rec
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import tempfile
@@ -20,13 +21,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import Session
 
 from registry.domain import labels
 from registry.domain.export_columns import Column, export_columns_spec
+from registry.domain.language import current_language, speaking
 from registry.domain.language import gettext as _
 from registry.domain.procurement import procurement_guide
 from registry.domain.reference_data import reference_wording
@@ -55,6 +57,7 @@ from registry.services.editing import STATUS_LABELS, VERIFICATION_LABELS, readab
 from registry.services.listings import listing_as_dict
 
 EXPORT_BATCH = 1000
+Chunk = TypeVar("Chunk")
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,30 @@ class ExportRequest:
     title: str = "Listings"
     described_as: str = ""
     profile: ProfileColumn | None = None
+
+
+def _in_language(language: str, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+    """``chunks`` made speaking ``language``: a download is streamed after its request has ended, so each chunk is
+    made in the language of the request that asked for it (set and reset around each, in whatever context the
+    server reads the stream)."""
+    iterator = iter(chunks)
+    while True:
+        with speaking(language):
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+        yield chunk
+
+
+def in_the_language_asked(export: Callable[..., Iterator[Chunk]]) -> Callable[..., Iterator[Chunk]]:
+    """An export in words, streamed in the language being spoken when it was asked for."""
+
+    @functools.wraps(export)
+    def streamed(*args: Any, **kwargs: Any) -> Iterator[Chunk]:
+        return _in_language(current_language(), export(*args, **kwargs))
+
+    return streamed
 
 
 def _ids(session: Session, request: ExportRequest) -> list[int]:
@@ -496,6 +523,7 @@ def _rows_in_words(session: Session, request: ExportRequest) -> Iterator[tuple[d
     return _listing_rows(session, request, make_row, labels.VERDICT)
 
 
+@in_the_language_asked
 def csv_in_words(session: Session, request: ExportRequest) -> Iterator[str]:
     """The commissioners' CSV, a chunk at a time: headers and values in words, one row per listing with its
     lists as readable text (no JSON in a cell). Every row carries the licence and the export's date."""
@@ -562,6 +590,7 @@ def json_chunks(head: dict[str, Any], items: Iterable[dict[str, Any]], items_key
     yield f'], "{count_key}": {count}}}'
 
 
+@in_the_language_asked
 def json_export(session: Session, request: ExportRequest) -> Iterator[str]:
     """The export as the API's success envelope, ``{"meta": {...}, "data": [...], "total": n}``, streamed a
     listing at a time."""
@@ -592,6 +621,7 @@ def _json_listings(session: Session, request: ExportRequest, ids: list[int]) -> 
             yield item
 
 
+@in_the_language_asked
 def xlsx_file(session: Session, request: ExportRequest) -> Iterator[bytes]:
     """The export as an Excel workbook in words: an "About" sheet with the licence, attribution and date, a
     "Listings" sheet (a row per listing), then a sheet for each of a listing's lists (member classes, board,
