@@ -124,9 +124,9 @@ class Catalogue:
                     errors[f"{key}.{name}"] = _(
                         "%(rule)s: enter a value from %(low)s to %(high)s in steps of %(step)s",
                         rule=entry.rule.text("title"),
-                        low=f"{allowed.minimum:g}",
-                        high=f"{allowed.maximum:g}",
-                        step=f"{allowed.step:g}",
+                        low=format(allowed.minimum, "g"),
+                        high=format(allowed.maximum, "g"),
+                        step=format(allowed.step, "g"),
                     )
                 else:
                     filled[name] = float(value)

@@ -178,7 +178,7 @@ def month(day: date) -> str:
 
 def day(when: date) -> str:
     """A date as people write it, in the current language: "06 April 2025", "06 Ebrill 2025"."""
-    return _("%(day)s %(month)s %(year)s", day=f"{when.day:02d}", month=str(_MONTHS[when.month - 1]), year=when.year)
+    return _("%(day)s %(month)s %(year)s", day=format(when.day, "02d"), month=str(_MONTHS[when.month - 1]), year=when.year)
 
 
 def money(value: float) -> str:
@@ -208,6 +208,10 @@ def _kinds(values: frozenset[MemberClassKind], language: str) -> str:
 
 
 def capitalised(text: str) -> str:
+    """``text`` with a capital letter, to start an English sentence. In Welsh the words a sentence starts with
+    come first in its message (the verb usually), so a name put into a Welsh sentence keeps its own case."""
+    if current_language() != _ENGLISH:
+        return text
     return text[:1].upper() + text[1:]
 
 

@@ -128,7 +128,7 @@ def ft_public_patient_majority(facts: StructureFacts, params: Parameters) -> Res
         _(
             "%(public)s public and %(patient)s patient governors are %(together)s of %(total)s; "
             "more than %(floor)s of the council (more than %(needed)s) is needed.",
-            needed=f"{floor * total / 100:g}",
+            needed=format(floor * total / 100, "g"),
             **counts,
         )
     )
@@ -184,15 +184,15 @@ def ft_ned_tenure(facts: StructureFacts, params: Parameters) -> Result:
         return failed(
             _(
                 "A non-executive has served %(years)s years; the code expects no more than %(most)s.",
-                years=f"{years:g}",
-                most=f"{most:g}",
+                years=format(years, "g"),
+                most=format(most, "g"),
             )
         )
     return passed(
         _(
             "The longest-serving non-executive has served %(years)s years (at most %(most)s expected).",
-            years=f"{years:g}",
-            most=f"{most:g}",
+            years=format(years, "g"),
+            most=format(most, "g"),
         )
     )
 
@@ -359,7 +359,7 @@ def eot_participation(facts: StructureFacts, params: Parameters) -> Result:
         "at most %(top)s/%(bottom)s may be.",
         participators=participators,
         employees=employees,
-        fraction=f"{participators / employees:.3f}",
+        fraction=format(participators / employees, ".3f"),
         top=top,
         bottom=bottom,
     )
