@@ -178,7 +178,9 @@ def month(day: date) -> str:
 
 def day(when: date) -> str:
     """A date as people write it, in the current language: "06 April 2025", "06 Ebrill 2025"."""
-    return _("%(day)s %(month)s %(year)s", day=format(when.day, "02d"), month=str(_MONTHS[when.month - 1]), year=when.year)
+    return _(
+        "%(day)s %(month)s %(year)s", day=format(when.day, "02d"), month=str(_MONTHS[when.month - 1]), year=when.year
+    )
 
 
 def money(value: float) -> str:
