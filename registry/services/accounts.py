@@ -16,11 +16,22 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from babel.support import LazyProxy
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from registry.domain.language import Language, current_language, speaking, supported
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.passwords import (
+    CONTAINS_CONTEXT,
+    ENTER_PASSWORD,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    TOO_COMMON,
+    TOO_LONG,
+    TOO_SHORT,
     hash_password,
     needs_rehash,
     password_problem,
@@ -29,17 +40,26 @@ from registry.domain.passwords import (
 )
 from registry.models import AuditEvent, Role, User, UserSession
 from registry.models.accounts import password_stamp
-from registry.services.email import send_email
+from registry.services.email import send_email, site_name_in_language
 
 CONFIRM_SALT = "registry.account.confirm-email"
 RESET_SALT = "registry.account.reset-password"
 CONFIRM_MAX_AGE = 7 * 24 * 60 * 60
 RESET_MAX_AGE = 60 * 60
-LINK_NOT_VALID = "This link has expired or has already been used"
-CONFIRM_PASSWORD_WRONG = (
-    "Enter the password you chose when you created the account. If you did not create it, someone else used "  # noqa: S105
+# Messages are lazy: made once here, they are worded in the language of the page that shows them.
+LINK_NOT_VALID = _l("This link has expired or has already been used")
+CONFIRM_PASSWORD_WRONG = _l(
+    "Enter the password you chose when you created the account. If you did not create it, someone else used "
     "your email address: create an account again to choose your own password"
 )
+# What ``registry.domain.passwords`` finds wrong with a new password, in the words of the page that shows it.
+PASSWORD_PROBLEMS: dict[str, LazyProxy] = {
+    str(ENTER_PASSWORD): _l("Enter a password"),
+    str(TOO_SHORT): _l("Password must be %(num)s characters or more", num=MIN_LENGTH),
+    str(TOO_LONG): _l("Password must be %(num)s characters or fewer", num=MAX_LENGTH),
+    str(TOO_COMMON): _l("Enter a password that is harder to guess, like 3 or 4 random words together"),
+    str(CONTAINS_CONTEXT): _l("Your password must not include your email address or the name of this service"),
+}
 # How long a sign-in lasts at most, "Keep me signed in" included; then the person signs in again.
 SESSION_MAX_AGE = timedelta(days=30)
 
@@ -47,12 +67,23 @@ LinkTo = Callable[[str], str]
 
 
 class AccountError(ValueError):
-    """Something the person has to put right; ``field`` names the form field the message belongs to."""
+    """Something the person has to put right; ``field`` names the form field the message belongs to.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    The message may be made lazy (``LINK_NOT_VALID``): ``error.message`` words it in the language of the page
+    that shows it.
+    """
+
+    def __init__(self, message: str | LazyProxy, field: str | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self._message = message
         self.field = field
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class SignInOutcome(StrEnum):
@@ -235,10 +266,21 @@ def _subject_type(subject: Any) -> str | None:
     return "user" if isinstance(subject, User) else str(getattr(subject, "__tablename__", type(subject).__name__))
 
 
+def password_problem_words(problem: str) -> str | LazyProxy:
+    """A problem ``password_problem`` found, in the words of the page that shows it."""
+    return PASSWORD_PROBLEMS.get(str(problem), problem)
+
+
 def check_new_password(password: str, email: str, site_name: str) -> None:
     problem = password_problem(password, email=email, site_name=site_name)
     if problem:
-        raise AccountError(problem, "password")
+        raise AccountError(password_problem_words(problem), "password")
+
+
+def email_language(user: User) -> str:
+    """The language to write to ``user`` in: the one they chose, else the one of the request that causes the
+    email (someone signing up in Welsh gets their link in Welsh), else English."""
+    return supported(user.language) or current_language()
 
 
 def sign_up(
@@ -274,6 +316,9 @@ def sign_up(
         audit(session, "account.sign_up_repeated", subject=existing, ip=ip)
         return None
     user = User(email=email, password_hash=password_hash, role=Role.REPRESENTATIVE.value)
+    if current_language() == Language.WELSH:
+        # Signing up in Welsh is choosing Welsh: for the emails, and for pages on any browser they sign in on.
+        user.language = Language.WELSH.value
     session.add(user)
     session.flush()
     audit(session, "account.signed_up", actor=user, subject=user, ip=ip)
@@ -355,18 +400,24 @@ def change_password(
 ) -> None:
     """Change a signed-in person's password, after checking their current one; tell them by email."""
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("Your current password is not correct", "current_password")
+        raise AccountError(_l("Your current password is not correct"), "current_password")
     check_new_password(new_password, user.email, site_name)
     _set_password(user, new_password)
     end_all_sessions(session, user)
     audit(session, "account.password_changed", actor=user, subject=user, ip=ip)
-    send_email(
-        session,
-        user.email,
-        "Your password has been changed",
-        f"The password for your {site_name} account has been changed.\n\n"
-        f"If you did not change it, reset your password now:\n\n{links.request_reset}\n",
-    )
+    with speaking(email_language(user)):
+        send_email(
+            session,
+            user.email,
+            _("Your password has been changed"),
+            _(
+                "The password for your %(site_name)s account has been changed.",
+                site_name=site_name_in_language(site_name),
+            )
+            + "\n\n"
+            + _("If you did not change it, reset your password now:")
+            + f"\n\n{links.request_reset}\n",
+        )
 
 
 def request_password_reset(
@@ -379,15 +430,24 @@ def request_password_reset(
         return
     audit(session, "account.password_reset_requested", subject=user, detail={"account": True}, ip=ip)
     link = links.reset(tokens.reset(user))
-    send_email(
-        session,
-        user.email,
-        "Reset your password",
-        f"Someone asked to reset the password for your {site_name} account.\n\n"
-        f"To choose a new password, open this link:\n\n{link}\n\n"
-        "The link works once, for 1 hour. If you did not ask for it, you can ignore this email: "
-        "your password has not changed.\n",
-    )
+    with speaking(email_language(user)):
+        send_email(
+            session,
+            user.email,
+            _("Reset your password"),
+            _(
+                "Someone asked to reset the password for your %(site_name)s account.",
+                site_name=site_name_in_language(site_name),
+            )
+            + "\n\n"
+            + _("To choose a new password, open this link:")
+            + f"\n\n{link}\n\n"
+            + _(
+                "The link works once, for 1 hour. If you did not ask for it, you can ignore this email: "
+                "your password has not changed."
+            )
+            + "\n",
+        )
 
 
 def reset_password(
@@ -427,7 +487,7 @@ def create_user(
     """Create a confirmed account (for the command line). Refuses a taken address or a weak password."""
     email = normalise_email(email)
     if find_user(session, email) is not None:
-        raise AccountError(f"There is already an account for {email}", "email")
+        raise AccountError(_l("There is already an account for %(email)s", email=email), "email")
     check_new_password(password, email, site_name)
     user = User(email=email, password_hash=hash_password(password), role=role.value, email_confirmed_at=_now())
     session.add(user)
@@ -462,23 +522,36 @@ def _now() -> datetime:
 
 def _send_confirmation(session: Session, user: User, tokens: Tokens, links: Links, site_name: str) -> None:
     link = links.confirm(tokens.confirmation(user))
-    send_email(
-        session,
-        user.email,
-        "Confirm your email address",
-        f"To finish creating your {site_name} account, confirm your email address by opening this link:\n\n"
-        f"{link}\n\n"
-        "The link works for 7 days. If you did not create an account, you can ignore this email.\n",
-    )
+    with speaking(email_language(user)):
+        send_email(
+            session,
+            user.email,
+            _("Confirm your email address"),
+            _(
+                "To finish creating your %(site_name)s account, confirm your email address by opening this link:",
+                site_name=site_name_in_language(site_name),
+            )
+            + f"\n\n{link}\n\n"
+            + _("The link works for 7 days. If you did not create an account, you can ignore this email.")
+            + "\n",
+        )
 
 
 def _send_already_registered(session: Session, user: User, links: Links, site_name: str) -> None:
-    send_email(
-        session,
-        user.email,
-        "You already have an account",
-        f"Someone tried to create a {site_name} account with this email address, but it already has one.\n\n"
-        f"If it was you, sign in:\n\n{links.sign_in}\n\n"
-        f"If you have forgotten your password, you can reset it:\n\n{links.request_reset}\n\n"
-        "If it was not you, you can ignore this email.\n",
-    )
+    with speaking(email_language(user)):
+        send_email(
+            session,
+            user.email,
+            _("You already have an account"),
+            _(
+                "Someone tried to create a %(site_name)s account with this email address, but it already has one.",
+                site_name=site_name_in_language(site_name),
+            )
+            + "\n\n"
+            + _("If it was you, sign in:")
+            + f"\n\n{links.sign_in}\n\n"
+            + _("If you have forgotten your password, you can reset it:")
+            + f"\n\n{links.request_reset}\n\n"
+            + _("If it was not you, you can ignore this email.")
+            + "\n",
+        )

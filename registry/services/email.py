@@ -20,6 +20,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
+from registry.domain.language import Language, current_language
 from registry.domain.text import clean_line
 from registry.models import OutboxEmail, column_limit
 
@@ -51,6 +52,14 @@ class SmtpSettings:
             starttls=bool(config.get("SMTP_STARTTLS", True)),
             sender=config.get("SMTP_FROM") or cls.sender,
         )
+
+
+def site_name_in_language(site_name: str) -> str:
+    """The registry's name for an email's words in the language being spoken: ``SITE_NAME_CY`` in Welsh when
+    the app has one, else ``site_name`` (the English name a service was given)."""
+    if has_app_context() and current_language() == Language.WELSH and current_app.config.get("SITE_NAME_CY"):
+        return str(current_app.config["SITE_NAME_CY"])
+    return site_name
 
 
 def send_email(session: Session, to: str, subject: str, body: str, smtp: SmtpSettings | None = None) -> OutboxEmail:

@@ -7,12 +7,15 @@ one, which hides it, or restores an earlier revision, which is itself a new revi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from registry.domain.language import gettext as _
+from registry.domain.language import speaking
 from registry.domain.paging import Page, PageRequest
 from registry.models import (
     AuditEvent,
@@ -30,7 +33,7 @@ from registry.models import (
     Verification,
 )
 from registry.models._types import utcnow
-from registry.services.accounts import audit, change_role, find_user
+from registry.services.accounts import audit, change_role, email_language, find_user
 from registry.services.editing import (
     FieldChange,
     changes,
@@ -102,8 +105,18 @@ def _require_reason(reason: str | None) -> str:
     return reason.strip()
 
 
-def _tell(session: Session, people: list[User], subject: str, body: str) -> None:
+# An email's subject and body, worded when called: once for each person, in their language.
+Email = Callable[[], tuple[str, str]]
+
+
+def _tell(session: Session, people: list[User], email: Email) -> None:
     for person in {p.id: p for p in people}.values():
+        _send(session, person, email)
+
+
+def _send(session: Session, person: User, email: Email) -> None:
+    with speaking(email_language(person)):
+        subject, body = email()
         send_email(session, person.email, subject, body)
 
 
@@ -133,15 +146,26 @@ def approve_change_request(
         org.verification = Verification.VERIFIED.value
         org.published_at = org.published_at or utcnow()
         save_change(session, org, {}, editor=moderator, summary="Approved and published by a moderator")
-        subject = f"{org.name} is now listed"
-        body = f"A moderator has checked and published the listing for {org.name}. It now shows as verified:\n\n"
+
+        def email() -> tuple[str, str]:
+            return _("%(name)s is now listed", name=org.name), _(
+                "A moderator has checked and published the listing for %(name)s. It now shows as verified:",
+                name=org.name,
+            )
+
     else:
         proposer = request.proposed_by.email if request.proposed_by else "a representative"
         save_change(
             session, org, request.proposed, editor=moderator, summary=f"{request.summary} (proposed by {proposer})"
         )
-        subject = f"Your change to {org.name} has been approved"
-        body = f"A moderator has approved your change to {org.name} ({request.summary.lower()}). It is now live:\n\n"
+
+        def email() -> tuple[str, str]:
+            return _("Your change to %(name)s has been approved", name=org.name), _(
+                "A moderator has approved your change to %(name)s (%(change)s). It is now live:",
+                name=org.name,
+                change=request.summary.lower(),
+            )
+
     audit(
         session,
         "moderation.change_approved",
@@ -150,7 +174,12 @@ def approve_change_request(
         detail={"change_request": request.id, "kind": request.kind},
         ip=ip,
     )
-    _tell(session, _people_to_tell(session, request), subject, body + f"{listing_url}\n\nYour listings: {manage_url}\n")
+
+    def approved() -> tuple[str, str]:
+        subject, opening = email()
+        return subject, f"{opening}\n\n{listing_url}\n\n" + _("Your listings: %(url)s", url=manage_url) + "\n"
+
+    _tell(session, _people_to_tell(session, request), approved)
 
 
 def reject_change_request(
@@ -164,17 +193,32 @@ def reject_change_request(
         if org.status == ListingStatus.PENDING:
             org.status = ListingStatus.DRAFT.value
             save_change(session, org, {}, editor=moderator, summary="Returned to the organisation by a moderator")
-        subject = f"Your listing for {org.name} needs changes"
-        body = (
-            f"A moderator has looked at the listing for {org.name} and could not publish it yet. They said:\n\n"
-            f"{reason}\n\nYou can change the listing and submit it again:\n\n{manage_url}\n"
-        )
+
+        def email() -> tuple[str, str]:
+            return _("Your listing for %(name)s needs changes", name=org.name), (
+                _(
+                    "A moderator has looked at the listing for %(name)s and could not publish it yet. They said:",
+                    name=org.name,
+                )
+                + f"\n\n{reason}\n\n"
+                + _("You can change the listing and submit it again:")
+                + f"\n\n{manage_url}\n"
+            )
+
     else:
-        subject = f"Your change to {org.name} was not approved"
-        body = (
-            f"A moderator did not approve your change to {org.name} ({request.summary.lower()}). They said:\n\n"
-            f"{reason}\n\nThe listing has not changed. Your listings: {manage_url}\n"
-        )
+
+        def email() -> tuple[str, str]:
+            return _("Your change to %(name)s was not approved", name=org.name), (
+                _(
+                    "A moderator did not approve your change to %(name)s (%(change)s). They said:",
+                    name=org.name,
+                    change=request.summary.lower(),
+                )
+                + f"\n\n{reason}\n\n"
+                + _("The listing has not changed. Your listings: %(url)s", url=manage_url)
+                + "\n"
+            )
+
     audit(
         session,
         "moderation.change_rejected",
@@ -183,7 +227,7 @@ def reject_change_request(
         detail={"change_request": request.id, "kind": request.kind, "reason": reason},
         ip=ip,
     )
-    _tell(session, _people_to_tell(session, request), subject, body)
+    _tell(session, _people_to_tell(session, request), email)
 
 
 def approve_claim(session: Session, claim: Claim, moderator: User, *, manage_url: str, ip: str | None = None) -> None:
@@ -201,12 +245,17 @@ def approve_claim(session: Session, claim: Claim, moderator: User, *, manage_url
         org.verification = Verification.VERIFIED.value
         save_change(session, org, {}, editor=moderator, summary=f"Claimed by its organisation (claim {claim.id})")
     audit(session, "moderation.claim_approved", actor=moderator, subject=org, detail={"claim": claim.id}, ip=ip)
-    send_email(
+    _send(
         session,
-        claim.user.email,
-        f"You now represent {org.name}",
-        f"A moderator has approved your claim to represent {org.name}. You can now keep its listing up to date:"
-        f"\n\n{manage_url}\n",
+        claim.user,
+        lambda: (
+            _("You now represent %(name)s", name=org.name),
+            _(
+                "A moderator has approved your claim to represent %(name)s. You can now keep its listing up to date:",
+                name=org.name,
+            )
+            + f"\n\n{manage_url}\n",
+        ),
     )
 
 
@@ -224,12 +273,16 @@ def reject_claim(
         detail={"claim": claim.id, "reason": reason},
         ip=ip,
     )
-    send_email(
+    _send(
         session,
-        claim.user.email,
-        f"Your claim to represent {org.name}",
-        f"A moderator could not approve your claim to represent {org.name}. They said:\n\n{reason}\n\n"
-        f"You can claim it again with more evidence: {manage_url}\n",
+        claim.user,
+        lambda: (
+            _("Your claim to represent %(name)s", name=org.name),
+            _("A moderator could not approve your claim to represent %(name)s. They said:", name=org.name)
+            + f"\n\n{reason}\n\n"
+            + _("You can claim it again with more evidence: %(url)s", url=manage_url)
+            + "\n",
+        ),
     )
 
 
@@ -247,8 +300,14 @@ def suspend_listing(
     _tell(
         session,
         representatives(session, org),
-        f"The listing for {org.name} has been suspended",
-        f"A moderator has suspended the listing for {org.name}, so it is no longer public. They said:\n\n{reason}\n",
+        lambda: (
+            _("The listing for %(name)s has been suspended", name=org.name),
+            _(
+                "A moderator has suspended the listing for %(name)s, so it is no longer public. They said:",
+                name=org.name,
+            )
+            + f"\n\n{reason}\n",
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from registry.domain.language import gettext as _
 from registry.domain.language import lazy_gettext as _l
+from registry.domain.language import speaking
 from registry.models import (
     ChangeKind,
     ChangeRequest,
@@ -33,9 +34,9 @@ from registry.models import (
     Verification,
 )
 from registry.models._types import utcnow
-from registry.services.accounts import audit
+from registry.services.accounts import audit, email_language
 from registry.services.editing import save_change
-from registry.services.email import send_email
+from registry.services.email import send_email, site_name_in_language
 
 SLUG_MAX = 100
 
@@ -182,14 +183,25 @@ def submit_for_review(
     session.add(request)
     session.flush()
     audit(session, "listing.submitted", actor=user, subject=org, detail={"change_request": request.id}, ip=ip)
-    send_email(
-        session,
-        user.email,
-        f"We have received your listing for {org.name}",
-        f"Thank you for registering {org.name} with the {site_name}.\n\n"
-        "A moderator will check the listing, usually within 5 working days, and we will email you when it is "
-        f"published or if anything needs changing.\n\nYou can see your listings at:\n\n{manage_url}\n",
-    )
+    with speaking(email_language(user)):
+        send_email(
+            session,
+            user.email,
+            _("We have received your listing for %(name)s", name=org.name),
+            _(
+                "Thank you for registering %(name)s with the %(site_name)s.",
+                name=org.name,
+                site_name=site_name_in_language(site_name),
+            )
+            + "\n\n"
+            + _(
+                "A moderator will check the listing, usually within 5 working days, and we will email you when it "
+                "is published or if anything needs changing."
+            )
+            + "\n\n"
+            + _("You can see your listings at:")
+            + f"\n\n{manage_url}\n",
+        )
     return request
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, redirect, request, url_for
 
+from registry.domain.language import gettext as _
 from registry.extensions import db, login_manager
 from registry.models import User
 from registry.services.accounts import user_for_session
@@ -34,7 +35,7 @@ def load_user(session_id: str) -> User | None:
 
 def unauthorised() -> Any:
     if wants_json():
-        return json_error(401, "Sign in to do this.")
+        return json_error(401, _("Sign in to do this."))
     target = request.full_path if request.query_string else request.path
     return redirect(url_for("account.sign_in", next=target))
 

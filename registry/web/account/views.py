@@ -8,21 +8,25 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
+from registry.domain.language import ngettext, speaking
 from registry.extensions import db, limiter
-from registry.models import User
+from registry.models import Role, User
 from registry.services import accounts
 from registry.services.accounts import AccountError, Links, SignInOutcome, Tokens
 from registry.web.account import bp
 from registry.web.account.forms import (
     ChangePasswordForm,
     ConfirmEmailForm,
+    LanguageForm,
     RequestResetForm,
     ResetPasswordForm,
     SignInForm,
     SignUpForm,
 )
 from registry.web.authorisation import ANY_ROLE, can, role_required
-from registry.web.forms import render_form_page
+from registry.web.forms import form_errors, render_form_page
 from registry.web.links import public_url
 from registry.web.negotiation import json_error, wants_json
 from registry.web.redirects import safe_next
@@ -39,7 +43,14 @@ RESET_REQUEST_PER_IP = "5 per 15 minutes"
 RESET_REQUEST_PER_ACCOUNT = "3 per hour"
 TOKEN_PER_IP = "20 per hour"  # noqa: S105 (a rate limit, not a token)
 
-SIGN_IN_FAILED = "The email address or password is not correct"
+# Each role as the account page names it.
+ROLE_NAMES = {
+    Role.REPRESENTATIVE.value: _l("Representative"),
+    Role.COMMISSIONER.value: _l("Commissioner"),
+    Role.MODERATOR.value: _l("Moderator"),
+    Role.ADMIN.value: _l("Admin"),
+}
+SIGN_IN_FAILED = _l("The email address or password is not correct")
 
 
 def client_ip() -> str:
@@ -88,17 +99,17 @@ def _emailing() -> dict[str, Any]:
 def too_many_attempts(error: RateLimitExceeded) -> Any:
     wait = wait_phrase(error.limit.limit.get_expiry())
     if wants_json():
-        return json_error(429, f"Too many attempts. Wait {wait}, then try again.")
+        return json_error(429, _("Too many attempts. Wait %(wait)s, then try again.", wait=wait))
     return render_template("account/too_many_attempts.html", wait=wait), 429
 
 
 def wait_phrase(seconds: int) -> str:
     """A rate limit's window in words: 900 → "15 minutes"."""
-    for unit, size in (("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            amount = -(-seconds // size)
-            return f"{amount} {unit}{'s' if amount != 1 else ''}"
-    return f"{seconds} seconds"
+    if seconds >= 3600:
+        return ngettext("%(num)s hour", "%(num)s hours", -(-seconds // 3600))
+    if seconds >= 60:
+        return ngettext("%(num)s minute", "%(num)s minutes", -(-seconds // 60))
+    return ngettext("%(num)s second", "%(num)s seconds", seconds)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -203,7 +214,7 @@ def sign_in() -> Any:
             return render_template("account/unconfirmed.html", email=result.user.email)
         request.environ[_SIGN_IN_FAILED_KEY] = True
         db.session.commit()  # keeps the audit record of the failure
-        form.email.errors = [SIGN_IN_FAILED]
+        form.email.errors = [str(SIGN_IN_FAILED)]
     return render_form_page("account/sign_in.html", form)
 
 
@@ -214,7 +225,7 @@ def sign_out() -> Response:
         accounts.sign_out(db.session(), user, ip=request.remote_addr)
         db.session.commit()
         logout_user()
-        flash("You have signed out.")
+        flash(_("You have signed out."))
     return redirect(url_for("account.sign_in"))
 
 
@@ -241,9 +252,34 @@ def details() -> Any:
             # browser stays signed in while every other one is signed out.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             _sign_in(user, remember=remembered)
-            flash("Your password has been changed.")
+            flash(_("Your password has been changed."))
             return redirect(url_for("account.details"))
-    return render_form_page("account/details.html", form, user=user)
+    return _details_page(form, LanguageForm(language=user.language), user)
+
+
+def _details_page(form: ChangePasswordForm, language_form: LanguageForm, user: User) -> tuple[str, int]:
+    """The account page with its two forms, and the errors of whichever was sent."""
+    errors = form_errors(form) | form_errors(language_form)
+    return render_form_page(
+        "account/details.html", form, errors, language_form=language_form, user=user, role_names=ROLE_NAMES
+    )
+
+
+@bp.post("/language")
+@role_required(*ANY_ROLE)
+def choose_language() -> Any:
+    """The language of the person's emails and pages, chosen on their account page."""
+    user: User = current_user._get_current_object()
+    language_form = LanguageForm()
+    if not language_form.validate_on_submit():
+        return _details_page(ChangePasswordForm(user.email, formdata=None), language_form, user)
+    chosen = language_form.language.data
+    accounts.choose_language(db.session(), user, chosen)
+    db.session.commit()
+    with speaking(chosen):
+        flash(_("Your language has been saved."))
+    # Asking for the language in the address also sets this browser's language cookie, so the pages follow now.
+    return redirect(url_for("account.details", lang=chosen))
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
@@ -286,6 +322,6 @@ def reset_password(token: str) -> Any:
             db.session.commit()
             if current_user.is_authenticated:
                 logout_user()
-            flash("Your password has been changed. Sign in with your new password.")
+            flash(_("Your password has been changed. Sign in with your new password."))
             return redirect(url_for("account.sign_in"))
     return render_form_page("account/reset_password.html", form, token=token)
