@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import false, func, select
 
-from registry.domain.areas import Area, PlaceKind, area_catalogue
+from registry.domain.areas import Area, PlaceKind, area_catalogue, place_name, welsh_name_code
 from registry.domain.postcodes import PostcodeKind, loose_outcode, loose_storage_key, parse_postcode_query
 from registry.models.gazetteer import LocalAuthority, Outcode, Place, Postcode, Sector
 from registry.services.gazetteer.sources import region_names
@@ -62,6 +62,23 @@ class ResolvedPlace:
         if self.area is not None:
             return self.area.name
         return self.local_authority.name if self.local_authority else None
+
+    @property
+    def local_name(self) -> str:
+        """``name`` in the language being spoken: a Welsh district or Wales by its Welsh name in Welsh
+        ("Caerdydd"), everything else (postcodes, towns, England's places) as ``name``."""
+        if self.kind is PlaceKind.LOCAL_AUTHORITY and self.local_authority is not None:
+            return place_name(self.local_authority.code)
+        if self.area is not None and self.kind is PlaceKind.REGION:
+            return place_name(self.area.code)
+        return self.name
+
+    @property
+    def served_local_name(self) -> str | None:
+        """``served_name`` in the language being spoken."""
+        if self.area is not None:
+            return place_name(self.area.code) if self.kind is PlaceKind.REGION else self.area.name
+        return place_name(self.local_authority.code) if self.local_authority else None
 
 
 class PlaceNotResolved(Exception):
@@ -202,6 +219,10 @@ def _lookup_name(session: DbSession, text: str, suggest: bool = True) -> Resolve
     authority = session.execute(
         select(LocalAuthority).where(LocalAuthority.search_name == key).order_by(LocalAuthority.code).limit(1)
     ).scalar_one_or_none()
+    welsh_code = welsh_name_code(text) if authority is None else None
+    if welsh_code is not None:
+        # A Welsh district by its Welsh name ("Caerdydd", "Abertawe"): the same place as by its English one.
+        authority = session.get(LocalAuthority, welsh_code)
     if authority is not None and authority.latitude is not None and authority.longitude is not None:
         itself, region = AreaRef(authority.code, authority.name), place_region(authority.region_code)
         centre = authority.latitude, authority.longitude
