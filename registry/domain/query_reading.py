@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from registry.domain.language import localised
 from registry.domain.postcodes import PostcodeKind, parse_postcode_query
 
 SEARCH_TERMS_YAML = Path(__file__).resolve().parents[2] / "data" / "reference" / "search_terms.yaml"
@@ -55,11 +56,18 @@ def words_of(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class ServiceTerm:
-    """A service as people name it: its code, the name to show, and the phrases that mean it."""
+    """A service as people name it: its code, the name to show, and the phrases that mean it; ``welsh_name``
+    is the name a page in Welsh shows (``search_terms.yaml``'s ``cy``)."""
 
     service: str
     name: str
     phrases: tuple[str, ...]
+    welsh_name: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the language being spoken."""
+        return str(localised({"name": self.name, "cy": {"name": self.welsh_name}}, "name"))
 
     def alternatives(self) -> list[tuple[str, ...]]:
         """The phrases as words for the text search: any of them matches (the last word as a prefix)."""
@@ -102,7 +110,12 @@ class ServiceVocabulary:
 def load_service_vocabulary(path: Path = SEARCH_TERMS_YAML) -> ServiceVocabulary:
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return ServiceVocabulary(
-        ServiceTerm(str(item["service"]), str(item["name"]), tuple(str(p) for p in item["phrases"]))
+        ServiceTerm(
+            str(item["service"]),
+            str(item["name"]),
+            tuple(str(p) for p in item["phrases"]),
+            (item.get("cy") or {}).get("name"),
+        )
         for item in data["terms"]
     )
 
@@ -128,7 +141,8 @@ class QueryReading:
 
     @property
     def what_label(self) -> str:
-        """The *what* in words to show: the service's name in place of its phrase."""
+        """The *what* in words to show: the service's name (in the language being spoken) in place of its
+        phrase."""
         if self.service is None:
             return self.what
         words = words_of(self.what)
@@ -137,7 +151,7 @@ class QueryReading:
         if found is None:
             return self.what
         _, start, end = found
-        return " ".join([*words[:start], self.service.name, *words[end:]]).strip()
+        return " ".join([*words[:start], self.service.shown_name, *words[end:]]).strip()
 
 
 def _is_postcode(text: str) -> bool:
