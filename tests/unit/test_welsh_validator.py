@@ -107,6 +107,16 @@ def test_a_cy_mapping_must_give_every_field_the_english_has() -> None:
         parse_ruleset(RULESET.replace("sources:", "cy:\n  title: Enghraifft\nsources:"))
     with pytest.raises(RuleSetError, match="unexpected fields excludes_reason"):
         parse_ruleset(welsh.replace("  title: Enghraifft\n", "  title: Enghraifft\n  excludes_reason: Dim\n"))
+    # The published rule sets must have their Welsh; a rule set written elsewhere may be English only.
+    parse_ruleset(RULESET)
+    with pytest.raises(RuleSetError, match=r"rule EX-1: the Welsh \(cy\) of title, explanation is missing"):
+        parse_ruleset(welsh, require_welsh=True)
+    rule_in_welsh = RULESET + "    cy: {title: Mae ganddo ddiben, explanation: Mae ganddo un.}\n"
+    with pytest.raises(RuleSetError, match=r"\(example\): the Welsh \(cy\) of title, summary is missing"):
+        parse_ruleset(rule_in_welsh, require_welsh=True)
+    assert parse_ruleset(
+        welsh + "    cy: {title: Mae ganddo ddiben, explanation: Mae ganddo un.}\n", require_welsh=True
+    )
 
 
 def test_every_rule_set_has_its_welsh() -> None:

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,9 @@ def _load(directory: str) -> tuple[RuleSet, ...]:
     loaded: list[tuple[int, RuleSet]] = []
     seen: dict[str, str] = {}
     for file in files:
-        order, ruleset = parse_ruleset(file.read_text(encoding="utf-8"), file.name)
+        order, ruleset = parse_ruleset(
+            file.read_text(encoding="utf-8"), file.name, require_welsh=Path(directory) == DEFAULT_PATH.resolve()
+        )
         if ruleset.id in seen:
             raise RuleSetError(f"{file.name}: rule set id {ruleset.id!r} is already used by {seen[ruleset.id]}")
         seen[ruleset.id] = file.name
@@ -124,8 +127,17 @@ def _load(directory: str) -> tuple[RuleSet, ...]:
     return tuple(ruleset for _, ruleset in sorted(loaded, key=lambda pair: (pair[0], pair[1].id)))
 
 
-def parse_ruleset(text: str, where: str = "rule set") -> tuple[int, RuleSet]:
-    """Parse and check one rule set document; returns its display order and the rule set."""
+def parse_ruleset(text: str, where: str = "rule set", require_welsh: bool = False) -> tuple[int, RuleSet]:
+    """Parse and check one rule set document; returns its display order and the rule set. With
+    ``require_welsh``, every field of words must have its Welsh beside it."""
+    token = _require_welsh.set(require_welsh)
+    try:
+        return _parse_ruleset(text, where)
+    finally:
+        _require_welsh.reset(token)
+
+
+def _parse_ruleset(text: str, where: str) -> tuple[int, RuleSet]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -251,8 +263,9 @@ def _rule(raw: Any, sources: Mapping[str, Source], where: str) -> Rule:
     )
 
 
-# Whether every rule set must carry its Welsh: a rule set file without its ``cy`` words is refused.
-REQUIRE_WELSH = False
+# Whether a rule set must carry its Welsh (a file without its ``cy`` words is refused): the published rule sets
+# in ``data/rulesets`` must; a rule set written elsewhere (a test's, say) may be English only.
+_require_welsh: ContextVar[bool] = ContextVar("require_welsh", default=False)
 
 # A profile's verdicts are precomputed for every value of every range (see ``validator.profiles``): a rule may
 # offer at most this many combinations of values, so a listing's precomputed outcomes stay a few hundred bytes.
@@ -436,11 +449,12 @@ def _rule_source(raw: Any, sources: Mapping[str, Source], where: str) -> Source:
 
 def _welsh(data: Mapping[str, Any], fields: tuple[str, ...], where: str) -> dict[str, str]:
     """The Welsh beside an object's English words: its ``cy`` mapping, of the same field names. Every field the
-    English has must have its Welsh (when ``REQUIRE_WELSH``), and the Welsh has no field the English lacks."""
+    English has must have its Welsh (always for the published rule sets), and the Welsh has no field the English
+    lacks."""
     raw = data.get("cy")
     present = [name for name in fields if data.get(name) is not None]
     if raw is None:
-        if REQUIRE_WELSH and present:
+        if _require_welsh.get() and present:
             raise RuleSetError(f"{where}: the Welsh (cy) of {', '.join(present)} is missing")
         return {}
     if not isinstance(raw, Mapping):
