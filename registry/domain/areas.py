@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from registry.domain.language import Language, current_language
-from registry.domain.reference_data import load_vocabulary
+from registry.domain.language import Language, current_language, speaking
+from registry.domain.reference_data import load_vocabulary, reference_wording
 
 AREAS_CSV = Path(__file__).resolve().parents[2] / "data" / "reference" / "areas.csv"
 MEMBERS_CSV = AREAS_CSV.with_name("area_members.csv")
@@ -234,11 +234,15 @@ def place_name(code_or_name: str | None, language: str | None = None) -> str:
     if code is None:
         return code_or_name
     welsh = welsh_names().get(code)
-    if (language or current_language()) == Language.WELSH.value and welsh is not None:
-        return welsh.name_cy
+    in_welsh = (language or current_language()) == Language.WELSH.value
     if welsh is not None:
-        return welsh.name
-    return _english_names().get(code, code_or_name)
+        return welsh.name_cy if in_welsh else welsh.name
+    english = _english_names().get(code, code_or_name)
+    # England's regions have Welsh names too (data/reference/regions.yaml), as the registry's own words.
+    if not in_welsh:
+        return english
+    with speaking(Language.WELSH.value):
+        return str(reference_wording("regions", code, "name", english))
 
 
 def _welsh_district_names() -> dict[str, str]:

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, select, union
 from sqlalchemy.orm import Session, defer, selectinload
 
 from registry.domain.distances import kilometres
+from registry.domain.language import gettext as _
 from registry.domain.paging import Page, PageRequest
 from registry.domain.postcodes import loose_storage_key
 from registry.domain.query_reading import QueryReading, read_query
@@ -382,12 +383,13 @@ def _hits(
                 if loc.latitude is not None and loc.longitude is not None
             ]
             hit.distance_km = round(min(distances), 1) if distances else None
-            served_name = place.served_name
+            served_name = place.served_local_name
             hit.serves = org_id in serving_ids
             if hit.distance_km is not None and hit.distance_km <= query.radius_km:
-                hit.reasons.append(f"Based {kilometres(hit.distance_km)} away")
+                hit.reasons.append(_("Based %(distance)s away", distance=kilometres(hit.distance_km)))
             if hit.serves and served_name:
-                hit.reasons.append(f"Serves {'part of ' if place.districts else ''}{served_name}")
+                serves = _("Serves part of %(area)s", area=served_name) if place.districts else None
+                hit.reasons.append(serves or _("Serves %(area)s", area=served_name))
         hits.append(hit)
     return hits
 

@@ -19,6 +19,7 @@ from flask.wrappers import Response
 from flask_babel import Babel
 from flask_login import current_user
 
+from registry.domain.areas import place_name
 from registry.domain.language import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -145,3 +146,5 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_globals)
     app.add_template_global(language_url)
     app.add_template_global(default_language_url)
+    # Welsh districts and the regions by their Welsh names on Welsh pages: {{ place_name(code) }}.
+    app.add_template_global(place_name)

@@ -13,12 +13,14 @@ import numpy as np
 from sqlalchemy import false, func, select
 
 from registry.domain.areas import Area, PlaceKind, area_catalogue, place_name, welsh_name_code
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.postcodes import PostcodeKind, loose_outcode, loose_storage_key, parse_postcode_query
 from registry.models.gazetteer import LocalAuthority, Outcode, Place, Postcode, Sector
 from registry.services.gazetteer.sources import region_names
 from registry.services.gazetteer.status import DbSession, is_gazetteer_loaded
 
-ENTER_A_PLACE = "Enter a full or partial postcode, like S1 2HE or S1, or a town name"
+ENTER_A_PLACE = _l("Enter a full or partial postcode, like S1 2HE or S1, or a town name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,7 @@ class MalformedPostcode(PlaceNotResolved):
     """The text is empty, or looks like an attempt at a postcode but cannot be one."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(ENTER_A_PLACE)
+        super().__init__(str(ENTER_A_PLACE))
         self.text = text
 
 
@@ -102,9 +104,15 @@ class UnknownPostcode(PlaceNotResolved):
 
     def __init__(self, postcode: str, *, terminated: bool = False) -> None:
         if terminated:
-            message = f"The postcode {postcode} is no longer in use. Enter a current postcode or a town name"
+            message = _(
+                "The postcode %(postcode)s is no longer in use. Enter a current postcode or a town name",
+                postcode=postcode,
+            )
         else:
-            message = f"We cannot find the postcode {postcode}. Check it and try again, or enter a town name"
+            message = _(
+                "We cannot find the postcode %(postcode)s. Check it and try again, or enter a town name",
+                postcode=postcode,
+            )
         super().__init__(message)
         self.postcode = postcode
         self.terminated = terminated
@@ -115,7 +123,11 @@ class PostcodeHasNoLocation(PlaceNotResolved):
 
     def __init__(self, postcode: str) -> None:
         super().__init__(
-            f"We do not know where the postcode {postcode} is on a map. Enter a nearby postcode or a town name instead"
+            _(
+                "We do not know where the postcode %(postcode)s is on a map. Enter a nearby postcode or a town name "
+                "instead",
+                postcode=postcode,
+            )
         )
         self.postcode = postcode
 
@@ -124,9 +136,15 @@ class UnknownPlace(PlaceNotResolved):
     """No town, city or local authority has this name; ``suggestions`` holds close names."""
 
     def __init__(self, text: str, suggestions: list[str]) -> None:
-        message = f"We cannot find a place called {text}. Check the spelling, or enter a postcode"
         if suggestions:
-            message += ". Did you mean " + _or_list(suggestions) + "?"
+            message = _(
+                "We cannot find a place called %(place)s. Check the spelling, or enter a postcode. Did you mean "
+                "%(suggestions)s?",
+                place=text,
+                suggestions=_or_list(suggestions),
+            )
+        else:
+            message = _("We cannot find a place called %(place)s. Check the spelling, or enter a postcode", place=text)
         super().__init__(message)
         self.text = text
         self.suggestions = suggestions
@@ -136,13 +154,13 @@ class GazetteerNotLoaded(PlaceNotResolved):
     """The gazetteer tables are empty: run ``flask gazetteer build``. A fault to log, not the user's."""
 
     def __init__(self) -> None:
-        super().__init__("Searching by postcode or place is not working at the moment. Try again later")
+        super().__init__(_("Searching by postcode or place is not working at the moment. Try again later"))
 
 
 def _or_list(names: Sequence[str]) -> str:
     if len(names) == 1:
         return names[0]
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    return _("%(names)s or %(last)s", names=", ".join(names[:-1]), last=names[-1])
 
 
 _SEARCH_PUNCTUATION = re.compile("[.'\u2019,()]")
