@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.domain import labels
+from registry.domain.language import current_language, localised, speaking
 from registry.domain.language import gettext as _
 from registry.domain.reference_data import load_vocabulary
 from registry.models import (
@@ -151,12 +152,17 @@ def restorable(snapshot: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @cache
-def _vocabulary_labels(name: str) -> dict[str, str]:
-    return {item["code"]: item.get("label") or item.get("name") or item["code"] for item in load_vocabulary(name)}
+def _vocabulary_labels(name: str, language: str) -> dict[str, str]:
+    """A vocabulary's labels (or names) in ``language``, by code."""
+    with speaking(language):
+        return {
+            item["code"]: localised(item, "label") or localised(item, "name") or item["code"]
+            for item in load_vocabulary(name)
+        }
 
 
 def _label(vocabulary: str, code: Any) -> str:
-    return _vocabulary_labels(vocabulary).get(str(code), str(code))
+    return _vocabulary_labels(vocabulary, current_language()).get(str(code), str(code))
 
 
 def N_(message: str) -> str:
@@ -248,12 +254,14 @@ def _member_class_line(m: Mapping[str, Any]) -> str:
     if m.get("votes_on") is not None:
         decisions = [labels.VOTE_DECISION.get(d, d) for d in m["votes_on"]]
         parts.append(_("votes on %(decisions)s", decisions=", ".join(decisions) or _("nothing")))
-    line = f"{m.get('name') or _('Unnamed class')}: " + "; ".join(parts)
+    name = m.get("name") or _("Unnamed class")
+    line = f"{name}: " + "; ".join(parts)
     return line + (f". {m['description']}" if m.get("description") else "")
 
 
 def _board_seat_line(b: Mapping[str, Any]) -> str:
-    line = f"{b.get('seats', 1)} \N{MULTIPLICATION SIGN} {b.get('role') or _('board member')}"
+    role = b.get("role") or _("board member")
+    line = f"{b.get('seats', 1)} \N{MULTIPLICATION SIGN} {role}"
     if b.get("source"):
         line += f": {labels.BOARD_SEAT_SOURCE.get(b['source'], b['source'])}"
     if b.get("elected_by"):

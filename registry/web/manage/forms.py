@@ -31,6 +31,7 @@ from wtforms.validators import Email, InputRequired, Optional, ValidationError
 from registry.domain import labels
 from registry.domain.areas import AREA_KINDS, PlaceKind, area_catalogue
 from registry.domain.identifiers import load_identifier_schemes
+from registry.domain.language import current_language, localised, speaking
 from registry.domain.language import gettext as _
 from registry.domain.language import lazy_gettext as _l
 from registry.domain.text import is_web_address
@@ -240,25 +241,37 @@ class GovernanceStepForm(StructureFields, StepForm):
         self.governance_model.choices = choices(vocabulary_choices("governance_models"))
 
 
-@cache
 def service_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """Services to choose from, grouped under their parent terms: (group label, ((code, label), ...))."""
+    """Services to choose from, grouped under their parent terms: (group label, ((code, label), ...)), in the
+    page's language."""
+    return _service_groups(current_language())
+
+
+@cache
+def _service_groups(language: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     from registry.domain.reference_data import load_vocabulary
 
     items = load_vocabulary("services")
-    groups = {item["code"]: item["label"] for item in items if not item.get("parent")}
-    return tuple(
-        (label, tuple((item["code"], item["label"]) for item in items if item.get("parent") == code))
-        for code, label in groups.items()
-    )
+    with speaking(language):
+        groups = {item["code"]: localised(item) for item in items if not item.get("parent")}
+        return tuple(
+            (label, tuple((item["code"], localised(item)) for item in items if item.get("parent") == code))
+            for code, label in groups.items()
+        )
+
+
+def local_authority_groups() -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    """Local authorities grouped by region: (region code, region name, ((code, name), ...)), names sorted; the
+    regions named in the page's language."""
+    return _local_authority_groups(current_language())
 
 
 @cache
-def local_authority_groups() -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
-    """Local authorities grouped by region: (region code, region name, ((code, name), ...)), names sorted."""
+def _local_authority_groups(language: str) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
     from registry.domain.reference_data import load_vocabulary
 
-    regions = {item["code"]: item["name"] for item in load_vocabulary("regions")}
+    with speaking(language):
+        regions = {item["code"]: localised(item, "name") for item in load_vocabulary("regions")}
     districts = load_lad_regions()
     return tuple(
         (
@@ -293,9 +306,11 @@ class ServicesStepForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.services.choices = options(pair for _, pairs in service_groups() for pair in pairs)
-        self.service_areas.choices = options(pair for _, _, pairs in local_authority_groups() for pair in pairs)
-        self.whole_areas.choices = options(pair for _, pairs in whole_area_groups() for pair in pairs)
+        self.services.choices = options(pair for _group, pairs in service_groups() for pair in pairs)
+        self.service_areas.choices = options(
+            pair for _region, _name, pairs in local_authority_groups() for pair in pairs
+        )
+        self.whole_areas.choices = options(pair for _group, pairs in whole_area_groups() for pair in pairs)
 
 
 @cache

@@ -259,7 +259,7 @@ def _region_codes() -> set[str]:
 
 def services_read(form: ServicesStepForm, org: Organisation | None, session: Session) -> StepResult:
     result = StepResult(errors=_field_errors(form))
-    known_services = {code for _, pairs in service_groups() for code, _ in pairs}
+    known_services = {code for _group, pairs in service_groups() for code, _label in pairs}
     services = list(dict.fromkeys(form.services.data or []))
     if any(code not in known_services for code in services):
         result.errors["services"] = _("Choose services from the list")
