@@ -3,6 +3,8 @@ when asked for Welsh, with every code, verdict and outcome in English as before.
 
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,3 +80,20 @@ def test_listing_pages_show_stored_reasons_in_welsh(client: FlaskClient, session
     assert stored["reason"] not in page
     english = text_of(checked_page(client.get("/organisations/mutual-support?lang=en")))
     assert stored["reason"] in english
+
+
+def test_the_welsh_listing_page_has_no_english_left_in_its_assessment(client: FlaskClient) -> None:
+    from tests.support.welsh import english_left
+
+    def english(piece: str) -> bool:
+        return bool(english_left(f"<p>{piece}</p>"))
+
+    page = checked_page(client.get("/organisations/mutual-support?lang=cy"))
+    sections = page.select("section.registry-assessment")
+    assert sections
+    # Member classes' names are what people wrote: a reason quotes them as they are.
+    quoted = re.compile(r'"[^"]*"')
+    left = [
+        piece for piece in english_left("".join(str(section) for section in sections)) if english(quoted.sub("", piece))
+    ]
+    assert left == [], left
