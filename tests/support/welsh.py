@@ -17,17 +17,18 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-# English's commonest words that are not also Welsh words ("a", "i", "o", "at", "am", "dim", "hi" are Welsh).
+# English's commonest words that are not also Welsh words ("a", "i", "o", "at", "am", "dim", "hi" are Welsh, and
+# so are "does", as in "does dim", and "all", as in "ni all"). A hyphenated word is one word ("is-adran").
 ENGLISH_MARKERS = frozenset(
     """the and of to your you this that these those is are was were be been being for with not from what how
     which who whom their there they them our we us it its in on by or an as can will would should could may must
-    has have had do does did if then than when where why all any each every more most other some such only own
+    has have had do did if then than when where why any each every more most other some such only own
     same so very just also into about after before between through during without within under over again
     further once here both few no nor too shall""".split()
 )
 # Parts of a page that are not words people read: code, and the machinery of the page.
 NOT_READ = ("script", "style", "template", "code", "pre", "svg", "noscript")
-WORD = re.compile(r"[A-Za-zÀ-ÿŵŷŴŶ]+(?:['’][A-Za-zÀ-ÿŵŷŴŶ]+)*")
+WORD = re.compile(r"[A-Za-zÀ-ÿŵŷŴŶ]+(?:['’-][A-Za-zÀ-ÿŵŷŴŶ]+)*")
 
 
 def _kept_in_english(element: Tag) -> bool:
