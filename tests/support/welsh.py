@@ -66,11 +66,16 @@ def visible_text(page: BeautifulSoup) -> list[str]:
     return pieces
 
 
+# Words in double quotation marks inside a sentence are names someone gave ("People who need support", a
+# member class) or quoted words, which the sentence names rather than says.
+QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
+
+
 def english_left(html: str | BeautifulSoup) -> list[str]:
     """The pieces of a Welsh page's text that read as English (empty when the page is all Welsh)."""
     page = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
     return [
         piece
         for piece in visible_text(page)
-        if any(word.lower() in ENGLISH_MARKERS for word in WORD.findall(piece))
+        if any(word.lower() in ENGLISH_MARKERS for word in WORD.findall(QUOTED.sub(" ", piece)))
     ]
