@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from registry.domain import vocabulary as vocab
 from registry.domain.language import DEFAULT_LANGUAGE, current_language
-from registry.domain.language import lazy_gettext as _l
+from registry.domain.validator.wording import Names, _l
 from registry.domain.vocabulary import Outcome, Verdict
 
 
@@ -32,12 +32,14 @@ class Confidence(StrEnum):
     D = "D"  # derived or policy rule, not law
 
 
-CONFIDENCE_WORDING = {
-    Confidence.V1: _l("Checked against the source's own text."),
-    Confidence.V2: _l("Checked against a reputable secondary source; the primary text was not seen."),
-    Confidence.M: _l("Unverified: recorded from memory and not yet checked against a source."),
-    Confidence.D: _l("A policy rule derived from the sources cited; it is not law."),
-}
+CONFIDENCE_WORDING = Names(
+    {
+        Confidence.V1: _l("Checked against the source's own text."),
+        Confidence.V2: _l("Checked against a reputable secondary source; the primary text was not seen."),
+        Confidence.M: _l("Unverified: recorded from memory and not yet checked against a source."),
+        Confidence.D: _l("A policy rule derived from the sources cited; it is not law."),
+    }
+)
 
 # The fields of rule set data that are words for people, each with its Welsh in a ``cy`` mapping beside it.
 WELSH = "cy"
@@ -352,7 +354,7 @@ class Finding(NamedTuple):
             "source": self.source.to_dict(),
             "citation": self.source.cite(),
             "confidence": self.confidence.value,
-            "confidence_note": str(CONFIDENCE_WORDING[self.confidence]),
+            "confidence_note": CONFIDENCE_WORDING[self.confidence],
             "unverified": self.unverified,
             "explanation": self.explanation,
             "needs": list(self.needs),

@@ -7,11 +7,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from babel.support import LazyProxy
-
 from registry.domain import language
 from registry.domain.language import current_language
-from registry.domain.language import lazy_gettext as _l
 from registry.domain.structure import MemberClassFacts
 from registry.domain.vocabulary import (
     AssetLock,
@@ -24,18 +21,21 @@ from registry.domain.vocabulary import (
 
 _ENGLISH = language.DEFAULT_LANGUAGE
 Code = TypeVar("Code")
+# The language being spoken, read straight from its context variable: ``gettext`` runs for every sentence of
+# every finding (some 400,000 over a whole register), so even a function call's cost shows.
+_speaking = language._current.get
 
 
 def gettext(message: str, **variables: Any) -> str:
     """``registry.domain.language.gettext``, with English answered at once: the validator words some 400,000
     findings over a whole register, and most are made in English."""
-    if current_language() == _ENGLISH:
+    if _speaking() == _ENGLISH:
         return message % variables if variables else message
     return language.gettext(message, **variables)
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
-    if current_language() == _ENGLISH:
+    if _speaking() == _ENGLISH:
         return (singular if num == 1 else plural) % {"num": num, **variables}
     return language.ngettext(singular, plural, num, **variables)
 
@@ -43,14 +43,20 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
 _ = gettext
 
 
-class Names(Mapping[Code, str]):
-    """``{code: name}`` that answers in the current language (the names are lazy messages, made at import)."""
+def _l(message: str) -> str:
+    """Marks words written where a module is imported (a constant's) for translation; ``Names`` translates them
+    where they are used, in the language being spoken then. (``pybabel extract`` finds ``_l`` calls.)"""
+    return message
 
-    def __init__(self, names: Mapping[Code, LazyProxy]) -> None:
+
+class Names(Mapping[Code, str]):
+    """``{code: name}`` that answers in the current language (the English written with ``_l``)."""
+
+    def __init__(self, names: Mapping[Code, str]) -> None:
         self._names = dict(names)
 
     def __getitem__(self, code: Code) -> str:
-        return str(self._names[code])
+        return gettext(self._names[code])
 
     def __iter__(self) -> Iterator[Code]:
         return iter(self._names)
@@ -173,13 +179,13 @@ _MONTHS = (
 
 def month(day: date) -> str:
     """A month and year as people write them, in the current language: "March 2011", "Mawrth 2011"."""
-    return _("%(month)s %(year)s", month=str(_MONTHS[day.month - 1]), year=day.year)
+    return _("%(month)s %(year)s", month=_(_MONTHS[day.month - 1]), year=day.year)
 
 
 def day(when: date) -> str:
     """A date as people write it, in the current language: "06 April 2025", "06 Ebrill 2025"."""
     return _(
-        "%(day)s %(month)s %(year)s", day=format(when.day, "02d"), month=str(_MONTHS[when.month - 1]), year=when.year
+        "%(day)s %(month)s %(year)s", day=format(when.day, "02d"), month=_(_MONTHS[when.month - 1]), year=when.year
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from registry.domain.language import lazy_gettext as _l
 from registry.domain.structure import FoundationTrustFacts, StructureFacts
 from registry.domain.validator import wording as w
 from registry.domain.validator.checks.catalogue import (
@@ -18,7 +17,7 @@ from registry.domain.validator.checks.catalogue import (
 )
 from registry.domain.validator.model import Parameters
 from registry.domain.validator.shares import EPSILON, board_share, independent_non_executive
-from registry.domain.validator.wording import _, ngettext
+from registry.domain.validator.wording import _, _l, ngettext
 
 # ---------------------------------------------------------------------------------------------------------
 # Charities
@@ -303,7 +302,7 @@ def eot_control(facts: StructureFacts, params: Parameters) -> Result:
                 )
             )
         )
-    missing = [str(_MEASURES[what]) for what, v in measures.items() if v is None]
+    missing = [_(_MEASURES[what]) for what, v in measures.items() if v is None]
     if missing:
         parts.append(unknown(_("The trust's share of %(measures)s is not known.", measures=w.listing(missing))))
     if trust.defeating_provisions:
