@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.validator import load_rulesets
 from registry.models import Role, User
 from registry.services.accounts import change_role, find_user
@@ -58,14 +61,27 @@ def grant_commissioner(session: Session, email: str, *, actor: User, ip: str | N
     user = find_user(session, email)
     if user is None:
         raise CommissioningError(
-            "There is no account with that email address. Ask them to create an account first", "email"
+            _("There is no account with that email address. Ask them to create an account first"), "email"
         )
     if user.role == Role.COMMISSIONER.value:
-        raise CommissioningError(f"{user.email} is already a commissioner", "email")
+        raise CommissioningError(_("%(email)s is already a commissioner", email=user.email), "email")
     if user.role != Role.REPRESENTATIVE.value:
-        raise CommissioningError(
-            f"{user.email} is a {user.role}. An account has one role: ask an administrator to change it", "email"
-        )
+        if user.role == Role.MODERATOR.value:
+            message = _(
+                "%(email)s is a moderator. An account has one role: ask an administrator to change it",
+                email=user.email,
+            )
+        elif user.role == Role.ADMIN.value:
+            message = _(
+                "%(email)s is an admin. An account has one role: ask an administrator to change it", email=user.email
+            )
+        else:
+            message = _(
+                "%(email)s is a %(role)s. An account has one role: ask an administrator to change it",
+                email=user.email,
+                role=user.role,
+            )
+        raise CommissioningError(message, "email")
     change_role(session, user, Role.COMMISSIONER, actor=actor, ip=ip)
     return user
 
@@ -90,30 +106,31 @@ def commissioners(session: Session) -> list[User]:
 @dataclass(frozen=True)
 class SizeBand:
     code: str
-    label: str
+    label: Any  # words, in the language being spoken when shown (lazy)
     band: Band
 
 
 NOT_KNOWN = "not_known"
 # Employees: the Companies Act's micro, small and medium thresholds.
 EMPLOYEE_BANDS = (
-    SizeBand("micro", "Fewer than 10 employees", Band(0, 10)),
-    SizeBand("small", "10 to 49 employees", Band(10, 50)),
-    SizeBand("medium", "50 to 249 employees", Band(50, 250)),
-    SizeBand("large", "250 or more employees", Band(250, None)),
-    SizeBand(NOT_KNOWN, "Number of employees not known", Band()),
+    SizeBand("micro", _l("Fewer than 10 employees"), Band(0, 10)),
+    SizeBand("small", _l("10 to 49 employees"), Band(10, 50)),
+    SizeBand("medium", _l("50 to 249 employees"), Band(50, 250)),
+    SizeBand("large", _l("250 or more employees"), Band(250, None)),
+    SizeBand(NOT_KNOWN, _l("Number of employees not known"), Band()),
 )
 TURNOVER_BANDS = (
-    SizeBand("under_250k", "Under £250,000", Band(0, 250_000)),
-    SizeBand("250k_to_1m", "£250,000 to £1 million", Band(250_000, 1_000_000)),
-    SizeBand("1m_to_10m", "£1 million to £10 million", Band(1_000_000, 10_000_000)),
-    SizeBand("10m_to_50m", "£10 million to £50 million", Band(10_000_000, 50_000_000)),
-    SizeBand("over_50m", "Over £50 million", Band(50_000_000, None)),
-    SizeBand(NOT_KNOWN, "Turnover not known", Band()),
+    SizeBand("under_250k", _l("Under £250,000"), Band(0, 250_000)),
+    SizeBand("250k_to_1m", _l("£250,000 to £1 million"), Band(250_000, 1_000_000)),
+    SizeBand("1m_to_10m", _l("£1 million to £10 million"), Band(1_000_000, 10_000_000)),
+    SizeBand("10m_to_50m", _l("£10 million to £50 million"), Band(10_000_000, 50_000_000)),
+    SizeBand("over_50m", _l("Over £50 million"), Band(50_000_000, None)),
+    SizeBand(NOT_KNOWN, _l("Turnover not known"), Band()),
 )
 
 
 def ruleset_titles() -> dict[str, str]:
-    """Rule set ids to titles, the preferred-provider profile first, then the rule sets' own order."""
+    """Rule set ids to titles (in the language being spoken), the preferred-provider profile first, then the rule
+    sets' own order."""
     rulesets = sorted(load_rulesets(), key=lambda r: r.id != PREFERRED_PROVIDER_RULESET)
-    return {r.id: r.title for r in rulesets}
+    return {r.id: r.text("title") or r.title for r in rulesets}

@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from registry.domain.labels import CHART_SERIES
+from registry.domain.language import gettext as _
 from registry.models import Assessment, LegalForm, ListingStatus, Organisation, Region, SearchFacet, ServiceType
 from registry.services.search_index import PREFERRED_PROVIDER_RULESET
 
@@ -70,7 +71,7 @@ def _breakdowns(labels: dict[str, str], counts: dict[str, dict[str, int]], keep_
         if keep_empty or counts.get(code)
     ]
     if counts.get(NOT_KNOWN):
-        rows.append(Breakdown(NOT_KNOWN, "Not known", dict(counts[NOT_KNOWN])))
+        rows.append(Breakdown(NOT_KNOWN, _("Not known"), dict(counts[NOT_KNOWN])))
     return rows
 
 

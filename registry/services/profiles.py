@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from registry.domain.language import gettext as _
 from registry.domain.structure import StructureFacts
 from registry.domain.validator.model import Assessment
 from registry.domain.validator.profiles import (
@@ -52,9 +53,9 @@ __all__ = [
 def _clean_name(name: str | None) -> str:
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        raise ProfileError({"name": "Enter a name for the profile"})
+        raise ProfileError({"name": _("Enter a name for the profile")})
     if len(cleaned) > PROFILE_NAME_MAX:
-        raise ProfileError({"name": f"Enter a name of {PROFILE_NAME_MAX} characters or fewer"})
+        raise ProfileError({"name": _("Enter a name of %(num)s characters or fewer", num=PROFILE_NAME_MAX)})
     return cleaned
 
 
@@ -112,7 +113,7 @@ def create_profile(session: Session, owner: User, name: str, rules: Mapping[str,
     cleaned = _clean_name(name)
     checked = catalogue().check_choice(rules)
     if _name_taken(session, owner, cleaned):
-        raise ProfileError({"name": f"You already have a profile called {cleaned}"})
+        raise ProfileError({"name": _("You already have a profile called %(name)s", name=cleaned)})
     profile = Profile(owner=owner, name=cleaned)
     profile.versions.append(ProfileVersion(number=1, rules=checked))
     session.add(profile)
@@ -127,7 +128,7 @@ def update_profile(
     cleaned = _clean_name(name)
     checked = catalogue().check_choice(rules)
     if _name_taken(session, profile.owner, cleaned, except_id=profile.id):
-        raise ProfileError({"name": f"You already have a profile called {cleaned}"})
+        raise ProfileError({"name": _("You already have a profile called %(name)s", name=cleaned)})
     profile.name = cleaned
     if checked == profile.current.rules:
         return None
@@ -164,7 +165,7 @@ def take_up(session: Session, profile: Profile, user: User) -> bool:
 
 def version_label(profile: Profile, version: ProfileVersion | None = None) -> str:
     """How verdicts and exports name a profile: "Sheffield homecare (version 2)"."""
-    return f"{profile.name} (version {(version or profile.current).number})"
+    return _("%(name)s (version %(number)s)", name=profile.name, number=(version or profile.current).number)
 
 
 # ---------------------------------------------------------------------------------------------------

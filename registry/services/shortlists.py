@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from registry.domain.language import gettext as _
 from registry.models import ListingStatus, Organisation, Service, Shortlist, ShortlistEntry, User
 from registry.models.commissioning import NOTE_MAX, SHORTLIST_NAME_MAX
 from registry.services.commissioners import CommissioningError
@@ -53,9 +54,11 @@ def get_shortlist(session: Session, owner: User, shortlist_id: int) -> Shortlist
 def _clean_name(name: str) -> str:
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        raise CommissioningError("Enter a name for the shortlist", "name")
+        raise CommissioningError(_("Enter a name for the shortlist"), "name")
     if len(cleaned) > SHORTLIST_NAME_MAX:
-        raise CommissioningError(f"Shortlist name must be {SHORTLIST_NAME_MAX} characters or fewer", "name")
+        raise CommissioningError(
+            _("Shortlist name must be %(num)s characters or fewer", num=SHORTLIST_NAME_MAX), "name"
+        )
     return cleaned
 
 
@@ -69,7 +72,9 @@ def _name_taken(session: Session, owner: User, name: str, except_id: int | None 
 def create_shortlist(session: Session, owner: User, name: str) -> Shortlist:
     name = _clean_name(name)
     if _name_taken(session, owner, name):
-        raise CommissioningError(f"You already have a shortlist called {name}. Choose another name", "name")
+        raise CommissioningError(
+            _("You already have a shortlist called %(name)s. Choose another name", name=name), "name"
+        )
     shortlist = Shortlist(owner_id=owner.id, name=name)
     session.add(shortlist)
     session.flush()
@@ -79,7 +84,9 @@ def create_shortlist(session: Session, owner: User, name: str) -> Shortlist:
 def rename_shortlist(session: Session, shortlist: Shortlist, name: str) -> None:
     name = _clean_name(name)
     if _name_taken(session, shortlist.owner, name, except_id=shortlist.id):
-        raise CommissioningError(f"You already have a shortlist called {name}. Choose another name", "name")
+        raise CommissioningError(
+            _("You already have a shortlist called %(name)s. Choose another name", name=name), "name"
+        )
     shortlist.name = name
 
 
@@ -91,7 +98,7 @@ def delete_shortlist(session: Session, shortlist: Shortlist) -> None:
 def _clean_note(note: str | None) -> str:
     cleaned = (note or "").strip().replace("\r\n", "\n")
     if len(cleaned) > NOTE_MAX:
-        raise CommissioningError(f"Note must be {NOTE_MAX:,} characters or fewer", "note")
+        raise CommissioningError(_("Note must be %(num)s characters or fewer", num=format(NOTE_MAX, ",")), "note")
     return cleaned
 
 
@@ -104,7 +111,7 @@ def add_to_shortlist(
 ) -> ShortlistEntry:
     """Put a published listing on the shortlist (once); a note given replaces the one it had."""
     if organisation.status != ListingStatus.PUBLISHED:
-        raise CommissioningError("Only published listings can be shortlisted", "organisation")
+        raise CommissioningError(_("Only published listings can be shortlisted"), "organisation")
     cleaned = _clean_note(note)
     entry = entry_for(shortlist, organisation)
     if entry is None:
@@ -118,14 +125,16 @@ def add_to_shortlist(
         with session.begin_nested():
             session.flush()
     except IntegrityError as error:  # the same listing added from two tabs at once
-        raise CommissioningError(f"{organisation.name} is already on this shortlist", "organisation") from error
+        raise CommissioningError(
+            _("%(name)s is already on this shortlist", name=organisation.name), "organisation"
+        ) from error
     return entry
 
 
 def set_note(shortlist: Shortlist, organisation: Organisation, note: str | None) -> ShortlistEntry:
     entry = entry_for(shortlist, organisation)
     if entry is None:
-        raise CommissioningError(f"{organisation.name} is not on this shortlist", "organisation")
+        raise CommissioningError(_("%(name)s is not on this shortlist", name=organisation.name), "organisation")
     entry.note = _clean_note(note)
     shortlist.updated_at = datetime.now(UTC)
     return entry
@@ -162,13 +171,13 @@ def choose_for_comparison(shortlist: Shortlist, slugs: Sequence[str]) -> list[Or
     """The shortlisted listings named by ``slugs``, in shortlist order: two to four of them."""
     wanted = list(dict.fromkeys(s for s in slugs if s))
     if len(wanted) < 2:
-        raise CommissioningError("Choose at least 2 organisations to compare", "compare")
+        raise CommissioningError(_("Choose at least 2 organisations to compare"), "compare")
     if len(wanted) > MAX_COMPARE:
-        raise CommissioningError(f"Choose up to {MAX_COMPARE} organisations to compare", "compare")
+        raise CommissioningError(_("Choose up to %(num)s organisations to compare", num=MAX_COMPARE), "compare")
     entries = {e.organisation.slug: e.organisation for e in published_entries(shortlist)}
     missing = [slug for slug in wanted if slug not in entries]
     if missing:
-        raise CommissioningError("Choose organisations from this shortlist", "compare")
+        raise CommissioningError(_("Choose organisations from this shortlist"), "compare")
     return [entries[slug] for slug in entries if slug in wanted]
 
 
@@ -201,6 +210,6 @@ def shortlist_export(
         ids=[e.organisation_id for e in published],
         listing_url=listing_url,
         notes={e.organisation_id: e.note for e in published},
-        title=f"Shortlist: {shortlist.name}",
+        title=_("Shortlist: %(name)s", name=shortlist.name),
         profile=profile,
     )

@@ -16,6 +16,8 @@ from wtforms.validators import DataRequired, Length
 
 from registry.domain.areas import area_catalogue
 from registry.domain.labels import VERDICT
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.paging import PageRequest, PagingError, page_request
 from registry.domain.search_query import SearchQuery, SearchQueryError, clean_text, parse_search_query
 from registry.models.commissioning import NOTE_MAX, SHORTLIST_NAME_MAX
@@ -38,7 +40,7 @@ __all__ = [
 ]
 
 VERDICTS = tuple(VERDICT)
-VERIFICATION = {"verified": "Verified by the registry", "unverified": "Not verified"}
+VERIFICATION = {"verified": _l("Verified by the registry"), "unverified": _l("Not verified")}
 BASED_WITHIN_CHOICES = (5, 10, 25, 50)
 MAX_AREAS = 20
 DEFAULT_PER_PAGE = 50
@@ -101,18 +103,25 @@ def find_areas(values: list[str]) -> tuple[tuple[str, ...], list[str], str | Non
                     choices = _area_choices()
                     close = difflib.get_close_matches(_area_key(text), list(choices), n=3, cutoff=0.75)
                     suggested = list(dict.fromkeys(choices[key] for key in close))
-                    hint = f" Did you mean {' or '.join(suggested)}?" if suggested else ""
-                    return (
-                        (),
-                        [],
-                        f"We could not find a local authority, county, ICB or health board called {text[:60]}.{hint}",
-                    )
+                    if suggested:
+                        problem = _(
+                            "We could not find a local authority, county, ICB or health board called %(name)s. "
+                            "Did you mean %(suggestions)s?",
+                            name=text[:60],
+                            suggestions=_(" or ").join(suggested),
+                        )
+                    else:
+                        problem = _(
+                            "We could not find a local authority, county, ICB or health board called %(name)s.",
+                            name=text[:60],
+                        )
+                    return (), [], problem
                 districts, name = area.districts, area.name
             codes += [district for district in districts if district not in codes]
             if name not in names:
                 names.append(name)
     if len(names) > MAX_AREAS:
-        return (), [], f"Enter {MAX_AREAS} areas or fewer"
+        return (), [], _("Enter %(num)s areas or fewer", num=MAX_AREAS)
     return tuple(codes), names, None
 
 
@@ -174,16 +183,16 @@ def read_commission_search(session: Session, args: MultiDict[str, str]) -> Commi
         if based.isdecimal() and int(based) in BASED_WITHIN_CHOICES:
             based_within = float(based)
         else:
-            errors["based_km"] = "Choose a distance from the list"
+            errors["based_km"] = _("Choose a distance from the list")
         if not codes and "area" not in errors:
-            errors["area"] = "Enter the local authorities to measure the distance from, like Sheffield"
+            errors["area"] = _("Enter the local authorities to measure the distance from, like Sheffield")
 
     titles = ruleset_titles()
     verdicts: dict[str, list[str]] = {}
     for value in _values(args, "verdict"):
-        ruleset_id, _, verdict = value.partition(":")
+        ruleset_id, _colon, verdict = value.partition(":")
         if ruleset_id not in titles or verdict not in VERDICTS:
-            errors["verdict"] = "Choose each rule set's verdict from the lists"
+            errors["verdict"] = _("Choose each rule set's verdict from the lists")
             continue
         verdicts.setdefault(ruleset_id, []).append(verdict)
 
@@ -192,12 +201,12 @@ def read_commission_search(session: Session, args: MultiDict[str, str]) -> Commi
         by_code = {band.code: band.band for band in vocabulary}
         chosen = _values(args, name)
         if any(code not in by_code for code in chosen):
-            errors[name] = "Choose sizes from the list"
+            errors[name] = _("Choose sizes from the list")
         bands[name] = tuple(by_code[code] for code in chosen if code in by_code)
 
     verification = tuple(_values(args, "verification"))
     if any(v not in VERIFICATION for v in verification):
-        errors["verification"] = "Choose verified or not verified"
+        errors["verification"] = _("Choose verified or not verified")
         verification = tuple(v for v in verification if v in VERIFICATION)
 
     profile, profile_errors = read_profile(args, args.getlist)
@@ -205,10 +214,10 @@ def read_commission_search(session: Session, args: MultiDict[str, str]) -> Commi
 
     sort = args.get("sort") or None
     if sort is not None and sort not in SORT_KEYS:
-        errors["sort"] = "Choose a column to sort by from the table"
+        errors["sort"] = _("Choose a column to sort by from the table")
         sort = None
     if sort == "plausible" and profile is None and "profile" not in errors:
-        errors["sort"] = "Choose a profile to rank the results against"
+        errors["sort"] = _("Choose a profile to rank the results against")
         sort = None
     descending = args.get("order") == "desc"
 
@@ -238,12 +247,19 @@ def describe(search: CommissionSearch, labels: dict[str, dict[str, str]]) -> str
     """The filters in words, for the export's "About" sheet and metadata."""
     parts = []
     if search.query.text:
-        parts.append(f"text: {search.query.text}")
+        parts.append(_("text: %(text)s", text=search.query.text))
     if search.area_names:
-        joined = (" and " if search.refinement.all_areas else " or ").join(search.area_names)
-        parts.append(f"serves {joined}")
+        joined = (_(" and ") if search.refinement.all_areas else _(" or ")).join(search.area_names)
         if search.refinement.based_within_km:
-            parts[-1] += f", or based within {search.refinement.based_within_km:g} km"
+            parts.append(
+                _(
+                    "serves %(areas)s, or based within %(km)s km",
+                    areas=joined,
+                    km=format(search.refinement.based_within_km, "g"),
+                )
+            )
+        else:
+            parts.append(_("serves %(areas)s", areas=joined))
     for facet, values in search.query.filters.items():
         names = [labels.get(facet, {}).get(v, v) for v in values]
         parts.append(f"{facet.replace('_', ' ')}: {', '.join(names)}")
@@ -256,7 +272,7 @@ def describe(search: CommissionSearch, labels: dict[str, dict[str, str]]) -> str
     profile = search.refinement.profile
     if profile is not None:
         wanted = ", ".join(v.value.replace("_", " ") for v in profile.verdicts)
-        parts.append(f"profile {profile.label}: {wanted}")
+        parts.append(_("profile %(profile)s: %(verdicts)s", profile=profile.label, verdicts=wanted))
     return "; ".join(parts)
 
 
@@ -264,39 +280,37 @@ def describe(search: CommissionSearch, labels: dict[str, dict[str, str]]) -> str
 # POST forms
 
 
+SHORTLIST_NAME_TOO_LONG = _l("Shortlist name must be %(num)s characters or fewer", num=SHORTLIST_NAME_MAX)
+NOTE_TOO_LONG = _l("Note must be %(num)s characters or fewer", num=format(NOTE_MAX, ","))
+
+
 class ShortlistForm(FlaskForm):
     name = StringField(
-        "Name of the shortlist",
+        _l("Name of the shortlist"),
         validators=[
-            DataRequired("Enter a name for the shortlist"),
-            Length(max=SHORTLIST_NAME_MAX, message=f"Shortlist name must be {SHORTLIST_NAME_MAX} characters or fewer"),
+            DataRequired(_l("Enter a name for the shortlist")),
+            Length(max=SHORTLIST_NAME_MAX, message=SHORTLIST_NAME_TOO_LONG),
         ],
         filters=[lambda value: " ".join(value.split()) if isinstance(value, str) else value],
     )
 
 
 class NoteForm(FlaskForm):
-    note = TextAreaField(
-        "Note", validators=[Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer")]
-    )
+    note = TextAreaField(_l("Note"), validators=[Length(max=NOTE_MAX, message=NOTE_TOO_LONG)])
 
 
 class AddToShortlistForm(FlaskForm):
     """Add a listing to one of your shortlists, or to a new one named here."""
 
-    shortlist = SelectField("Shortlist", choices=[], validate_choice=False)
+    shortlist = SelectField(_l("Shortlist"), choices=[], validate_choice=False)
     new_name = StringField(
-        "Or start a new shortlist called",
-        validators=[
-            Length(max=SHORTLIST_NAME_MAX, message=f"Shortlist name must be {SHORTLIST_NAME_MAX} characters or fewer")
-        ],
+        _l("Or start a new shortlist called"),
+        validators=[Length(max=SHORTLIST_NAME_MAX, message=SHORTLIST_NAME_TOO_LONG)],
         filters=[lambda value: " ".join(value.split()) if isinstance(value, str) else value],
     )
-    note = TextAreaField(
-        "Note (optional)", validators=[Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX:,} characters or fewer")]
-    )
+    note = TextAreaField(_l("Note (optional)"), validators=[Length(max=NOTE_MAX, message=NOTE_TOO_LONG)])
     next = HiddenField()
 
 
 class GrantCommissionerForm(FlaskForm):
-    email = email_field("Email address of the account", "Enter the email address of the account")
+    email = email_field(_l("Email address of the account"), _l("Enter the email address of the account"))

@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from registry.domain.language import gettext as _
 from registry.extensions import db
 from registry.models import User
 from registry.services.commissioners import CommissioningError
@@ -25,10 +26,17 @@ def signed_in() -> User:
     return user
 
 
+def _not_yours(kind: str) -> str:
+    if kind == "shortlist":
+        return _("There is no shortlist of yours with that number.")
+    return _("There is no profile of yours with that number.")
+
+
 def yours_or_404(found: Found | None, kind: str) -> Found:
-    """The one owner check: what is not the signed-in person's is not found (never 403, so ids reveal nothing)."""
+    """The one owner check: what is not the signed-in person's (a ``shortlist`` or a ``profile``) is not found
+    (never 403, so ids reveal nothing)."""
     if found is None:
-        abort(404, description=f"There is no {kind} of yours with that number.")
+        abort(404, description=_not_yours(kind))
     return found
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
+from registry.domain.language import gettext as _
 from registry.extensions import db
 from registry.models import Profile, Role
 from registry.services import profiles
@@ -35,7 +36,7 @@ def load_profile(profile_id: int, owner_only: bool = False) -> Profile:
 def _check_form() -> None:
     """Every profile form posts the CSRF token of ``ProfileActionForm``; without it the page was open too long."""
     if not ProfileActionForm().validate_on_submit():
-        abort(400, description="The form has expired. Go back, reload the page and try again.")
+        abort(400, description=_("The form has expired. Go back, reload the page and try again."))
 
 
 def field_id(key: str, name: str | None = None) -> str:
@@ -52,7 +53,7 @@ def _read_rules(form: MultiDict[str, str]) -> tuple[dict[str, dict[str, float]],
     for value in form.getlist("rule"):
         key = keys.get(value)
         if key is None:
-            errors["rules"] = "Choose rules from the list"
+            errors["rules"] = _("Choose rules from the list")
             continue
         entry = cat.rules[key]
         values: dict[str, float] = {}
@@ -64,8 +65,11 @@ def _read_rules(form: MultiDict[str, str]) -> tuple[dict[str, dict[str, float]],
             try:
                 values[name] = float(text)
             except ValueError:
-                errors[field_id(key, name)] = (
-                    f"{entry.rule.title}: enter a number from {allowed.minimum:g} to {allowed.maximum:g}"
+                errors[field_id(key, name)] = _(
+                    "%(rule)s: enter a number from %(minimum)s to %(maximum)s",
+                    rule=entry.rule.text("title"),
+                    minimum=format(allowed.minimum, "g"),
+                    maximum=format(allowed.maximum, "g"),
                 )
         chosen[key] = values
     return chosen, errors
@@ -112,13 +116,17 @@ def _save(profile: Profile | None) -> Any:
         try:
             if profile is None:
                 profile = profiles.create_profile(db.session(), signed_in(), name, rules)
-                message = f"You saved the profile {profile.name} (version 1)."
+                message = _("You saved the profile %(name)s (version 1).", name=profile.name)
             else:
                 version = profiles.update_profile(db.session(), profile, name, rules)
                 message = (
-                    f"You saved version {version.number} of {profile.name}."
+                    _("You saved version %(number)s of %(name)s.", number=version.number, name=profile.name)
                     if version
-                    else f"You saved {profile.name}; its rules are unchanged (version {profile.current.number})."
+                    else _(
+                        "You saved %(name)s; its rules are unchanged (version %(number)s).",
+                        name=profile.name,
+                        number=profile.current.number,
+                    )
                 )
         except ProfileError as error:
             errors = _ids_of(error.errors)
@@ -205,10 +213,10 @@ def _set_sharing(profile_id: int, shared: bool) -> Any:
     found = _owner_action(profile_id)
     if shared:
         profiles.share_profile(found)
-        message = f"{found.name} can now be opened by other commissioners who have its link."
+        message = _("%(name)s can now be opened by other commissioners who have its link.", name=found.name)
     else:
         profiles.stop_sharing(db.session(), found)
-        message = f"{found.name} is private again: its link no longer works."
+        message = _("%(name)s is private again: its link no longer works.", name=found.name)
     return done(message, "commission.profile", profile_id=found.id)
 
 
@@ -217,7 +225,7 @@ def _set_sharing(profile_id: int, shared: bool) -> Any:
 def delete_profile(profile_id: int) -> Any:
     found = _owner_action(profile_id)
     profiles.delete_profile(db.session(), found)
-    return done(f"You deleted the profile {found.name}.", "commission.profile_list")
+    return done(_("You deleted the profile %(name)s.", name=found.name), "commission.profile_list")
 
 
 @bp.route("/profiles/shared/<token>", methods=["GET", "POST"])
@@ -225,11 +233,11 @@ def delete_profile(profile_id: int) -> Any:
 def shared_profile(token: str) -> Any:
     found = profiles.profile_by_token(db.session(), current_user, token)
     if found is None:
-        abort(404, description="That link does not open a shared profile: it may have been made private.")
+        abort(404, description=_("That link does not open a shared profile: it may have been made private."))
     if request.method == "POST":
         _check_form()
         profiles.take_up(db.session(), found, signed_in())
-        return done(f"{found.name} is now in your profiles.", "commission.profile", profile_id=found.id)
+        return done(_("%(name)s is now in your profiles.", name=found.name), "commission.profile", profile_id=found.id)
     cat = profiles.catalogue()
     chosen = [(cat.rules[key], values) for key, values in found.current.rules.items() if key in cat.rules]
     return render_template(

@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 
+from registry.domain.language import gettext as _
 from registry.extensions import db
 from registry.models import Role, Shortlist
 from registry.services import profiles, shortlists
+from registry.services.assessments import in_current_language
 from registry.services.commissioners import CommissioningError, ruleset_titles
 from registry.services.profiles import ChosenProfile
 from registry.web.authorisation import role_required
@@ -39,7 +41,9 @@ def shortlist_list() -> Any:
         shortlist = change_or_refuse(create, form.name)
         if not isinstance(shortlist, Refused):
             return done(
-                f"You created the shortlist {shortlist.name}.", "commission.shortlist", shortlist_id=shortlist.id
+                _("You created the shortlist %(name)s.", name=shortlist.name),
+                "commission.shortlist",
+                shortlist_id=shortlist.id,
             )
     return render_form_page(
         "commission/shortlists.html",
@@ -92,7 +96,9 @@ def rename_shortlist(shortlist_id: int) -> Any:
         rename = functools.partial(shortlists.rename_shortlist, db.session(), shortlist, form.name.data)
         if change_or_refuse(rename, form.name) is not REFUSED:
             return done(
-                f"The shortlist is now called {shortlist.name}.", "commission.shortlist", shortlist_id=shortlist.id
+                _("The shortlist is now called %(name)s.", name=shortlist.name),
+                "commission.shortlist",
+                shortlist_id=shortlist.id,
             )
     db.session.rollback()
     shortlist = load_shortlist(shortlist_id)
@@ -105,7 +111,7 @@ def delete_shortlist(shortlist_id: int) -> Any:
     shortlist = load_shortlist(shortlist_id)
     name = shortlist.name
     shortlists.delete_shortlist(db.session(), shortlist)
-    return done(f"You deleted the shortlist {name}.", "commission.shortlists")
+    return done(_("You deleted the shortlist %(name)s.", name=name), "commission.shortlists")
 
 
 @bp.post("/shortlists/<int:shortlist_id>/listings/<slug>/note")
@@ -117,11 +123,11 @@ def save_note(shortlist_id: int, slug: str) -> Any:
     if form.validate_on_submit():
         note = functools.partial(shortlists.set_note, shortlist, organisation, form.note.data)
         if change_or_refuse(note, form.note) is not REFUSED:
-            flash(f"Your note on {organisation.name} is saved.")
+            flash(_("Your note on %(name)s is saved.", name=organisation.name))
             return redirect(url_for("commission.shortlist", shortlist_id=shortlist.id) + f"#entry-{slug}")
     db.session.rollback()
     shortlist = load_shortlist(shortlist_id)
-    message = form_errors(form).get("note", "Enter a shorter note")
+    message = form_errors(form).get("note", _("Enter a shorter note"))
     return _shortlist_page(shortlist, errors={f"note-{slug}": message}, note_drafts={slug: form.note.data or ""})
 
 
@@ -132,7 +138,7 @@ def remove_from_shortlist(shortlist_id: int, slug: str) -> Any:
     organisation = load_listing(slug)
     if shortlists.remove_from_shortlist(db.session(), shortlist, organisation):
         db.session.commit()
-        flash(f"You removed {organisation.name} from {shortlist.name}.")
+        flash(_("You removed %(name)s from %(shortlist)s.", name=organisation.name, shortlist=shortlist.name))
     return redirect(safe_next(request.form.get("next"), url_for("commission.shortlist", shortlist_id=shortlist.id)))
 
 
@@ -143,7 +149,7 @@ def add_to_shortlist(slug: str) -> Any:
     organisation = load_listing(slug)
     lists = shortlists.shortlists_of(db.session(), signed_in())
     form = AddToShortlistForm()
-    form.shortlist.choices = [(str(s.id), s.name) for s in lists] + [("new", "A new shortlist")]
+    form.shortlist.choices = [(str(s.id), s.name) for s in lists] + [("new", _("A new shortlist"))]
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"), "")
         form.shortlist.data = str(lists[0].id) if lists else "new"
@@ -155,7 +161,7 @@ def add_to_shortlist(slug: str) -> Any:
             (form.new_name if error.field == "name" else form.shortlist).errors = [error.message]
         else:
             db.session.commit()
-            flash(f"You added {organisation.name} to {target.name}.")
+            flash(_("You added %(name)s to %(shortlist)s.", name=organisation.name, shortlist=target.name))
             return redirect(safe_next(form.next.data, "") or url_for("commission.shortlist", shortlist_id=target.id))
         db.session.rollback()
     on = {s.id: s for s in lists if shortlists.entry_for(s, organisation) is not None}
@@ -171,11 +177,11 @@ def add_to_shortlist(slug: str) -> Any:
 def _chosen_shortlist(form: AddToShortlistForm, lists: list[Shortlist]) -> Shortlist:
     if form.shortlist.data == "new" or not lists:
         if not form.new_name.data:
-            raise CommissioningError("Enter a name for the new shortlist", "name")
+            raise CommissioningError(_("Enter a name for the new shortlist"), "name")
         return shortlists.create_shortlist(db.session(), signed_in(), form.new_name.data)
     chosen = next((s for s in lists if str(s.id) == form.shortlist.data), None)
     if chosen is None:
-        raise CommissioningError("Choose one of your shortlists", "shortlist")
+        raise CommissioningError(_("Choose one of your shortlists"), "shortlist")
     return chosen
 
 
@@ -191,6 +197,12 @@ def compare(shortlist_id: int) -> Any:
     context: dict[str, Any] = {}
     profile = _chosen_profile(context)
     columns = shortlists.compare(db.session(), chosen)
+    for column in columns:  # the stored reports' words in the language being spoken
+        column.reports = {key: in_current_language(report) for key, report in column.reports.items()}
+        column.failing = {
+            key: [f for f in report.get("findings", []) if f.get("outcome") == "fail"]
+            for key, report in column.reports.items()
+        }
     context["profile_cells"] = {c.organisation.slug: profile_cell(c.organisation, profile) for c in columns}
     return render_form_page(
         "commission/compare.html",
@@ -209,7 +221,7 @@ def export_shortlist(shortlist_id: int, kind: str) -> Any:
     shortlist = load_shortlist(shortlist_id)
     chosen, errors = read_profile(request.args)
     if errors:
-        abort(404, description="There is no profile of yours with that number.")
+        abort(404, description=_("There is no profile of yours with that number."))
     today = datetime.now(UTC).date().isoformat()
     export = shortlists.shortlist_export(shortlist, listing_url, profile_column(chosen))
     return send_export(kind, export, f"shortlist-{shortlist.id}-{today}")

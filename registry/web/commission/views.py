@@ -13,6 +13,8 @@ from flask import Response, abort, current_app, redirect, request, stream_with_c
 
 from registry.domain.labels import CHART_SERIES as MARKET_VERDICTS
 from registry.domain.labels import VERDICT_FACET as VERDICT_LABELS
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.extensions import db
 from registry.models import Organisation, Role
 from registry.services import commissioners, exports, profiles
@@ -22,11 +24,11 @@ from registry.services.exports import ExportRequest, ProfileColumn
 from registry.services.market import Breakdown, MarketOverview, market_overview
 from registry.services.profiles import ChosenProfile
 from registry.services.search import SearchError, SearchResults, matching_listings, search_listings
-from registry.services.search_facets import facet_labels
+from registry.services.search_facets import facet_labels, shown_label
 from registry.services.search_index import facet_index
 from registry.services.search_refinements import ordered_ids
 from registry.web.authorisation import role_required
-from registry.web.charts import region_tile_map, stacked_bar_chart
+from registry.web.charts import region_tile_map, row_label, stacked_bar_chart
 from registry.web.commission import bp
 from registry.web.commission.forms import (
     BASED_WITHIN_CHOICES,
@@ -48,13 +50,13 @@ EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 SORT_COLUMNS = (
-    ("name", "Name"),
-    ("legal_form", "Legal form"),
-    ("verdict", "Preferred provider"),
-    ("services", "Services"),
-    ("coverage", "Areas served"),
-    ("size", "Size"),
-    ("updated", "Last updated"),
+    ("name", _l("Name")),
+    ("legal_form", _l("Legal form")),
+    ("verdict", _l("Preferred provider")),
+    ("services", _l("Services")),
+    ("coverage", _l("Areas served")),
+    ("size", _l("Size")),
+    ("updated", _l("Last updated")),
 )
 # Query parameters that belong to the page being looked at, not to the search: exports drop them.
 PAGE_ONLY = ("page", "per_page")
@@ -79,14 +81,22 @@ def _matching_ids(search: CommissionSearch) -> Any:
     return matching_listings(db.session(), search.query, geocoder, search.refinement).ids
 
 
+def shown_facet_labels() -> dict[str, dict[str, str]]:
+    """Every facet's values and their labels, in the language being spoken."""
+    return {
+        facet: {code: shown_label(facet, code, label) for code, label in labels.items()}
+        for facet, labels in facet_labels(db.session()).items()
+    }
+
+
 def _filter_context(search: CommissionSearch) -> dict[str, Any]:
     return {
         "search": search,
-        "labels": facet_labels(db.session()),
+        "labels": shown_facet_labels(),
         "verdict_labels": VERDICT_LABELS,
         "rulesets": ruleset_titles(),
-        "employee_bands": [(band.code, band.label) for band in EMPLOYEE_BANDS],
-        "turnover_bands": [(band.code, band.label) for band in TURNOVER_BANDS],
+        "employee_bands": [(band.code, str(band.label)) for band in EMPLOYEE_BANDS],
+        "turnover_bands": [(band.code, str(band.label)) for band in TURNOVER_BANDS],
         "verification_labels": VERIFICATION,
         "based_within_choices": BASED_WITHIN_CHOICES,
         "local_authority_names": area_names(),
@@ -228,8 +238,8 @@ def export_results(kind: str) -> Any:
     export = ExportRequest(
         ids=ids,
         listing_url=listing_url,
-        title="Search results",
-        described_as=describe(search, facet_labels(db.session())),
+        title=_("Search results"),
+        described_as=describe(search, shown_facet_labels()),
         profile=profile_column(search.refinement.profile),
     )
     return send_export(kind, export, f"registry-providers-{today}")
@@ -247,8 +257,28 @@ def profile_column(chosen: ChosenProfile | None) -> ProfileColumn | None:
 # Market overview
 
 
-def _overview_charts(overview: MarketOverview, id_prefix: str, scope: str) -> dict[str, Any]:
+def _chart_titles(whole_registry: bool) -> dict[str, str]:
+    """The overview charts' titles: of the listings a search selects, or of every listing in the registry."""
+    if whole_registry:
+        return {
+            "verdicts": _("Listings in the registry by preferred-provider verdict"),
+            "regions": _("Listings in the registry by region and nation"),
+            "legal_forms": _("Listings in the registry by legal form"),
+            "service_groups": _("Listings in the registry by service group"),
+            "map": _("Listings in the registry in the twelve regions and nations"),
+        }
+    return {
+        "verdicts": _("Listings by preferred-provider verdict"),
+        "regions": _("Listings by region and nation"),
+        "legal_forms": _("Listings by legal form"),
+        "service_groups": _("Listings by service group"),
+        "map": _("Listings in the twelve regions and nations"),
+    }
+
+
+def _overview_charts(overview: MarketOverview, id_prefix: str, whole_registry: bool) -> dict[str, Any]:
     series = dict(MARKET_VERDICTS)
+    titles = _chart_titles(whole_registry)
     verdict_rows = [
         Breakdown(key, label, {key: overview.verdict_count(key)})
         for key, label in series.items()
@@ -256,22 +286,17 @@ def _overview_charts(overview: MarketOverview, id_prefix: str, scope: str) -> di
     ]
     return {
         "verdict_rows": verdict_rows,
-        "verdicts": stacked_bar_chart(
-            f"{id_prefix}-verdicts", f"Listings{scope} by preferred-provider verdict", verdict_rows, series
-        ),
-        "regions": stacked_bar_chart(
-            f"{id_prefix}-regions", f"Listings{scope} by region and nation", overview.regions, series
-        ),
+        "verdicts": stacked_bar_chart(f"{id_prefix}-verdicts", titles["verdicts"], verdict_rows, series),
+        "regions": stacked_bar_chart(f"{id_prefix}-regions", titles["regions"], overview.regions, series),
         "legal_forms": stacked_bar_chart(
-            f"{id_prefix}-legal-forms", f"Listings{scope} by legal form", overview.legal_forms, series
+            f"{id_prefix}-legal-forms", titles["legal_forms"], overview.legal_forms, series
         ),
         "service_groups": stacked_bar_chart(
-            f"{id_prefix}-services", f"Listings{scope} by service group", overview.service_groups, series
+            f"{id_prefix}-services", titles["service_groups"], overview.service_groups, series
         ),
-        "map": region_tile_map(
-            f"{id_prefix}-map", f"Listings{scope} in the twelve regions and nations", overview.regions
-        ),
+        "map": region_tile_map(f"{id_prefix}-map", titles["map"], overview.regions),
         "series": series,
+        "row_label": row_label,  # a row's words in the language being spoken
     }
 
 
@@ -308,14 +333,14 @@ def overview() -> Any:
                     for r, f, s, v, n in counts.cube
                 ],
             },
-            {"described_as": describe(search, facet_labels(db.session()))},
+            {"described_as": describe(search, shown_facet_labels())},
         )
     return _search_page(
         "commission/overview.html",
         search,
         errors,
         counts=counts,
-        charts=_overview_charts(counts, "overview", "") if counts else None,
+        charts=_overview_charts(counts, "overview", whole_registry=False) if counts else None,
         region_link=lambda code: url_for("commission.find", region=code),
         search_url=_with_search("commission.find"),
     )
@@ -327,7 +352,7 @@ def market_summary() -> dict[str, Any]:
     counts = market_overview(db.session())
     return {
         "counts": counts,
-        "charts": _overview_charts(counts, "summary", " in the registry"),
+        "charts": _overview_charts(counts, "summary", whole_registry=True),
         "region_link": lambda code: url_for("public.find", region=code),
     }
 
@@ -346,7 +371,7 @@ def grant_commissioner() -> Any:
         )
         user = change_or_refuse(grant, form.email)
         if not isinstance(user, Refused):
-            return done(f"{user.email} is now a commissioner.", "commission.commissioners")
+            return done(_("%(email)s is now a commissioner.", email=user.email), "commission.commissioners")
     return render_form_page(
         "commission/commissioners.html",
         form,
@@ -360,5 +385,5 @@ def grant_commissioner() -> Any:
 def revoke_commissioner(user_id: int) -> Any:
     user = commissioners.revoke_commissioner(db.session(), user_id, actor=signed_in(), ip=request.remote_addr)
     if user is None:
-        abort(404, description="There is no commissioner with that number.")
-    return done(f"{user.email} is no longer a commissioner.", "commission.commissioners")
+        abort(404, description=_("There is no commissioner with that number."))
+    return done(_("%(email)s is no longer a commissioner.", email=user.email), "commission.commissioners")
