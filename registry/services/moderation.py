@@ -92,7 +92,7 @@ def proposed_changes(request: ChangeRequest) -> list[FieldChange]:
 
 def _decide(item: ChangeRequest | Claim, status: ReviewStatus, moderator: User, reason: str | None) -> None:
     if not item.is_pending:
-        raise ModerationError("This has already been decided")
+        raise ModerationError(_("This has already been decided"))
     item.status = status.value
     item.decided_by_id = moderator.id
     item.decided_at = utcnow()
@@ -101,7 +101,7 @@ def _decide(item: ChangeRequest | Claim, status: ReviewStatus, moderator: User, 
 
 def _require_reason(reason: str | None) -> str:
     if not reason or not reason.strip():
-        raise ModerationError("Enter the reason, so the representative knows what to change")
+        raise ModerationError(_("Enter the reason, so the representative knows what to change"))
     return reason.strip()
 
 
@@ -139,7 +139,7 @@ def approve_change_request(
     """Approve a new listing (publish and verify it) or a change to verified facts (apply it)."""
     org = request.organisation
     if request.kind == ChangeKind.NEW_LISTING and org.status != ListingStatus.PENDING:
-        raise ModerationError("This listing is no longer waiting for review")
+        raise ModerationError(_("This listing is no longer waiting for review"))
     _decide(request, ReviewStatus.APPROVED, moderator, None)
     if request.kind == ChangeKind.NEW_LISTING:
         org.status = ListingStatus.PUBLISHED.value
@@ -293,7 +293,7 @@ def suspend_listing(
     reason = _require_reason(reason)
     check_version(org, loaded_version)
     if org.status == ListingStatus.SUSPENDED:
-        raise ModerationError("This listing is already suspended")
+        raise ModerationError(_("This listing is already suspended"))
     org.status = ListingStatus.SUSPENDED.value
     save_change(session, org, {}, editor=moderator, summary=f"Suspended by a moderator: {reason}")
     audit(session, "moderation.listing_suspended", actor=moderator, subject=org, detail={"reason": reason}, ip=ip)
@@ -317,7 +317,7 @@ def reinstate_listing(
     reason = _require_reason(reason)
     check_version(org, loaded_version)
     if org.status != ListingStatus.SUSPENDED:
-        raise ModerationError("Only a suspended listing can be reinstated")
+        raise ModerationError(_("Only a suspended listing can be reinstated"))
     org.status = ListingStatus.PUBLISHED.value
     save_change(session, org, {}, editor=moderator, summary=f"Reinstated by a moderator: {reason}")
     audit(session, "moderation.listing_reinstated", actor=moderator, subject=org, detail={"reason": reason}, ip=ip)
@@ -335,7 +335,7 @@ def restore_revision(
     """Bring a listing's content back to an earlier revision, as a new revision (nothing is lost)."""
     check_version(org, loaded_version)
     if revision.organisation_id != org.id:
-        raise ModerationError("That revision belongs to another listing")
+        raise ModerationError(_("That revision belongs to another listing"))
     restored = save_change(
         session, org, restorable(revision.snapshot), editor=moderator, summary=f"Restored revision {revision.number}"
     )
@@ -357,14 +357,23 @@ def set_commissioner(session: Session, email: str, grant: bool, moderator: User,
     """
     user = find_user(session, email)
     if user is None:
-        raise ModerationError(f"There is no account for {email.strip()}")
+        raise ModerationError(_("There is no account for %(email)s", email=email.strip()))
     wanted, from_role = (Role.COMMISSIONER, Role.REPRESENTATIVE) if grant else (Role.REPRESENTATIVE, Role.COMMISSIONER)
     if user.role == wanted.value:
         return user
     if user.role != from_role.value:
-        raise ModerationError(f"{user.email} is a {user.role}: only an admin can change their role")
+        raise ModerationError(_only_an_admin(user))
     change_role(session, user, wanted, actor=moderator, ip=ip)
     return user
+
+
+def _only_an_admin(user: User) -> str:
+    """Why a moderator cannot change this account's role, in words for each role (Welsh mutates the role's name)."""
+    if user.role == Role.MODERATOR:
+        return _("%(email)s is a moderator: only an admin can change their role", email=user.email)
+    if user.role == Role.ADMIN:
+        return _("%(email)s is an admin: only an admin can change their role", email=user.email)
+    return _("%(email)s is a %(role)s: only an admin can change their role", email=user.email, role=user.role)
 
 
 def audit_events(session: Session, paging: PageRequest, action_prefix: str | None = None) -> Page[AuditEvent]:

@@ -18,6 +18,8 @@ from typing import Any
 
 from wtforms import FieldList, FormField
 
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.structure import BoardSeatFacts, MemberClassFacts
 from registry.web.structure_form import NO_CONTROL_FIELD, StructureForm
 
@@ -31,9 +33,13 @@ class NeededFact:
     href: str | None = None
 
 
-# How the page names a row of each list, as its fieldset legends do.
-_ROWS = {"member_classes": "Member class", "board_seats": "Board seats, group", "significant_control": "Person or body"}
-_LIST_LABELS = {"member_classes": "Member classes", "board_seats": "The board's seats"}
+# How the page names a row of each list, as its fieldset legends do (each a whole message with the row's number).
+_ROWS: dict[str, Callable[[int], str]] = {
+    "member_classes": lambda number: _("Member class %(number)s", number=number),
+    "board_seats": lambda number: _("Board seats, group %(number)s", number=number),
+    "significant_control": lambda number: _("Person or body %(number)s", number=number),
+}
+_LIST_LABELS = {"member_classes": _l("Member classes"), "board_seats": _l("The board's seats")}
 _ROW_PATH = re.compile(r"^(member_classes|board_seats|significant_control)\[(\d+)\](?:\.(.+))?$")
 
 
@@ -57,12 +63,13 @@ def fact_field_id(path: str) -> str:
 
 
 @cache
-def _labels() -> Mapping[str, str]:
-    """Each field's label by its id, rows taken as row 0, read off the form itself."""
+def _labels() -> Mapping[str, Any]:
+    """Each field's label by its id, rows taken as row 0, read off the form itself (lazy: each reads in the
+    language of the page that shows it)."""
     form = StructureForm(
         formdata=None, meta={"csrf": False}, data={"significant_control": [{}], "member_classes": [{}]}
     )
-    found: dict[str, str] = {}
+    found: dict[str, Any] = {}
 
     def walk(field: Any) -> None:
         if isinstance(field, FormField):
@@ -80,20 +87,21 @@ def _labels() -> Mapping[str, str]:
 
 
 def fact_label(path: str) -> str:
-    """What the form calls the fact at ``path``, with its row where it is in one ("Member class 2: Who the
-    members are")."""
+    """What the form calls the fact at ``path``, in the language being spoken, with its row where it is in one
+    ("Member class 2: Who the members are")."""
     labels = _labels()
     if path in _LIST_LABELS:
-        return _LIST_LABELS[path]
+        return str(_LIST_LABELS[path])
     match = _ROW_PATH.match(path)
     if match:
         name, index, rest = match.group(1), int(match.group(2)), match.group(3)
-        row = f"{_ROWS[name]} {index + 1}"
+        row = _ROWS[name](index + 1)
         if rest is None:
             return row
-        return f"{row}: {labels.get(fact_field_id(f'{name}[0].{rest}'), rest.replace('_', ' '))}"
+        label = labels.get(fact_field_id(f"{name}[0].{rest}"), rest.replace("_", " "))
+        return f"{row}: {label}"
     field = fact_field_id(path)
-    return labels.get(field, path.rsplit(".", 1)[-1].replace("_", " ").capitalize())
+    return str(labels.get(field, path.rsplit(".", 1)[-1].replace("_", " ").capitalize()))
 
 
 def on_the_check_form(path: str) -> NeededFact:

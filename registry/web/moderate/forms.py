@@ -6,27 +6,29 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.web.forms import email_field, options, stripped
 
-REASON_LENGTH = Length(max=2000, message="The reason must be 2,000 characters or fewer")
+REASON_LENGTH = Length(max=2000, message=_l("The reason must be 2,000 characters or fewer"))
 
 
 class DecisionForm(FlaskForm):
     decision = RadioField(
-        "Your decision",
-        choices=options([("approve", "Approve"), ("reject", "Reject")]),
-        validators=[InputRequired("Choose whether to approve or reject")],
+        _l("Your decision"),
+        choices=options([("approve", _l("Approve")), ("reject", _l("Reject"))]),
+        validators=[InputRequired(_l("Choose whether to approve or reject"))],
     )
-    reason = TextAreaField("Reason (needed to reject)", validators=[REASON_LENGTH], filters=[stripped])
+    reason = TextAreaField(_l("Reason (needed to reject)"), validators=[REASON_LENGTH], filters=[stripped])
 
     def validate_reason(self, field: Field) -> None:
         if self.decision.data == "reject" and not field.data:
-            raise ValidationError("Enter the reason, so the representative knows what to change")
+            raise ValidationError(_("Enter the reason, so the representative knows what to change"))
 
 
 class ListingStatusForm(FlaskForm):
     version = HiddenField()
-    reason = TextAreaField("Reason", validators=[InputRequired("Enter the reason"), REASON_LENGTH], filters=[stripped])
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Enter the reason")), REASON_LENGTH], filters=[stripped])
 
 
 class RestoreForm(FlaskForm):
@@ -34,9 +36,9 @@ class RestoreForm(FlaskForm):
 
 
 class CommissionerForm(FlaskForm):
-    email = email_field("Email address of the account", "Enter the email address of the account")
+    email = email_field(_l("Email address of the account"), _l("Enter the email address of the account"))
     grant = RadioField(
-        "Commissioner role",
-        choices=options([("grant", "Make them a commissioner"), ("revoke", "Take the commissioner role away")]),
-        validators=[InputRequired("Choose whether to give or take away the commissioner role")],
+        _l("Commissioner role"),
+        choices=options([("grant", _l("Make them a commissioner")), ("revoke", _l("Take the commissioner role away"))]),
+        validators=[InputRequired(_l("Choose whether to give or take away the commissioner role"))],
     )

@@ -8,10 +8,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from registry.domain.language import gettext as _
+from registry.domain.language import lazy_gettext as _l
 from registry.extensions import db
 from registry.models import ChangeKind, Role, User
 from registry.services.assessments import stored_reports
-from registry.services.editing import EditConflict, field_rows, listing_data, pending_change
+from registry.services.editing import EditConflict, keyed_field_rows, listing_data, pending_change
 from registry.services.moderation import (
     ModerationError,
     approve_change_request,
@@ -38,6 +40,18 @@ from registry.web.moderate import bp
 from registry.web.moderate.forms import CommissionerForm, DecisionForm, ListingStatusForm, RestoreForm
 
 PER_PAGE = 50
+# Where a listing came from, as the moderator's pages say it.
+PROVENANCE_LABELS = {
+    "seed": _l("Seed"),
+    "self_registered": _l("Self registered"),
+    "imported": _l("Imported"),
+    "synthetic": _l("Synthetic"),
+}
+
+
+@bp.context_processor
+def _moderation_labels() -> dict[str, Any]:
+    return {"provenance_labels": PROVENANCE_LABELS}
 
 
 def _moderator() -> User:
@@ -90,7 +104,7 @@ def change_request(request_id: int) -> Any:
             manage_url=_manage_url(),
             ip=request.remote_addr,
         )
-        done = f"Your decision on {org.name} has been recorded and the representative told by email."
+        done = _("Your decision on %(name)s has been recorded and the representative told by email.", name=org.name)
         if _record_decision(form, approve, reject, done):
             return redirect(url_for("moderate.queue"))
     new_listing = item.kind == ChangeKind.NEW_LISTING
@@ -102,7 +116,7 @@ def change_request(request_id: int) -> Any:
         org=org,
         new_listing=new_listing,
         changes=[] if new_listing else proposed_changes(item),
-        sections={name: field_rows(data, step.keys) for name, step in STEPS.items()} if new_listing else {},
+        sections={name: keyed_field_rows(data, step.keys) for name, step in STEPS.items()} if new_listing else {},
         steps=STEPS,
         reports=stored_reports(org) if new_listing else [],
         representatives=representatives(session, org),
@@ -129,7 +143,9 @@ def claim(claim_id: int) -> Any:
             manage_url=_manage_url(),
             ip=request.remote_addr,
         )
-        done = f"Your decision on the claim to {org.name} has been recorded and the claimant told by email."
+        done = _(
+            "Your decision on the claim to %(name)s has been recorded and the claimant told by email.", name=org.name
+        )
         if _record_decision(form, approve, reject, done):
             return redirect(url_for("moderate.queue"))
     return render_form_page(
@@ -171,13 +187,13 @@ def listing(slug: str) -> Any:
                 ModerationError,
             )
         except EditConflict:
-            flash("The listing changed after you opened this page. Check it again.")
+            flash(_("The listing changed after you opened this page. Check it again."))
             return redirect(url_for("moderate.listing", slug=slug))
         if outcome is not REFUSED:
             flash(
-                f"{org.name} is published again."
+                _("%(name)s is published again.", name=org.name)
                 if suspended
-                else f"{org.name} is suspended: it is hidden from the public, and kept."
+                else _("%(name)s is suspended: it is hidden from the public, and kept.", name=org.name)
             )
             return redirect(url_for("moderate.listing", slug=slug))
     return render_form_page(
@@ -203,12 +219,12 @@ def restore_revision_view(slug: str, number: int) -> Response:
         session.commit()
     except EditConflict:
         session.rollback()
-        flash("The listing changed after you opened its history, so nothing was restored. Check it again.")
+        flash(_("The listing changed after you opened its history, so nothing was restored. Check it again."))
     except ModerationError as error:
         session.rollback()
         flash(error.message)
     else:
-        flash(f"Revision {number} has been restored as revision {restored.number}.")
+        flash(_("Revision %(number)s has been restored as revision %(new)s.", number=number, new=restored.number))
     return redirect(url_for("manage.listing_history", slug=slug))
 
 
@@ -226,6 +242,15 @@ def email_outbox() -> str:
     return render_template("moderate/outbox.html", page=outbox(db.session(), requested_page(PER_PAGE, 200)))
 
 
+def _now_a(user: User) -> str:
+    """What the moderator is told when an account's role has been changed (or already was as asked)."""
+    if user.role == Role.COMMISSIONER:
+        return _("%(email)s is now a commissioner.", email=user.email)
+    if user.role == Role.REPRESENTATIVE:
+        return _("%(email)s is now a representative.", email=user.email)
+    return _("%(email)s is now a %(role)s.", email=user.email, role=user.role)
+
+
 @bp.route("/users", methods=["GET", "POST"])
 @role_required(Role.MODERATOR)
 def users() -> Any:
@@ -240,6 +265,6 @@ def users() -> Any:
             ModerationError,
         )
         if not isinstance(user, Refused):
-            flash(f"{user.email} is now a {user.role}.")
+            flash(_now_a(user))
             return redirect(url_for("moderate.users"))
     return render_form_page("moderate/users.html", form)
