@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from registry.domain.language import localised
 from registry.models import ListingStatus, Organisation
 from registry.services.exports import DATA_LICENCE, EXPORT_BATCH, ExportRequest, csv_lines, json_chunks, plain_listings
 from registry.services.listings import listing_as_dict
@@ -37,6 +38,13 @@ class DataSource:
     licence: str
     licence_url: str | None
     attribution: str
+
+    def used_for_here(self) -> str:
+        """What the source is used for, in the language being spoken (the Welsh is in ``USED_FOR_WELSH``). The
+        name, licence and attribution are the publisher's own words and stay as written."""
+        return str(
+            localised({"used_for": self.used_for, "cy": {"used_for": USED_FOR_WELSH.get(self.name)}}, "used_for")
+        )
 
 
 DATA_SOURCES: tuple[DataSource, ...] = (
@@ -88,6 +96,23 @@ DATA_SOURCES: tuple[DataSource, ...] = (
         ),
     ),
 )
+
+
+# Each source's ``used_for`` in Welsh, by the source's name: kept apart from ``DataSource`` so that the JSON
+# download's ``sources`` (``asdict``) and the licence note stay as they are.
+USED_FOR_WELSH: dict[str, str] = {
+    "Co-operatives UK open data": (
+        "Rhestriadau a fewnforiwyd: enwau, ffurfiau cyfreithiol, perchnogaeth, rhifau cofrestru, cyfeiriadau, meintiau"
+    ),
+    "ONS Postcode Directory": "Ble mae pob cod post (lledred, hydred), ei awdurdod lleol a'i ranbarth",
+    "GeoNames": "Enwau trefi a dinasoedd y gall pobl chwilio yn eu hôl (nid yn y rhestriadau eu hunain)",
+    "CQC care directory": (
+        "Lleoliadau gofal, mathau o wasanaeth a dynodyddion darparwyr y CQC, lle cawsant eu mewnforio"
+    ),
+    "FCA Mutuals Public Register": (
+        "Rhifau, mathau, cyfeiriadau a dyddiadau cymdeithasau cofrestredig, lle cawsant eu mewnforio"
+    ),
+}
 
 
 def published_ids() -> Select[Any]:

@@ -2,6 +2,10 @@
 
 No Swagger UI and no JavaScript: each operation with its parameters, request and response fields (schemas
 flattened into one row per field, like ``member_classes[].voting_rule``) and the document's examples.
+
+The document's words are in English, with the Welsh beside each as an OpenAPI extension of the same name
+(``x-cy-summary`` beside ``summary``, ``x-cy-description``, ``x-cy-name`` for a tag's name): the page reads the
+ones of the language it speaks (:func:`words`). Its own words (types, notes) go through gettext.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, render_template, url_for
 from markupsafe import Markup, escape
 
+from registry.domain.language import DEFAULT_LANGUAGE, current_language
+from registry.domain.language import gettext as _
 from registry.web.api.openapi import current_api_document
 
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -25,6 +31,49 @@ MAX_SCHEMA_VALUES = 12
 # A blueprint of its own because the page sits at /api/docs, outside the API's /api/v1 prefix, and is an HTML page
 # for people: the API's rate limit and CSRF exemption are not for it.
 bp = Blueprint("api_docs", __name__)
+
+
+def words(node: dict[str, Any], key: str) -> str:
+    """A document object's ``key`` (``summary``, ``description``, ``name``) in the language being spoken: its
+    ``x-<language>-<key>`` extension when it has one, else the English. Trailing space trimmed (YAML blocks end
+    in a newline)."""
+    language = current_language()
+    if language != DEFAULT_LANGUAGE:
+        translated = node.get(f"x-{language}-{key}")
+        if isinstance(translated, str):
+            return translated.strip()
+    return str(node.get(key, "")).strip()
+
+
+# A type's words in Welsh after "neu" (or) take the soft mutation: "testun neu null", "null neu destun".
+_SOFT_MUTATED = {"testun": "destun", "rhif": "rif", "rhestr": "restr", "gwrthrych": "wrthrych", "gwir": "wir"}
+
+
+def _type_word(kind: str) -> str:
+    names = {
+        "string": _("text"),
+        "number": _("number"),
+        "boolean": _("true or false"),
+        "object": _("object"),
+        "null": "null",
+        "any value": _("any value"),
+    }
+    return names.get(kind, kind)
+
+
+def _or(words: list[str]) -> str:
+    if not words:
+        return ""
+    joiner = _(" or ")
+    later = words[1:]
+    if joiner.strip() == "neu":
+        later = [_mutated(word) for word in later]
+    return joiner.join([words[0], *later])
+
+
+def _mutated(phrase: str) -> str:
+    first, _space, rest = phrase.partition(" ")
+    return " ".join(filter(None, [_SOFT_MUTATED.get(first, first), rest])) if first in _SOFT_MUTATED else phrase
 
 
 @dataclass(frozen=True)
@@ -112,34 +161,34 @@ class _Reader:
             for kind in types if isinstance(types, list) else [types]:
                 if kind == "array":
                     items = self.resolve(variant.get("items", {}))
-                    words.append(f"array of {self.type_words(items)}" if items else "array")
+                    words.append(_("array of %(items)s", items=self.type_words(items)) if items else _("array"))
                 elif kind == "integer":
-                    words.append("whole number")
+                    words.append(_("whole number"))
                 else:
-                    words.append(kind)
+                    words.append(_type_word(kind))
         unique = list(dict.fromkeys(words))
-        return " or ".join(unique)
+        return _or(unique)
 
     def notes(self, schema: dict[str, Any]) -> list[str]:
         notes: list[str] = []
         low, high = schema.get("minimum"), schema.get("maximum")
         if low is not None and high is not None:
-            notes.append(f"From {low:g} to {high:g}.")
+            notes.append(_("From %(low)s to %(high)s.", low=f"{low:g}", high=f"{high:g}"))
         elif low is not None:
-            notes.append(f"{low:g} or more.")
+            notes.append(_("%(low)s or more.", low=f"{low:g}"))
         if "maxLength" in schema:
-            notes.append(f"Up to {schema['maxLength']} characters.")
+            notes.append(_("Up to %(count)s characters.", count=schema["maxLength"]))
         if "maxItems" in schema:
-            notes.append(f"Up to {schema['maxItems']} values.")
+            notes.append(_("Up to %(count)s values.", count=schema["maxItems"]))
         if "pattern" in schema:
-            notes.append(f"Matches `{schema['pattern']}`.")
+            notes.append(_("Matches %(pattern)s.", pattern=f"`{schema['pattern']}`"))
         items = self.resolve(schema.get("items", {}))
         if isinstance(items, dict) and "pattern" in items:
-            notes.append(f"Each matches `{items['pattern']}`.")
+            notes.append(_("Each matches %(pattern)s.", pattern=f"`{items['pattern']}`"))
         if schema.get("format") == "uri":
-            notes.append("A web address.")
+            notes.append(_("A web address."))
         if "default" in schema:
-            notes.append(f"Default: `{json.dumps(schema['default'])}`.")
+            notes.append(_("Default: %(value)s.", value=f"`{json.dumps(schema['default'])}`"))
         return notes
 
     def values(self, schema: dict[str, Any]) -> list[Any]:
@@ -168,7 +217,7 @@ class _Reader:
         row = FieldRow(
             name=name,
             type=self.type_words(schema),
-            description=str(schema.get("description", "")),
+            description=words(schema, "description"),
             required=required,
             values=[str(v) for v in values[:MAX_SCHEMA_VALUES]],
             more_values=max(0, len(values) - MAX_SCHEMA_VALUES),
@@ -189,11 +238,11 @@ class _Reader:
         values = self.values(schema)
         kind = self.type_words(schema)
         if schema.get("type") == "array":
-            kind = f"{self.type_words(self.resolve(schema.get('items', {})))}, repeatable"
+            kind = _("%(type)s, repeatable", type=self.type_words(self.resolve(schema.get("items", {}))))
         return FieldRow(
             name=parameter["name"],
             type=kind,
-            description=str(parameter.get("description", "")),
+            description=words(parameter, "description"),
             required=bool(parameter.get("required")),
             values=[str(v) for v in values],
             notes=self.notes(schema),
@@ -207,7 +256,7 @@ class _Reader:
         if media is None:
             return None
         return Body(
-            description=str(node.get("description", "")),
+            description=words(node, "description"),
             fields=self.rows(media["schema"]) if with_fields else [],
             example=json.dumps(media["example"], indent=2, ensure_ascii=False) if "example" in media else None,
         )
@@ -233,7 +282,7 @@ def sections(document: dict[str, Any]) -> list[Section]:
                 Answer(
                     status=status,
                     phrase=HTTPStatus(int(status)).phrase,
-                    description=str(reader.resolve(response).get("description", "")),
+                    description=words(reader.resolve(response), "description"),
                     # Error bodies all have the one shape, described once at the top of the page.
                     body=reader.body(response, with_fields=status.startswith("2")),
                     is_error=not status.startswith("2"),
@@ -246,19 +295,20 @@ def sections(document: dict[str, Any]) -> list[Section]:
                     id=operation["operationId"],
                     method=method.upper(),
                     path=prefix + path,
-                    summary=operation.get("summary", ""),
-                    description=operation.get("description", ""),
+                    summary=words(operation, "summary"),
+                    description=words(operation, "description"),
                     parameters=[reader.parameter(p) for p in operation.get("parameters", [])],
                     request=reader.body(request) if request else None,
                     answers=answers,
                 )
             )
-    descriptions = {tag["name"]: tag.get("description", "") for tag in document.get("tags", [])}
+    tags = {tag["name"]: tag for tag in document.get("tags", [])}
     return [
         Section(
+            # The address of a section is the same in both languages: made from the tag's (English) name.
             id="section-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
-            name=name,
-            description=descriptions.get(name, ""),
+            name=words(tags[name], "name") if name in tags else name,
+            description=words(tags[name], "description") if name in tags else "",
             operations=operations,
         )
         for name, operations in grouped.items()
@@ -289,6 +339,8 @@ def reference() -> str:
     return render_template(
         "public/api_docs.html",
         info=document["info"],
+        summary=words(document["info"], "summary"),
+        description=words(document["info"], "description"),
         server_url=document["servers"][0]["url"],
         document_url=url_for("api.openapi_json"),
         sections=sections(document),
