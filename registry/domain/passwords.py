@@ -18,6 +18,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from registry.domain.language import lazy_gettext as _l
+
 MIN_LENGTH = 12
 # argon2 copes with long input, but a cap stops people sending megabytes to be hashed.
 MAX_LENGTH = 256
@@ -39,11 +41,12 @@ _KEYBOARD_ROWS = (
 # Words shorter than this in an email address or the service name are too common to refuse ("jo", "care").
 _MIN_CONTEXT_WORD = 5
 
-ENTER_PASSWORD = "Enter a password"  # noqa: S105 (a message, not a password)
-TOO_SHORT = f"Password must be {MIN_LENGTH} characters or more"
-TOO_LONG = f"Password must be {MAX_LENGTH} characters or fewer"
-TOO_COMMON = "Enter a password that is harder to guess, like 3 or 4 random words together"
-CONTAINS_CONTEXT = "Your password must not include your email address or the name of this service"
+# The problems, in the language of the request that asks (``password_problem`` words them when it is called).
+ENTER_PASSWORD = _l("Enter a password")
+TOO_SHORT = _l("Password must be %(num)s characters or more", num=MIN_LENGTH)
+TOO_LONG = _l("Password must be %(num)s characters or fewer", num=MAX_LENGTH)
+TOO_COMMON = _l("Enter a password that is harder to guess, like 3 or 4 random words together")
+CONTAINS_CONTEXT = _l("Your password must not include your email address or the name of this service")
 
 _hasher = PasswordHasher()
 
@@ -66,18 +69,19 @@ def password_problem(
     site_name: str | None = None,
     common: frozenset[str] | None = None,
 ) -> str | None:
-    """What is wrong with ``password``, in words to show the person choosing it, or None if it is acceptable."""
+    """What is wrong with ``password``, in words (of the current language) to show the person choosing it, or
+    None if it is acceptable."""
     if not password:
-        return ENTER_PASSWORD
+        return str(ENTER_PASSWORD)
     if len(password) < MIN_LENGTH:
-        return TOO_SHORT
+        return str(TOO_SHORT)
     if len(password) > MAX_LENGTH:
-        return TOO_LONG
+        return str(TOO_LONG)
     words = common if common is not None else common_passwords()
     if is_guessable(password, words):
-        return TOO_COMMON
+        return str(TOO_COMMON)
     if contains_context(password, context_words(email, site_name)):
-        return CONTAINS_CONTEXT
+        return str(CONTAINS_CONTEXT)
     return None
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from registry.domain.language import ngettext
 from registry.domain.vocabulary import (
     AssetLock,
     BoardSeatSource,
@@ -208,7 +209,7 @@ class StructureFactsError(ValueError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors: dict[str, str] = dict(errors)
         count = len(self.errors)
-        super().__init__(f"{count} field{'s' if count != 1 else ''} need{'s' if count == 1 else ''} correcting")
+        super().__init__(ngettext("%(num)s field needs correcting", "%(num)s fields need correcting", count))
 
 
 # Companies House "natures of control": a band of shares, votes or LLP surplus assets; the right to appoint
