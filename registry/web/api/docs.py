@@ -51,9 +51,9 @@ _SOFT_MUTATED = {"testun": "destun", "rhif": "rif", "rhestr": "restr", "gwrthryc
 
 def _type_word(kind: str) -> str:
     names = {
-        "string": _("text"),
+        "string": _("string"),
         "number": _("number"),
-        "boolean": _("true or false"),
+        "boolean": _("boolean"),
         "object": _("object"),
         "null": "null",
         "any value": _("any value"),
