@@ -28,12 +28,10 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from babel.numbers import format_decimal
-from babel.support import LazyProxy
 
 from registry.domain import vocabulary
 from registry.domain.language import current_language
 from registry.domain.language import gettext as _
-from registry.domain.language import lazy_gettext as _l
 from registry.domain.structure import (
     MAX_COUNT,
     MAX_ROWS,
@@ -51,8 +49,25 @@ from registry.domain.structure import (
 )
 
 E = TypeVar("E", bound=StrEnum)
-# A field's words in a message: a lazy phrase (``_l``), put into the sentence only when the field is wrong.
-Words = str | LazyProxy
+
+
+class _Phrase:
+    """A field's words for a message, translated only when the message is made (``str()``, or a ``%(what)s`` of
+    ``gettext``): a lazy phrase like ``lazy_gettext``'s, but cheap enough to make for every field of every
+    structure read, valid or not (a ``LazyProxy`` each made reading a structure twice as slow)."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __str__(self) -> str:
+        return _(self.message)
+
+
+# ``_l`` is how the phrases are marked for ``pybabel extract -k _l`` (make translations).
+_l = _Phrase
+Words = str | _Phrase
 
 _DECLARATION = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,79}$")
 
@@ -73,8 +88,8 @@ class _Reader:
     def path(self, key: str) -> str:
         return f"{self.prefix}{key}"
 
-    def fail(self, key: str, message: Words) -> None:
-        self.errors[self.path(key)] = str(message)
+    def fail(self, key: str, message: str) -> None:
+        self.errors[self.path(key)] = message
 
     def raw(self, key: str) -> Any:
         value = self.data.get(key)
@@ -95,10 +110,11 @@ class _Reader:
         self.fail(key, _("Choose %(what)s from the list: %(codes)s", what=what, codes=codes))
         return None
 
-    def number(self, key: str, message: Words, low: float, high: float | None) -> float | None:
+    def number(self, key: str, low: float, high: float | None) -> tuple[float | None, bool]:
+        """The field's number (``None`` when unknown), and whether it was valid: a number from low to high."""
         value = self.raw(key)
         if value is None:
-            return None
+            return None, True
         number: float | None = None
         try:
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -108,20 +124,26 @@ class _Reader:
         except (ValueError, OverflowError):  # not a number, or an integer too big for a float
             number = None
         if number is None or not math.isfinite(number) or number < low or (high is not None and number > high):
-            self.fail(key, message)
-            return None
-        return number
+            return None, False
+        return number, True
 
     def pct(self, key: str, what: Words) -> float | None:
-        return self.number(key, _l("Enter %(what)s between 0 and 100", what=what), 0.0, 100.0)
+        number, valid = self.number(key, 0.0, 100.0)
+        if not valid:
+            self.fail(key, _("Enter %(what)s between 0 and 100", what=what))
+        return number
 
     def money(self, key: str, what: Words) -> float | None:
-        message = _l("Enter %(what)s in pounds, as a number of 0 or more, like 35000", what=what)
-        return self.number(key, message, 0.0, None)
+        number, valid = self.number(key, 0.0, None)
+        if not valid:
+            self.fail(key, _("Enter %(what)s in pounds, as a number of 0 or more, like 35000", what=what))
+        return number
 
     def years(self, key: str, what: Words) -> float | None:
-        message = _l("Enter %(what)s in years, as a number of 0 or more, like 6", what=what)
-        return self.number(key, message, 0.0, None)
+        number, valid = self.number(key, 0.0, None)
+        if not valid:
+            self.fail(key, _("Enter %(what)s in years, as a number of 0 or more, like 6", what=what))
+        return number
 
     def count(self, key: str, what: Words) -> int | None:
         value = self.raw(key)
