@@ -90,14 +90,18 @@ def test_each_welsh_message_keeps_its_placeholders_and_tags() -> None:
     for message in _catalogue():
         if not message.id:
             continue
-        english = message.id if isinstance(message.id, str) else " ".join(message.id)
+        forms = [message.id] if isinstance(message.id, str) else list(message.id)
+        placeholders = set().union(*(PLACEHOLDER.findall(form) for form in forms))
+        tags = set().union(*(TAG.findall(form) for form in forms))
         for welsh in _strings(message):
             if not welsh:
                 continue
-            if sorted(set(PLACEHOLDER.findall(english))) != sorted(set(PLACEHOLDER.findall(welsh))):
-                problems.append(f"placeholders differ: {english!r} → {welsh!r}")
-            if sorted(TAG.findall(english)) != sorted(TAG.findall(welsh)):
-                problems.append(f"tags differ: {english!r} → {welsh!r}")
+            found = set(PLACEHOLDER.findall(welsh))
+            # A plural form may leave the number out ("un sefydliad" for 1); a single message keeps them all.
+            if found - placeholders or (isinstance(message.id, str) and found != placeholders):
+                problems.append(f"placeholders differ: {forms[-1]!r} → {welsh!r}")
+            if set(TAG.findall(welsh)) != tags:
+                problems.append(f"tags differ: {forms[-1]!r} → {welsh!r}")
     assert not problems, "\n".join(problems[:20])
 
 
