@@ -188,3 +188,17 @@ def test_a_revisions_summary_is_stored_in_english_whatever_the_language() -> Non
         assert [row.label for row in rows] == ["Enw", "Gwefan"]
         assert change_summary(rows) == "Changed name and website"
     assert STATUS_LABELS["draft"] == "Draft"
+
+
+def test_the_conflict_page_reads_in_welsh(representative: FlaskClient, session: Session) -> None:
+    slug = register(representative)
+    welsh(representative)
+    stale = str(listing_by_slug(session, slug).version - 1)
+    response = post_step(
+        representative, f"/manage/listings/{slug}/about", {**ABOUT, "phone": "0114 496 0001", "version": stale}
+    )
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert page(html).h1.get_text(strip=True) == "Newidiodd rhywun arall y rhestriad hwn tra oeddech chi'n ei olygu"
+    assert "Golygu'r fersiwn sydd wedi'i chadw" in text(html)
+    assert left_in_english(html) == []
