@@ -58,22 +58,6 @@ NOT_PAGES = {
 # its translation lands, and the issue is done when it is empty.
 NOT_YET_WELSH = dict.fromkeys(
     (
-        "commission.find",
-        "commission.commissioners",
-        "commission.add_to_shortlist",
-        "commission.overview",
-        "commission.profile_list",
-        "commission.profile",
-        "commission.edit_profile",
-        "commission.new_profile",
-        "commission.shared_profile",
-        "commission.shortlists",
-        "commission.shortlist",
-        "commission.compare",
-    ),
-    "issue 19: the commissioners' pages are not yet translated",
-) | dict.fromkeys(
-    (
         "moderate.queue",
         "moderate.audit_log",
         "moderate.change_request",
@@ -125,6 +109,17 @@ VISITS: list[Callable[[Session], Visit]] = [
     lambda s: Visit("manage.new_listing", "/manage/listings/new", Role.REPRESENTATIVE),
     lambda s: Visit("manage.find_to_claim", "/manage/claim?q=Ripplez", Role.REPRESENTATIVE),
     lambda s: Visit("manage.claim", f"/manage/claim/{_listing_slug(s, 'Ripplez CIC')}", Role.REPRESENTATIVE),
+    lambda s: Visit("commission.find", "/commission", Role.COMMISSIONER),
+    lambda s: Visit("commission.find", "/commission?legal_form=co_operative_society&area=Sheffield", Role.COMMISSIONER),
+    lambda s: Visit("commission.overview", "/commission/overview", Role.COMMISSIONER),
+    lambda s: Visit("commission.shortlists", "/commission/shortlists", Role.COMMISSIONER),
+    lambda s: Visit(
+        "commission.add_to_shortlist",
+        f"/commission/organisations/{_listing_slug(s, 'Mutual Support')}/shortlist",
+        Role.COMMISSIONER,
+    ),
+    lambda s: Visit("commission.profile_list", "/commission/profiles", Role.COMMISSIONER),
+    lambda s: Visit("commission.commissioners", "/commission/commissioners", Role.MODERATOR),
     lambda s: Visit("public.explain_index", "/explain"),
     lambda s: Visit("public.explain", "/explain/co-operatives"),
     lambda s: Visit("public.explain", "/explain/mutuals"),
@@ -137,11 +132,19 @@ VISITS: list[Callable[[Session], Visit]] = [
 ]
 
 # Visits that need a listing the representative manages are made by the manage tests in Welsh
-# (tests/integration/test_welsh_manage.py); their endpoints are named here so the route check knows.
+# (tests/integration/test_welsh_manage.py), and those that need a commissioner's shortlist or profile by the
+# commissioners' tests (tests/integration/test_welsh_commission.py, which also composes a profile: the rule sets'
+# Welsh quotes their English sources there); their endpoints are named here so the route check knows.
 VISITED_ELSEWHERE = {
     "manage.listing": "tests/integration/test_welsh_manage.py",
     "manage.edit_step": "tests/integration/test_welsh_manage.py",
     "manage.withdraw": "tests/integration/test_welsh_manage.py",
+    "commission.new_profile": "tests/integration/test_welsh_commission.py",
+    "commission.profile": "tests/integration/test_welsh_commission.py",
+    "commission.edit_profile": "tests/integration/test_welsh_commission.py",
+    "commission.shared_profile": "tests/integration/test_welsh_commission.py",
+    "commission.shortlist": "tests/integration/test_welsh_commission.py",
+    "commission.compare": "tests/integration/test_welsh_commission.py",
 }
 
 
