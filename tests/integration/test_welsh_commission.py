@@ -94,7 +94,11 @@ def market(session: Session) -> dict[str, str]:
             verification="verified",
         ),
         "fund": make_listing(
-            session, "cy-cronfa-gofal", **copy.deepcopy(FUND_OWNED), services=homecare(), service_areas=serves(SHEFFIELD)
+            session,
+            "cy-cronfa-gofal",
+            **copy.deepcopy(FUND_OWNED),
+            services=homecare(),
+            service_areas=serves(SHEFFIELD),
         ),
     }
     return {key: org.slug for key, org in created.items()}
@@ -169,9 +173,7 @@ def test_a_filter_in_error_says_so_in_welsh(commissioner: FlaskClient, market: d
 
 def test_the_results_against_a_profile_are_in_welsh(commissioner: FlaskClient, market: dict[str, str]) -> None:
     profile_id = save_profile(welsh(commissioner), "Gofal Sheffield")
-    page = all_welsh(
-        commissioner.get(f"/commission?profile={profile_id}&profile_verdict=plausible&sort=plausible")
-    )
+    page = all_welsh(commissioner.get(f"/commission?profile={profile_id}&profile_verdict=plausible&sort=plausible"))
     assert "Gofal Sheffield (fersiwn 1)" in text_of(page)
 
 
@@ -216,9 +218,7 @@ def test_a_comparison_of_one_is_refused_in_welsh(
     commissioner: FlaskClient, session: Session, market: dict[str, str]
 ) -> None:
     shortlist_id = make_shortlist(welsh(commissioner), session, "Un", [market["meets"]])
-    response = commissioner.get(
-        f"/commission/shortlists/{shortlist_id}/compare", query_string={"org": market["meets"]}
-    )
+    response = commissioner.get(f"/commission/shortlists/{shortlist_id}/compare", query_string={"org": market["meets"]})
     page = all_welsh(response, status=response.status_code)
     assert "Dewiswch o leiaf 2 sefydliad i'w cymharu" in text_of(page)
 
