@@ -26,6 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from registry.domain.language import Language, current_language, speaking
+from registry.domain.language import lazy_gettext as _l
 from registry.domain.reference_data import load_vocabulary, reference_wording
 
 AREAS_CSV = Path(__file__).resolve().parents[2] / "data" / "reference" / "areas.csv"
@@ -75,19 +76,19 @@ class PlaceKind(StrEnum):
     @property
     def label(self) -> str:
         """What an area of this kind is called (only the areas' kinds have a label)."""
-        return _KIND_LABELS[self]
+        return str(_KIND_LABELS[self])
 
 
 _KIND_LABELS = {
-    PlaceKind.COUNTY: "County",
-    PlaceKind.METROPOLITAN_COUNTY: "Metropolitan county",
-    PlaceKind.COMBINED_AUTHORITY: "Combined authority",
-    PlaceKind.ICB: "NHS integrated care board",
-    PlaceKind.SUB_ICB: "NHS sub-ICB location",
-    PlaceKind.LOCAL_HEALTH_BOARD: "Local health board (Wales)",
-    PlaceKind.HEALTH_BOARD: "NHS health board (Scotland)",
-    PlaceKind.HSC_TRUST: "Health and social care trust (Northern Ireland)",
-    PlaceKind.REGION: "Region or nation",
+    PlaceKind.COUNTY: _l("County"),
+    PlaceKind.METROPOLITAN_COUNTY: _l("Metropolitan county"),
+    PlaceKind.COMBINED_AUTHORITY: _l("Combined authority"),
+    PlaceKind.ICB: _l("NHS integrated care board"),
+    PlaceKind.SUB_ICB: _l("NHS sub-ICB location"),
+    PlaceKind.LOCAL_HEALTH_BOARD: _l("Local health board (Wales)"),
+    PlaceKind.HEALTH_BOARD: _l("NHS health board (Scotland)"),
+    PlaceKind.HSC_TRUST: _l("Health and social care trust (Northern Ireland)"),
+    PlaceKind.REGION: _l("Region or nation"),
 }
 
 # In precedence order: when two areas answer to the same words, the one people mean most often ("South

@@ -43,6 +43,14 @@ def _kept_in_english(element: Tag) -> bool:
     return False
 
 
+def _is_form_value(element: Tag) -> bool:
+    """What someone typed, shown back in a form: a textarea's content, or a choice whose words are its own value
+    (a member class's name offered as a board seat's elector)."""
+    if element.name == "textarea":
+        return True
+    return element.name == "option" and element.get("value") == element.get_text()
+
+
 def visible_text(page: BeautifulSoup) -> list[str]:
     """The page's text, as pieces, leaving out what is marked English or not to be translated, and the
     ``title``/``aria-label``/``alt``/``placeholder`` words people also read."""
@@ -52,7 +60,7 @@ def visible_text(page: BeautifulSoup) -> list[str]:
         parent = text.parent
         if parent is None or parent.name in NOT_READ or any(p.name in NOT_READ for p in parent.parents):
             continue
-        if _kept_in_english(parent):
+        if _kept_in_english(parent) or _is_form_value(parent):
             continue
         if text.strip():
             pieces.append(text.strip())
