@@ -52,6 +52,7 @@ from registry.models import (
     SignificantControl,
     Source,
 )
+from registry.services.assessments import in_current_language
 from registry.services.commissioners import ruleset_titles
 from registry.services.editing import STATUS_LABELS, VERIFICATION_LABELS, readable_lines
 from registry.services.listings import listing_as_dict
@@ -559,20 +560,23 @@ def child_rows(sheet_code: str, listing: dict[str, Any], words: ExportWords) -> 
 def _json_listing(org: Any, url: str, note: str | None, order: dict[str, int]) -> dict[str, Any]:
     item = listing_as_dict(org)
     item["url"] = url
-    item["assessments"] = [
-        {
-            "ruleset_id": a.ruleset_id,
-            "ruleset_title": a.report.get("ruleset_title") if a.report else None,
-            "verdict": a.verdict,
-            "reason": a.report.get("reason") if a.report else None,
-            "failing_findings": [
-                {"rule_id": f["rule_id"], "title": f["title"], "reason": f["reason"], "citation": f["citation"]}
-                for f in (a.report or {}).get("findings", [])
-                if f.get("outcome") == "fail"
-            ],
-        }
-        for a in sorted(org.assessments, key=lambda a: order.get(a.ruleset_id, len(order)))
-    ]
+    item["assessments"] = []
+    for a in sorted(org.assessments, key=lambda a: order.get(a.ruleset_id, len(order))):
+        # The words in the language of the download (a Welsh download has the Welsh the report keeps).
+        report = in_current_language(a.report) if a.report else {}
+        item["assessments"].append(
+            {
+                "ruleset_id": a.ruleset_id,
+                "ruleset_title": report.get("ruleset_title"),
+                "verdict": a.verdict,
+                "reason": report.get("reason"),
+                "failing_findings": [
+                    {"rule_id": f["rule_id"], "title": f["title"], "reason": f["reason"], "citation": f["citation"]}
+                    for f in report.get("findings", [])
+                    if f.get("outcome") == "fail"
+                ],
+            }
+        )
     if note is not None:
         item["shortlist_note"] = note
     return item
