@@ -132,9 +132,7 @@ def test_a_listing_finding_listings_the_audit_log_and_commissioners_in_welsh(
     refused = welsh(moderator.post("/moderate/users", data={"csrf_token": token}), 400)
     assert "Rhowch gyfeiriad e-bost y cyfrif" in text_of(refused)
     refused = welsh(
-        moderator.post(
-            "/moderate/users", data={"csrf_token": token, "email": "nobody@example.org", "grant": "grant"}
-        ),
+        moderator.post("/moderate/users", data={"csrf_token": token, "email": "nobody@example.org", "grant": "grant"}),
         400,
     )
     assert "Does dim cyfrif ar gyfer nobody@example.org" in text_of(refused)

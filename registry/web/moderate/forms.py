@@ -28,7 +28,9 @@ class DecisionForm(FlaskForm):
 
 class ListingStatusForm(FlaskForm):
     version = HiddenField()
-    reason = TextAreaField(_l("Reason"), validators=[InputRequired(_l("Enter the reason")), REASON_LENGTH], filters=[stripped])
+    reason = TextAreaField(
+        _l("Reason"), validators=[InputRequired(_l("Enter the reason")), REASON_LENGTH], filters=[stripped]
+    )
 
 
 class RestoreForm(FlaskForm):
