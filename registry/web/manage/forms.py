@@ -313,15 +313,21 @@ class ServicesStepForm(StepForm):
         self.whole_areas.choices = options(pair for _group, pairs in whole_area_groups() for pair in pairs)
 
 
-@cache
 def whole_area_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """The wider areas a listing can serve whole, by kind: (kind label, ((code, name), ...)), names sorted."""
+    """The wider areas a listing can serve whole, by kind: (kind label, ((code, name), ...)), names sorted; the
+    kinds named in the page's language."""
+    return _whole_area_groups(current_language())
+
+
+@cache
+def _whole_area_groups(language: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     catalogue = area_catalogue()
     kinds = [kind for kind in AREA_KINDS if kind is not PlaceKind.REGION]
-    return tuple(
-        (kind.label, tuple(sorted(((a.code, a.name) for a in catalogue.of_kind(kind)), key=lambda pair: pair[1])))
-        for kind in kinds
-    )
+    with speaking(language):
+        return tuple(
+            (kind.label, tuple(sorted(((a.code, a.name) for a in catalogue.of_kind(kind)), key=lambda pair: pair[1])))
+            for kind in kinds
+        )
 
 
 class SubmitForm(FlaskForm):
