@@ -120,7 +120,11 @@ def welsh_texts() -> list[str]:
     """Every Welsh text the registry shows: the catalogue's and the data's."""
     texts = [welsh for message in _catalogue() if message.id for welsh in _strings(message) if welsh]
     for path in sorted([*ROOT.glob("data/reference/*.yaml"), *ROOT.glob("data/rulesets/*.yaml")]):
-        texts.extend(_welsh_in_data(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        # The data is plain text, with no markup to mark a quotation lang="en": its quotations of English
+        # sources stand in “…” (with a Welsh gloss), and are left out here as the catalogue's lang="en" are.
+        texts.extend(
+            re.sub(r"“[^”]*”", " ", text) for text in _welsh_in_data(yaml.safe_load(path.read_text(encoding="utf-8")))
+        )
     return texts
 
 
