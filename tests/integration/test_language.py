@@ -118,3 +118,18 @@ def test_the_api_follows_accept_language_and_keeps_english_codes(client: FlaskCl
     assert response.headers["Content-Language"] == "cy"
     body = response.get_json()
     assert body["error"]["code"].isascii()
+
+
+def test_quotations_of_english_sources_are_marked_english_on_welsh_pages(app: Flask) -> None:
+    from markupsafe import Markup
+
+    from registry.domain.language import speaking
+    from registry.web.language import english_quotations
+
+    text = "Mae'r brîff yn gofyn am “legally committed <b>” <i>"
+    with app.test_request_context(), speaking("cy"):
+        assert english_quotations(text) == Markup(
+            'Mae&#39;r brîff yn gofyn am <span lang="en">“legally committed &lt;b&gt;”</span> &lt;i&gt;'
+        )
+    with app.test_request_context(), speaking("en"):
+        assert english_quotations(text) == Markup("Mae&#39;r brîff yn gofyn am “legally committed &lt;b&gt;” &lt;i&gt;")
