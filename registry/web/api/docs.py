@@ -173,22 +173,22 @@ class _Reader:
         notes: list[str] = []
         low, high = schema.get("minimum"), schema.get("maximum")
         if low is not None and high is not None:
-            notes.append(_("From %(low)s to %(high)s.", low=f"{low:g}", high=f"{high:g}"))
+            notes.append(_("From %(low)s to %(high)s.", low=format(low, "g"), high=format(high, "g")))
         elif low is not None:
-            notes.append(_("%(low)s or more.", low=f"{low:g}"))
+            notes.append(_("%(low)s or more.", low=format(low, "g")))
         if "maxLength" in schema:
             notes.append(_("Up to %(count)s characters.", count=schema["maxLength"]))
         if "maxItems" in schema:
             notes.append(_("Up to %(count)s values.", count=schema["maxItems"]))
         if "pattern" in schema:
-            notes.append(_("Matches %(pattern)s.", pattern=f"`{schema['pattern']}`"))
+            notes.append(_("Matches %(pattern)s.", pattern="`" + schema["pattern"] + "`"))
         items = self.resolve(schema.get("items", {}))
         if isinstance(items, dict) and "pattern" in items:
-            notes.append(_("Each matches %(pattern)s.", pattern=f"`{items['pattern']}`"))
+            notes.append(_("Each matches %(pattern)s.", pattern="`" + items["pattern"] + "`"))
         if schema.get("format") == "uri":
             notes.append(_("A web address."))
         if "default" in schema:
-            notes.append(_("Default: %(value)s.", value=f"`{json.dumps(schema['default'])}`"))
+            notes.append(_("Default: %(value)s.", value="`" + json.dumps(schema["default"]) + "`"))
         return notes
 
     def values(self, schema: dict[str, Any]) -> list[Any]:
