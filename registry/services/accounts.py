@@ -25,13 +25,6 @@ from registry.domain.language import Language, current_language, speaking, suppo
 from registry.domain.language import gettext as _
 from registry.domain.language import lazy_gettext as _l
 from registry.domain.passwords import (
-    CONTAINS_CONTEXT,
-    ENTER_PASSWORD,
-    MAX_LENGTH,
-    MIN_LENGTH,
-    TOO_COMMON,
-    TOO_LONG,
-    TOO_SHORT,
     hash_password,
     needs_rehash,
     password_problem,
@@ -52,14 +45,6 @@ CONFIRM_PASSWORD_WRONG = _l(
     "Enter the password you chose when you created the account. If you did not create it, someone else used "
     "your email address: create an account again to choose your own password"
 )
-# What ``registry.domain.passwords`` finds wrong with a new password, in the words of the page that shows it.
-PASSWORD_PROBLEMS: dict[str, LazyProxy] = {
-    str(ENTER_PASSWORD): _l("Enter a password"),
-    str(TOO_SHORT): _l("Password must be %(num)s characters or more", num=MIN_LENGTH),
-    str(TOO_LONG): _l("Password must be %(num)s characters or fewer", num=MAX_LENGTH),
-    str(TOO_COMMON): _l("Enter a password that is harder to guess, like 3 or 4 random words together"),
-    str(CONTAINS_CONTEXT): _l("Your password must not include your email address or the name of this service"),
-}
 # How long a sign-in lasts at most, "Keep me signed in" included; then the person signs in again.
 SESSION_MAX_AGE = timedelta(days=30)
 
@@ -266,15 +251,10 @@ def _subject_type(subject: Any) -> str | None:
     return "user" if isinstance(subject, User) else str(getattr(subject, "__tablename__", type(subject).__name__))
 
 
-def password_problem_words(problem: str) -> str | LazyProxy:
-    """A problem ``password_problem`` found, in the words of the page that shows it."""
-    return PASSWORD_PROBLEMS.get(str(problem), problem)
-
-
 def check_new_password(password: str, email: str, site_name: str) -> None:
     problem = password_problem(password, email=email, site_name=site_name)
     if problem:
-        raise AccountError(password_problem_words(problem), "password")
+        raise AccountError(problem, "password")
 
 
 def email_language(user: User) -> str:

@@ -13,7 +13,6 @@ from wtforms.validators import InputRequired, ValidationError
 from registry.domain.language import LANGUAGE_NAMES, LANGUAGES
 from registry.domain.language import lazy_gettext as _l
 from registry.domain.passwords import password_problem
-from registry.services.accounts import password_problem_words
 from registry.web.forms import email_field
 
 
@@ -27,7 +26,7 @@ class NewPassword:
         email = getattr(form, "account_email", None) or getattr(getattr(form, "email", None), "data", None)
         problem = password_problem(field.data or "", email=email, site_name=current_app.config["SITE_NAME"])
         if problem:
-            raise ValidationError(str(password_problem_words(problem)))
+            raise ValidationError(problem)
 
 
 class SignUpForm(FlaskForm):
