@@ -8,7 +8,10 @@ if (element && L) {
   const centre = JSON.parse(element.dataset.centre);
   const points = JSON.parse(element.dataset.points);
   element.style.height = "360px";
-  const map = L.map(element, { scrollWheelZoom: false, attributionControl: true });
+  // The page's words, in its language (the template gives them; Leaflet's own are English).
+  const words = element.dataset;
+  const map = L.map(element, { scrollWheelZoom: false, attributionControl: true, zoomControl: false });
+  L.control.zoom({ zoomInTitle: words.zoomIn || "Zoom in", zoomOutTitle: words.zoomOut || "Zoom out" }).addTo(map);
   map.attributionControl.setPrefix(false);
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 18 }).addTo(map);
@@ -32,7 +35,7 @@ if (element && L) {
         element.dataset.basemapDrawn = "true";
       });
   }
-  L.circleMarker(centre, { radius: 6, color: "#005eb8", fillOpacity: 1 }).addTo(map).bindTooltip("Your search");
+  L.circleMarker(centre, { radius: 6, color: "#005eb8", fillOpacity: 1 }).addTo(map).bindTooltip(words.yourSearch || "Your search");
   const bounds = L.latLngBounds([centre]);
   for (const point of points) {
     const marker = L.circleMarker([point.lat, point.lon], {
