@@ -23,7 +23,6 @@ pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
 # Words on these pages that other parts of the registry own (or that people wrote), by a piece of their text.
 OTHERS = (
-    "registration number",  # identifier registers' names (registry.domain.identifiers)
     "People who receive care",  # a member class's name, as the representative wrote it
     "Client directors",  # a board seat's name, as the representative wrote it
     "as a whole number from 0 to",  # the member-structure editor's messages (registry/web/structure_form.py)

@@ -161,8 +161,8 @@ def visible_text(page: BeautifulSoup) -> list[str]:
             value = element.get(attribute)
             if value and not _kept_in_english(element):
                 pieces.append(str(value))
-    if page.title and page.title.string:
-        pieces.append(page.title.string)
+    # Not the <title>: it starts with the h1, read above with its markup (an organisation's name is translate="no"
+    # there, and a title can hold no markup), and ends with the registry's name.
     return pieces
 
 

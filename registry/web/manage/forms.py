@@ -34,6 +34,7 @@ from registry.domain.identifiers import load_identifier_schemes
 from registry.domain.language import current_language, localised, speaking
 from registry.domain.language import gettext as _
 from registry.domain.language import lazy_gettext as _l
+from registry.domain.reference_data import reference_wording
 from registry.domain.text import is_web_address
 from registry.models import BoardSeat, Claim, Identifier, Location, MemberClass, Organisation, column_limit
 from registry.services.gazetteer.sources import load_lad_regions
@@ -192,7 +193,11 @@ class AboutStepForm(StepForm):
 
 @cache
 def identifier_schemechoices() -> tuple[tuple[str, str], ...]:
-    return tuple((code, scheme.label) for code, scheme in load_identifier_schemes().items())
+    # The schemes' words in the page's language (identifier_schemes.yaml keeps the Welsh beside the English).
+    return tuple(
+        (code, str(reference_wording("identifier_schemes", code, "label", scheme.label)))
+        for code, scheme in load_identifier_schemes().items()
+    )
 
 
 class IdentifierForm(Form):
