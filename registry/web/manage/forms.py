@@ -191,9 +191,8 @@ class AboutStepForm(StepForm):
             raise ValidationError(_("Choose how the organisation started from the list"))
 
 
-@cache
 def identifier_schemechoices() -> tuple[tuple[str, str], ...]:
-    # The schemes' words in the page's language (identifier_schemes.yaml keeps the Welsh beside the English).
+    """The registers a listing's identifier can be on, named in the page's language."""
     return tuple(
         (code, str(reference_wording("identifier_schemes", code, "label", scheme.label)))
         for code, scheme in load_identifier_schemes().items()
