@@ -67,7 +67,7 @@ def test_the_workbook_in_welsh_has_welsh_sheets_and_headers(signed_in: FlaskClie
     assert sheets["Rhestriadau"][0][0] == "ID y gofrestrfa"
     services = sheets["Gwasanaethau"]
     assert services[0][2] == "Gwasanaeth"
-    assert ["Gofal cartref"] == [row[2] for row in services[1:] if row[0] == listing]
+    assert [row[2] for row in services[1:] if row[0] == listing] == ["Gofal cartref"]
 
 
 def test_the_open_data_csv_keeps_its_english_machine_columns(client: FlaskClient, listing: str) -> None:

@@ -62,9 +62,7 @@ def _key(message: Message) -> tuple[str, str | None]:
 def test_every_marked_message_has_its_welsh(extracted: Catalog) -> None:
     welsh = {_key(message): message for message in _catalogue() if message.id}
     missing = [_key(m)[0] for m in extracted if m.id and _key(m) not in welsh]
-    untranslated = [
-        _key(m)[0] for m in extracted if m.id and _key(m) in welsh and not all(_strings(welsh[_key(m)]))
-    ]
+    untranslated = [_key(m)[0] for m in extracted if m.id and _key(m) in welsh and not all(_strings(welsh[_key(m)]))]
     fuzzy = [key[0] for key, message in welsh.items() if message.fuzzy]
     assert not missing, f"{len(missing)} messages are not in the catalogue (run make translations): {missing[:10]}"
     assert not untranslated, f"{len(untranslated)} messages have no Welsh: {untranslated[:10]}"
@@ -135,7 +133,7 @@ def _words_to_check(text: str) -> str:
     text = re.sub(r"<[^>]+>|&\w+;|https?://\S+|\S+@\S+|\{\{.*?\}\}", " ", text)
     # Welsh joins the short words "the", "yn", "ei", "eu", "fy", "dy", "eich" to the word before with an
     # apostrophe ("mae'r", "sy'n", "i'w", "a'u", "i'ch"); the dictionary knows the words, not the joins.
-    return CLITIC.sub(r"\1", text.replace("’", "'"))
+    return CLITIC.sub(r"\1", text.replace("\u2019", "'"))
 
 
 def accepted_words() -> set[str]:
