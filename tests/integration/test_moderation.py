@@ -152,7 +152,7 @@ def test_a_representative_claims_an_imported_listing_and_a_moderator_approves_it
     representative: FlaskClient, moderator: FlaskClient, session: Session
 ) -> None:
     search = checked_page(representative.get("/manage/claim?q=sunshine"))
-    link = search.find("a", string="Claim Sunshine Care (Rochdale) C.I.C")
+    link = search.find(lambda tag: tag.name == "a" and tag.get_text() == "Claim Sunshine Care (Rochdale) C.I.C")
     assert link is not None
     page = link["href"]
     response = representative.post(page, data={"csrf_token": csrf_token_from(representative.get(page))})
