@@ -43,7 +43,10 @@ def test_mutual_support_listing_shows_its_three_member_classes(client: FlaskClie
     text = text_of(page)
     assert "Co-operative society" in text or "co-operative society" in text
     assert "Yorkshire and The Humber" in text
-    rows = [row.find("th").get_text(" ", strip=True) for row in page.select("#ownership ~ .registry-table-scroll table tbody tr")]
+    rows = [
+        row.find("th").get_text(" ", strip=True)
+        for row in page.select("#ownership ~ .registry-table-scroll table tbody tr")
+    ]
     assert [r.split(" People")[0] if r.startswith("People") else r for r in rows]
     assert any(r.startswith("People who need support") for r in rows)
     assert any(r.startswith("Paid care staff") for r in rows)
