@@ -23,7 +23,8 @@ from registry.domain.search_query import (
     parse_search_query,
 )
 
-PARAMETERS = ("q", "near", "radius_km", "match", *FACETS)
+# Every parameter the search reads (Hypothesis also tries the code's own string constants, so it finds each).
+PARAMETERS = ("q", "near", "radius_km", "match", "include_closed", "as_text", *FACETS)
 
 # Any code point at all, surrogates and control characters included.
 ANY_CHARACTER = st.characters(codec=None, exclude_categories=())
