@@ -14,6 +14,7 @@ Two kinds of words are translated:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -40,6 +41,7 @@ DEFAULT_LANGUAGE = Language.ENGLISH.value
 LANGUAGE_NAMES = {Language.ENGLISH.value: "English", Language.WELSH.value: "Cymraeg"}
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
+_NO_TRANSLATIONS = NullTranslations()
 _current: ContextVar[str] = ContextVar("registry_language", default=DEFAULT_LANGUAGE)
 
 
@@ -78,28 +80,38 @@ def catalogue_path(language: str) -> Path:
     return TRANSLATIONS_DIR / language / "LC_MESSAGES" / "messages.po"
 
 
-# {language: (the catalogue file's modification time, its translations)}
-_loaded: dict[str, tuple[float, NullTranslations]] = {}
+# {language: (the catalogue file's modification time, when that was last looked at, its translations)}
+_loaded: dict[str, tuple[float, float, NullTranslations]] = {}
+# Every message of every page, form and reason is looked up here, so the file is looked at (for a change made while
+# the app runs, as in development) at most this often, not once per message.
+RECHECK_SECONDS = 2.0
 
 
 def translations(language: str) -> NullTranslations:
     """The catalogue for ``language``, read from its ``.po`` file and compiled in memory (so there is no compiled
     file to build or to fall out of date); read again when the file changes. Fuzzy entries are left out, as
     ``msgfmt`` leaves them out. Nothing to translate for English or a language with no catalogue."""
-    path = catalogue_path(language)
-    if language == DEFAULT_LANGUAGE or not path.exists():
-        return NullTranslations()
-    modified = path.stat().st_mtime
+    if language == DEFAULT_LANGUAGE:
+        return _NO_TRANSLATIONS
+    now = time.monotonic()
     loaded = _loaded.get(language)
+    if loaded is not None and now - loaded[1] < RECHECK_SECONDS:
+        return loaded[2]
+    path = catalogue_path(language)
+    if not path.exists():
+        return _NO_TRANSLATIONS
+    modified = path.stat().st_mtime
     if loaded is None or loaded[0] != modified:
         with path.open("rb") as po:
             catalogue = read_po(po, locale=language)
         compiled = BytesIO()
         write_mo(compiled, catalogue, use_fuzzy=False)
         compiled.seek(0)
-        loaded = (modified, Translations(fp=compiled))
-        _loaded[language] = loaded
-    return loaded[1]
+        loaded = (modified, now, Translations(fp=compiled))
+    else:
+        loaded = (modified, now, loaded[2])
+    _loaded[language] = loaded
+    return loaded[2]
 
 
 def gettext(message: str, **variables: Any) -> str:
